@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+// EmbedQ: compact sentence embeddings in Swift. See docs/ARCHITECTURE.md for the module map.
+import PackageDescription
+
+let package = Package(
+    name: "EmbedQ",
+    products: [
+        .library(name: "EmbedQ", targets: ["EmbedQ"]),
+        .executable(name: "embedq", targets: ["embedq"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Float32 embeddings -> compact codes, calibration ranges, .npy interop. No dependencies.
+        .target(name: "EmbeddingQuantization"),
+        // Umbrella library product re-exporting every module.
+        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "embedq",
+            dependencies: [
+                "EmbedQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The umbrella module: `import EmbedQ` brings every EmbedQ module into scope.
+@_exported import EmbeddingQuantization
