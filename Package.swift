@@ -12,8 +12,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Float32 embeddings -> compact codes, calibration ranges, .npy interop. No dependencies.
-        .target(name: "EmbeddingQuantization"),
+        // ISA-specific inner loops (C, target attributes + runtime CPU detection). No dependencies.
+        .target(name: "EmbeddingKernels"),
+        // Float32 embeddings -> compact codes, calibration ranges, .npy interop.
+        // No package dependencies; its hot loops call EmbeddingKernels.
+        .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
         // Umbrella library product re-exporting every module.
         .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization"]),
         // The command-line tool.

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `embedq` command-line tool: calibrate, quantize, inspect and search compact embeddings.
+@main
+struct EmbedQCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embedq",
+        abstract: "Compact sentence embeddings: calibrate, quantize, dequantize and inspect.",
+        version: "0.1.0",
+        subcommands: []
+    )
+}
