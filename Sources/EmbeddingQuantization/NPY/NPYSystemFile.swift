@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A thin owner of a POSIX file descriptor with `errno`-checked operations that throw
+/// ``NPYError/systemError(operation:errno:message:)``.
+struct NPYSystemFile: ~Copyable {
+    let descriptor: Int32
+
+    /// Opens `path` with `flags` (`O_CLOEXEC` is added) and `mode` for created files.
+    init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
+        let descriptor = open(path, flags | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw NPYSystemFile.lastError("open") }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        _ = close(descriptor)
+    }
+
+    /// Closes the descriptor, reporting errors (e.g. deferred write errors on network file
+    /// systems) that `deinit` would have to swallow.
+    consuming func closeReportingErrors() throws {
+        let descriptor = self.descriptor
+        discard self
+        guard close(descriptor) == 0 else { throw NPYSystemFile.lastError("close") }
+    }
+
+    /// The size of the file in bytes.
+    func size() throws -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw NPYSystemFile.lastError("fstat") }
+        return Int(status.st_size)
+    }
+
+    /// Reads into `buffer` until it is full or the file ends.
+    ///
+    /// - Returns: the number of bytes read (less than `buffer.count` only at end of file).
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            // Linux transfers at most 0x7FFFF000 bytes per call.
+            let chunk = min(buffer.count - total, 1 << 30)
+            let result = systemRead(descriptor, buffer.baseAddress! + total, chunk)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw NPYSystemFile.lastError("read")
+            }
+            if result == 0 { break }
+            total += result
+        }
+        return total
+    }
+
+    /// Writes all of `buffer`.
+    func write(_ buffer: UnsafeRawBufferPointer) throws {
+        var total = 0
+        while total < buffer.count {
+            let chunk = min(buffer.count - total, 1 << 30)
+            let result = systemWrite(descriptor, buffer.baseAddress! + total, chunk)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw NPYSystemFile.lastError("write")
+            }
+            total += result
+        }
+    }
+
+    /// Flushes the file's data and metadata to stable storage.
+    func synchronize() throws {
+        guard fsync(descriptor) == 0 else { throw NPYSystemFile.lastError("fsync") }
+    }
+
+    static func lastError(_ operation: String) -> NPYError {
+        let code = errno
+        return .systemError(operation: operation, errno: code, message: String(cString: strerror(code)))
+    }
+}
+
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
+
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
