@@ -20,6 +20,7 @@ final class NPYWriterTests: XCTestCase {
             ("u1_2x2.npy", try NPYArray(uint8: [0, 1, 128, 255], shape: [2, 2])),
             ("i4_2x2.npy", try NPYArray(int32: [Int32.min, -1, 65536, Int32.max], shape: [2, 2])),
             ("b1_3.npy", try NPYArray(shape: [3], dataType: .bool, bytes: [1, 0, 1])),
+            ("u1_rank16.npy", try NPYArray(uint8: [7], shape: [Int](repeating: 1, count: 16))),
         ]
         for (name, array) in cases {
             XCTAssertEqual(NPYFile.encode(array), try NPYFixtures.bytes(name), name)
@@ -69,7 +70,7 @@ final class NPYWriterTests: XCTestCase {
             XCTAssertEqual(try NPYHeader.parse(text: bytes[preamble.headerOffset...], isUTF8: false), header)
             checked += 1
         }
-        XCTAssertEqual(checked, 11)
+        XCTAssertEqual(checked, 15)
     }
 
     func testHeaderAlignmentAndNumPyDictFormatting() throws {
