@@ -166,6 +166,7 @@ public struct NPYArray: Sendable, Equatable {
     private func elements<Element: BitwiseCopyable>(as _: Element.Type) -> [Element] {
         let count = bytes.count / MemoryLayout<Element>.size
         let result = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             bytes.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
             }

@@ -55,8 +55,7 @@ public enum NPYFile {
 
         /// Turns the raw element data (exactly ``byteCount`` bytes) into a C-order,
         /// little-endian array.
-        func makeArray(data: [UInt8]) -> NPYArray {
-            var data = data
+        func makeArray(data: consuming [UInt8]) -> NPYArray {
             if isBigEndian != NPYDataType.hostIsBigEndian {
                 NPYArray.swapBytes(&data, itemSize: dataType.itemSize)
             }

@@ -40,7 +40,7 @@ extension NPYFile {
             guard data.count == layout.byteCount else {  // the file shrank while being read
                 throw NPYError.truncated(what: "the element data", needed: layout.byteCount, available: data.count)
             }
-            return layout.makeArray(data: data)
+            return layout.makeArray(data: consume data)
         } catch let error as NPYError {
             throw NPYError.inFile(path: path, error)
         }
@@ -52,6 +52,7 @@ extension NPYFile {
         var failure: NPYError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             do {
+                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer))
             } catch {
                 failure = error as? NPYError ?? .systemError(operation: "read", errno: 0, message: "\(error)")
