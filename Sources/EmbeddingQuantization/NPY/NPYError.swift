@@ -33,6 +33,7 @@ public indirect enum NPYError: Error, Equatable, Sendable, CustomStringConvertib
     /// An error that happened while reading or writing the file at `path`.
     case inFile(path: String, NPYError)
 
+    /// A one-line message saying what is wrong and where (offset, key or file path).
     public var description: String {
         switch self {
         case .badMagic:
