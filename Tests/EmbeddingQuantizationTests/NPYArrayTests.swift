@@ -93,6 +93,25 @@ final class NPYArrayTests: XCTestCase {
         }
     }
 
+    /// The tiled 2-D transpose agrees with the general N-D walk and with the definition, for
+    /// sizes that are not multiples of the tile.
+    func testTiledFortranTransposeOfLargerMatrices() {
+        for (rows, columns) in [(37, 70), (1, 65), (65, 1), (64, 64), (100, 3)] {
+            for itemSize in [1, 2, 4, 8] {
+                let data = (0..<(rows * columns * itemSize)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+                let tiled = NPYFortranOrder.cOrder(fromFortranOrder: data, shape: [rows, columns], itemSize: itemSize)
+                let general = NPYFortranOrder.cOrder(
+                    fromFortranOrder: data, shape: [rows, columns], itemSize: itemSize, useTiledTransposeFor2D: false)
+                XCTAssertEqual(tiled, general, "\(rows) × \(columns), item size \(itemSize)")
+                // Element [row, column] sits at column × rows + row in the Fortran-order input.
+                let (row, column) = (rows - 1, columns / 2)
+                let source = (column * rows + row) * itemSize
+                let destination = (row * columns + column) * itemSize
+                XCTAssertEqual(tiled[destination..<(destination + itemSize)], data[source..<(source + itemSize)])
+            }
+        }
+    }
+
     func testErrorDescriptionsSayWhatAndWhere() {
         XCTAssertEqual(NPYError.inFile(path: "/data/x.npy", .badMagic).description,
                        "/data/x.npy: not a .npy file: missing the magic string \\x93NUMPY at offset 0")
