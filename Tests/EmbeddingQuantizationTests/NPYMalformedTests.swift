@@ -50,6 +50,19 @@ final class NPYMalformedTests: XCTestCase {
         }
     }
 
+    /// Header lengths shorter than the 12-byte preamble read: the file reader must not mistake
+    /// element bytes for header bytes, and must report what decode reports.
+    func testTinyHeaderLengthsGiveTheSameErrorFromPath() throws {
+        for length in 0..<4 {
+            let file = NPYHeader.magic + [1, 0, UInt8(length), 0] + Array("{}  ".utf8.prefix(length)) + [1, 2, 3, 4]
+            let expected = assertNPYError(try NPYFile.decode(file), "header length \(length)")
+            XCTAssertNotNil(expected)
+            try withTemporaryFile(file) { path in
+                XCTAssertEqual(assertNPYError(try NPYFile.read(contentsOf: path)), expected.map { .inFile(path: path, $0) })
+            }
+        }
+    }
+
     func testMissingUnexpectedAndMistypedKeys() throws {
         XCTAssertEqual(assertNPYError(try NPYFile.decode(makeNPY(header: "{'fortran_order': False, 'shape': (3,)}"))),
                        .missingHeaderKey("descr"))

@@ -20,14 +20,13 @@ extension NPYFile {
         do {
             let file = try NPYSystemFile(path: path, flags: O_RDONLY)
             let fileSize = try file.size()
-            let prefix = try readBytes(file, count: min(fileSize, 12))
+            let prefix = try readBytes(file, count: min(fileSize, 12), at: 0)
             let preamble = try NPYHeader.parsePreamble(prefix[...])
             guard preamble.dataOffset <= fileSize else {
                 throw NPYError.truncated(what: "the header", needed: preamble.dataOffset, available: fileSize)
             }
-            var headerText = Array(prefix[min(prefix.count, preamble.headerOffset)...])
-            headerText += try readBytes(file, count: preamble.dataOffset - prefix.count)
-            guard headerText.count == preamble.headerLength else {
+            let headerText = try readBytes(file, count: preamble.headerLength, at: preamble.headerOffset)
+            guard headerText.count == preamble.headerLength else {  // the file shrank while being read
                 throw NPYError.truncated(
                     what: "the header", needed: preamble.dataOffset, available: preamble.headerOffset + headerText.count)
             }
@@ -36,7 +35,7 @@ extension NPYFile {
             guard available == layout.byteCount else {
                 throw NPYError.dataSizeMismatch(expectedBytes: layout.byteCount, actualBytes: available)
             }
-            let data = try readBytes(file, count: layout.byteCount)
+            let data = try readBytes(file, count: layout.byteCount, at: preamble.dataOffset)
             guard data.count == layout.byteCount else {  // the file shrank while being read
                 throw NPYError.truncated(what: "the element data", needed: layout.byteCount, available: data.count)
             }
@@ -46,14 +45,14 @@ extension NPYFile {
         }
     }
 
-    /// Reads up to `count` bytes from the current position (fewer only at end of file).
-    private static func readBytes(_ file: borrowing NPYSystemFile, count: Int) throws -> [UInt8] {
+    /// Reads up to `count` bytes from byte `offset` of the file (fewer only at end of file).
+    private static func readBytes(_ file: borrowing NPYSystemFile, count: Int, at offset: Int) throws -> [UInt8] {
         guard count > 0 else { return [] }
         var failure: NPYError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             do {
                 adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-                initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer))
+                initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
             } catch {
                 failure = error as? NPYError ?? .systemError(operation: "read", errno: 0, message: "\(error)")
                 initialized = 0

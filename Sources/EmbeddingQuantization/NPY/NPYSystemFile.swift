@@ -37,15 +37,16 @@ struct NPYSystemFile: ~Copyable {
         return Int(status.st_size)
     }
 
-    /// Reads into `buffer` until it is full or the file ends.
+    /// Reads into `buffer` from byte `offset` of the file until the buffer is full or the file
+    /// ends.
     ///
     /// - Returns: the number of bytes read (less than `buffer.count` only at end of file).
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
         var total = 0
         while total < buffer.count {
             // Linux transfers at most 0x7FFFF000 bytes per call.
             let chunk = min(buffer.count - total, 1 << 30)
-            let result = systemRead(descriptor, buffer.baseAddress! + total, chunk)
+            let result = systemRead(descriptor, buffer.baseAddress! + total, chunk, offset + total)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw NPYSystemFile.lastError("read")
@@ -81,8 +82,8 @@ struct NPYSystemFile: ~Copyable {
     }
 }
 
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: Int) -> Int {
+    pread(descriptor, buffer, count, off_t(offset))
 }
 
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
