@@ -8,11 +8,13 @@ import Darwin
 
 /// A thin owner of a POSIX file descriptor with `errno`-checked operations that throw
 /// ``NPYError/systemError(operation:errno:message:)``.
-struct NPYSystemFile: ~Copyable {
-    let descriptor: Int32
+///
+/// `package` so that other EmbedQ modules (the index store) reuse it rather than repeating it.
+package struct NPYSystemFile: ~Copyable {
+    package let descriptor: Int32
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added) and `mode` for created files.
-    init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
+    package init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
         let descriptor = open(path, flags | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw NPYSystemFile.lastError("open") }
         self.descriptor = descriptor
@@ -24,14 +26,14 @@ struct NPYSystemFile: ~Copyable {
 
     /// Closes the descriptor, reporting errors (e.g. deferred write errors on network file
     /// systems) that `deinit` would have to swallow.
-    consuming func closeReportingErrors() throws {
+    package consuming func closeReportingErrors() throws {
         let descriptor = self.descriptor
         discard self
         guard close(descriptor) == 0 else { throw NPYSystemFile.lastError("close") }
     }
 
     /// The size of the file in bytes.
-    func size() throws -> Int {
+    package func size() throws -> Int {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw NPYSystemFile.lastError("fstat") }
         return Int(status.st_size)
@@ -41,7 +43,7 @@ struct NPYSystemFile: ~Copyable {
     /// ends.
     ///
     /// - Returns: the number of bytes read (less than `buffer.count` only at end of file).
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
         var total = 0
         while total < buffer.count {
             // Linux transfers at most 0x7FFFF000 bytes per call.
@@ -58,7 +60,7 @@ struct NPYSystemFile: ~Copyable {
     }
 
     /// Writes all of `buffer`.
-    func write(_ buffer: UnsafeRawBufferPointer) throws {
+    package func write(_ buffer: UnsafeRawBufferPointer) throws {
         var total = 0
         while total < buffer.count {
             let chunk = min(buffer.count - total, 1 << 30)
@@ -72,11 +74,11 @@ struct NPYSystemFile: ~Copyable {
     }
 
     /// Flushes the file's data and metadata to stable storage.
-    func synchronize() throws {
+    package func synchronize() throws {
         guard fsync(descriptor) == 0 else { throw NPYSystemFile.lastError("fsync") }
     }
 
-    static func lastError(_ operation: String) -> NPYError {
+    package static func lastError(_ operation: String) -> NPYError {
         let code = errno
         return .systemError(operation: operation, errno: code, message: String(cString: strerror(code)))
     }

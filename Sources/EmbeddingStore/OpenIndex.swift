@@ -1,0 +1,83 @@
+import EmbeddingQuantization
+
+/// An index file opened for searching: the ids, the deleted bitmap and the fast codes are
+/// resident (read into memory and checked against their CRC-32C); the rescoring codes stay in
+/// the file, memory-mapped (see ``MappedCodes``).
+///
+/// Rows keep their positions until ``IndexFile/compact(at:)``: row `r` has id `ids[r]`, fast
+/// codes `fast[row: r]` and rescoring codes `rescoring?[row: r]`; skip rows for which
+/// `deletedRows.contains(r)`.
+public final class OpenIndex: Sendable {
+    /// The file this index was read from.
+    public let path: String
+    /// The decoded header (counts, precisions, generation, section table).
+    public let header: IndexHeader
+    /// One id per stored row (deleted rows included).
+    public let ids: IndexIDs
+    /// The rows marked deleted.
+    public let deletedRows: DeletedRows
+    /// The fast-pass codes of every stored row, resident, with their ranges and rounding.
+    public let fast: QuantizedEmbeddings
+    /// The rescoring codes, memory-mapped; `nil` when the index has none.
+    public let rescoring: MappedCodes?
+    /// The model metadata, `nil` when the index has none.
+    public let metadata: IndexMetadata?
+    /// The metadata section's bytes, kept so that changes copy them unaltered.
+    let metadataBytes: [UInt8]
+
+    init(
+        path: String, header: IndexHeader, ids: IndexIDs, deletedRows: DeletedRows,
+        fast: QuantizedEmbeddings, rescoring: MappedCodes?, metadataBytes: [UInt8], metadata: IndexMetadata?
+    ) {
+        self.metadataBytes = metadataBytes
+        self.path = path
+        self.header = header
+        self.ids = ids
+        self.deletedRows = deletedRows
+        self.fast = fast
+        self.rescoring = rescoring
+        self.metadata = metadata
+    }
+
+    /// Dimensions of the embeddings.
+    public var dimension: Int { header.dimension }
+    /// Stored rows, deleted ones included (the valid row numbers are `0..<rowCount`).
+    public var rowCount: Int { header.rowCount }
+    /// Live (not deleted) rows.
+    public var count: Int { header.liveCount }
+    /// The file's generation: 1 after creation, incremented by every change.
+    public var generation: UInt64 { header.generation }
+    /// The calibration ranges of the fast codes (`nil` for binary and float codes).
+    public var ranges: QuantizationRanges? { fast.ranges }
+
+    /// The live row numbers, in order.
+    public var liveRows: [Int] { deletedRows.liveRows }
+
+    /// A dictionary from each live row's id to its row number.
+    public func liveRowsByID() -> [String: Int] {
+        var rows: [String: Int] = [:]
+        rows.reserveCapacity(count)
+        for row in 0..<rowCount where !deletedRows.contains(row) { rows[ids[row]] = row }
+        return rows
+    }
+
+    /// Checks what opening does not: the rescoring section's CRC-32C (streamed through the
+    /// mapping without keeping it resident) and that no id occurs twice among live rows.
+    ///
+    /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping
+    ///   ``IndexFileError/checksumMismatch(section:stored:computed:)`` or
+    ///   ``IndexFileError/malformedSection(section:reason:)``.
+    public func verify() throws(IndexFileError) {
+        do throws(IndexFileError) {
+            try rescoring?.verify()
+            var seen = Set<ArraySlice<UInt8>>(minimumCapacity: count)
+            for row in 0..<rowCount where !deletedRows.contains(row) {
+                guard seen.insert(ids.utf8(row: row)).inserted else {
+                    throw IndexFileError.malformedSection(section: .ids, reason: "id '\(ids[row])' of row \(row) occurs twice among live rows")
+                }
+            }
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+}
