@@ -149,7 +149,7 @@ public enum IndexFile {
     // MARK: - Helpers
 
     /// The image of `index` as it is, with the next generation.
-    private static func image(of index: OpenIndex) -> IndexImage {
+    static func image(of index: OpenIndex) -> IndexImage {
         IndexImage(
             dimension: index.dimension, generation: index.generation &+ 1, ids: index.ids,
             deleted: index.deletedRows, metadata: index.metadataBytes,
@@ -158,7 +158,7 @@ public enum IndexFile {
     }
 
     /// Writes `image` over the file `index` was read from, unless another writer replaced it.
-    private static func write(_ image: IndexImage, replacing index: OpenIndex) throws {
+    static func write(_ image: IndexImage, replacing index: OpenIndex) throws {
         try withExtendedLifetime(index) {
             try IndexWriter.write(image, to: index.path) {
                 let current = try header(at: index.path)
