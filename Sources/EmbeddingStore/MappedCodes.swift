@@ -8,8 +8,14 @@ import Darwin
 import EmbeddingQuantization
 
 /// Codes that stay in the index file: a read-only memory mapping of one section, owned by this
-/// object and unmapped when it is released. Reading a row faults in only that row's pages, so the
-/// section does not count against resident memory until (and unless) it is touched.
+/// object and unmapped when it is released, plus `pread` access to the same bytes.
+///
+/// Two ways to read rows: ``subscript(row:)`` through the mapping (zero-copy), and
+/// ``copyRows(_:into:)`` with `pread`. Mapped reads add the faulted pages to resident memory —
+/// on Linux 6.x often far more than the row: a fault maps the whole (large) page-cache folio, and
+/// files written with large `write`s are cached in folios of up to megabytes, so 1 000 random rows
+/// of a freshly written 384 MB section made all of it resident in our measurement
+/// (`docs/INDEX_FORMAT.md`). `copyRows` never does; ``releaseResidentPages()`` undoes the former.
 ///
 /// `@unchecked Sendable`: the mapping is `PROT_READ` and `MAP_PRIVATE`, never written through and
 /// never remapped after `init`; every stored property is a `let`. Concurrent reads from several
@@ -34,6 +40,10 @@ public final class MappedCodes: @unchecked Sendable {
     /// The start and length of the whole mapping (page-aligned, it may begin before `bytes`).
     private let mapping: UnsafeMutableRawPointer?
     private let mappingLength: Int
+    /// A duplicate of the file's descriptor (`-1` when nothing is mapped), for ``verify()``.
+    private let descriptor: Int32
+    /// Where the section starts in the file.
+    private let fileOffset: Int
 
     /// Bytes per row.
     public var bytesPerVector: Int { precision.bytesPerVector(dimension: dimension) }
@@ -55,9 +65,11 @@ public final class MappedCodes: @unchecked Sendable {
         self.ranges = ranges
         self.rounding = rounding
         self.storedChecksum = storedChecksum
+        fileOffset = offset
         guard length > 0 else {
             mapping = nil
             mappingLength = 0
+            self.descriptor = -1
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
@@ -71,6 +83,13 @@ public final class MappedCodes: @unchecked Sendable {
         }
         // Rescoring reads a few scattered rows per query: read-ahead would only inflate memory.
         _ = madvise(pointer, lead + length, MADV_RANDOM)
+        let duplicate = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard duplicate >= 0 else {
+            let code = errno
+            _ = munmap(pointer, lead + length)
+            throw .systemError(operation: "fcntl(F_DUPFD_CLOEXEC)", errno: code, message: String(cString: strerror(code)))
+        }
+        self.descriptor = duplicate
         mapping = pointer
         mappingLength = lead + length
         bytes = UnsafeRawBufferPointer(start: pointer + lead, count: length)
@@ -78,43 +97,99 @@ public final class MappedCodes: @unchecked Sendable {
 
     deinit {
         if let mapping { _ = munmap(mapping, mappingLength) }
+        if descriptor >= 0 { _ = close(descriptor) }
     }
 
-    /// Checks the section's CRC-32C by streaming the mapping in 4 MiB chunks, releasing each chunk's
-    /// pages (`MADV_DONTNEED`) after reading it, so that verifying never keeps more than one chunk
-    /// resident.
+    /// Checks the section's CRC-32C by reading the file (the same inode that is mapped) in
+    /// 4 MiB chunks with `pread` into one reused buffer: the mapping is not touched, so verifying
+    /// adds nothing to resident memory.
     ///
-    /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` for the rescoring section.
+    /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` for the rescoring
+    ///   section, or ``IndexFileError/systemError(operation:errno:message:)``.
     public func verify() throws(IndexFileError) {
-        let computed = checksum(releasingPages: true)
-        guard computed == storedChecksum else {
-            throw .checksumMismatch(section: .rescoring, stored: storedChecksum, computed: computed)
-        }
-    }
-
-    /// The CRC-32C of ``bytes``.
-    func checksum(releasingPages: Bool) -> UInt32 {
         var crc = CRC32C()
-        forEachChunk(releasingPages: releasingPages) { crc.update($0) }
-        return crc.value
+        let chunkSize = 4 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunkSize, max(bytes.count, 1)), alignment: 64)
+        defer { buffer.deallocate() }
+        var done = 0
+        while done < bytes.count {
+            let wanted = min(buffer.count, bytes.count - done)
+            let result = pread(descriptor, buffer.baseAddress!, wanted, off_t(fileOffset + done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                throw .systemError(operation: "pread", errno: code, message: String(cString: strerror(code)))
+            }
+            guard result > 0 else { throw .truncated(needed: fileOffset + bytes.count, actual: fileOffset + done) }
+            crc.update(UnsafeRawBufferPointer(rebasing: buffer[0..<result]))
+            done += result
+        }
+        guard crc.value == storedChecksum else {
+            throw .checksumMismatch(section: .rescoring, stored: storedChecksum, computed: crc.value)
+        }
     }
 
-    /// Calls `body` with consecutive chunks of `range` (a byte range of ``bytes``) of at most
-    /// 4 MiB, dropping each chunk's fully covered pages from memory afterwards when
-    /// `releasingPages` (they are re-read from the file if touched again).
-    func forEachChunk(
-        in range: Range<Int>? = nil, releasingPages: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) rethrows {
-        let range = range ?? 0..<bytes.count
-        let chunkSize = 4 << 20
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end = min(start + chunkSize, range.upperBound)
-            let chunk = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-            try body(chunk)
-            if releasingPages { release(chunk) }
-            start = end
+    /// Copies the codes of `rows` (each in `0..<rowCount`), in order, into `buffer`
+    /// (`rows.count × bytesPerVector` bytes) with `pread` from the file instead of through the
+    /// mapping: the bytes come from the page cache without being mapped into this process, so
+    /// rescoring this way never adds to resident memory (see ``releaseResidentPages()`` for why
+    /// mapped reads can). Consecutive rows are read with one call.
+    ///
+    /// - Precondition: every row is in range and `buffer` is large enough.
+    /// - Throws: ``IndexFileError/systemError(operation:errno:message:)`` if a read fails.
+    public func copyRows(_ rows: some Collection<Int>, into buffer: UnsafeMutableRawBufferPointer) throws(IndexFileError) {
+        let width = bytesPerVector
+        precondition(buffer.count >= rows.count * width, "buffer too small for \(rows.count) rows")
+        var destination = 0
+        var index = rows.startIndex
+        while index != rows.endIndex {
+            // Extend the run while rows are consecutive.
+            let first = rows[index]
+            precondition(first >= 0 && first < rowCount, "row \(first) out of range 0..<\(rowCount)")
+            var count = 1
+            var next = rows.index(after: index)
+            while next != rows.endIndex, rows[next] == first + count {
+                count += 1
+                next = rows.index(after: next)
+            }
+            precondition(first + count <= rowCount, "row \(first + count - 1) out of range 0..<\(rowCount)")
+            var done = 0
+            let length = count * width
+            while done < length {
+                let result = pread(descriptor, buffer.baseAddress! + destination + done, length - done, off_t(fileOffset + first * width + done))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    throw .systemError(operation: "pread", errno: code, message: String(cString: strerror(code)))
+                }
+                guard result > 0 else { throw .truncated(needed: fileOffset + (first + count) * width, actual: fileOffset + first * width + done) }
+                done += result
+            }
+            destination += length
+            index = next
         }
+    }
+
+    /// The codes of `rows`, in order, read with ``copyRows(_:into:)``: `rows.count × bytesPerVector` bytes.
+    public func rows(_ rows: some Collection<Int>) throws(IndexFileError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: rows.count * bytesPerVector)
+        var failure: IndexFileError?
+        bytes.withUnsafeMutableBytes { buffer in
+            do throws(IndexFileError) { try copyRows(rows, into: buffer) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// Drops this process's page-table entries for the whole mapping (`MADV_DONTNEED`), so that
+    /// the pages rows were read from stop counting as resident memory (RSS). The data stays in
+    /// the page cache; later reads map it again. Linux maps up to 16 neighbouring cached pages
+    /// per fault ("fault-around"), so a search that reads scattered rows makes most of the
+    /// section resident after a few thousand rows: call this between query batches to bound RSS.
+    /// Safe at any time, also while other threads read (they refault the pages).
+    public func releaseResidentPages() {
+        guard let mapping else { return }
+        _ = madvise(mapping, mappingLength, MADV_DONTNEED)
     }
 
     /// Drops the whole pages inside `chunk` from this process's memory (a hint; errors ignored).

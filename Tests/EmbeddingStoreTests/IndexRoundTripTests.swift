@@ -169,3 +169,21 @@ final class IndexRoundTripTests: XCTestCase {
         }
     }
 }
+
+/// The rescoring codes read through the mapping and with pread agree.
+final class MappedCodesTests: XCTestCase {
+    func testCopyRowsMatchesMappedRows() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/index.embq"
+        let ids = StoreTestData.ids("r", 0..<50)
+        try StoreTestData.createIndex(at: path, ids: ids)
+        let rescoring = try XCTUnwrap(try IndexFile.open(at: path).rescoring)
+        let rows = [3, 4, 5, 0, 49, 7, 7, 8]
+        XCTAssertEqual(try rescoring.rows(rows), rows.flatMap { Array(rescoring[row: $0]) })
+        XCTAssertEqual(try rescoring.rows(rows), rows.flatMap { StoreTestData.row(ids[$0], precision: .int8) })
+        XCTAssertEqual(try rescoring.rows([Int]()), [])
+        rescoring.releaseResidentPages()
+        XCTAssertEqual(Array(rescoring[row: 49]), StoreTestData.row("r-49", precision: .int8))
+    }
+}
