@@ -44,7 +44,7 @@ final class CrashSafetyTests: XCTestCase {
 
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") }
             if !leftovers.isEmpty { midWrite += 1 }
-            for name in leftovers { try FileManager.default.removeItem(atPath: directory + "/" + name) }
+            XCTAssertEqual(try IndexFile.removeStaleTemporaryFiles(besides: path), leftovers.map { directory + "/" + $0 }.sorted())
 
             let index = try IndexFile.open(at: path, verify: true)
             generations.insert(index.generation)

@@ -187,3 +187,20 @@ final class MappedCodesTests: XCTestCase {
         XCTAssertEqual(Array(rescoring[row: 49]), StoreTestData.row("r-49", precision: .int8))
     }
 }
+
+/// Temporary files of dead writers are removed; those of live writers and unrelated files stay.
+final class StaleTemporaryFileTests: XCTestCase {
+    func testRemovesOnlyDeadWritersFiles() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/index.embq"
+        let live = directory + "/.index.embq.\(getpid()).17.tmp"
+        let dead = directory + "/.index.embq.2147483646.42.tmp"  // above any pid_max
+        let other = directory + "/.other.embq.2147483646.42.tmp"
+        for file in [live, dead, other] { try writeBytes([1, 2, 3], to: file) }
+        XCTAssertEqual(try IndexFile.removeStaleTemporaryFiles(besides: path), [dead])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
+    }
+}
