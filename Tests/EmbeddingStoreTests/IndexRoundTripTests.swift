@@ -103,6 +103,26 @@ final class IndexRoundTripTests: XCTestCase {
         XCTAssertEqual(try IndexFile.compact(at: path), 0)
     }
 
+    /// Fast-only indexes grow and shrink too; deleting every row and compacting leaves an empty,
+    /// valid index that can grow again.
+    func testFastOnlyIndexAndEmptyingIt() throws {
+        let path = directory + "/index.embq"
+        let ids = StoreTestData.ids("f", 0..<3)
+        try IndexFile.create(at: path, fast: StoreTestData.binary(ids), ids: ids)
+        try IndexFile.add(to: path, ids: ["g"], fast: StoreTestData.binary(["g"]))
+        XCTAssertEqual(try IndexFile.delete(ids: ids + ["g"], from: path).deletedCount, 4)
+        XCTAssertEqual(try IndexFile.open(at: path).count, 0)
+        XCTAssertEqual(try IndexFile.compact(at: path), 4)
+        var index = try IndexFile.open(at: path, verify: true)
+        XCTAssertEqual(index.rowCount, 0)
+        XCTAssertEqual(index.fast.codes, [])
+        XCTAssertNil(index.rescoring)
+        try IndexFile.add(to: path, ids: ["f-1"], fast: StoreTestData.binary(["f-1"]))
+        index = try IndexFile.open(at: path, verify: true)
+        XCTAssertEqual(Array(index.ids), ["f-1"])
+        XCTAssertEqual(index.fast, StoreTestData.binary(["f-1"]))
+    }
+
     func testRejectsBadInput() throws {
         let path = directory + "/index.embq"
         let ids = StoreTestData.ids("a", 0..<4)
