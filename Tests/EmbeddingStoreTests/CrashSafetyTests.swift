@@ -12,24 +12,52 @@ import XCTest
 /// the parent can tell from the generation alone which contents the file must hold.
 final class CrashSafetyTests: XCTestCase {
     static let childVariable = "EMBEDQ_STORE_CRASH_CHILD"
+    static let unsafeVariable = "EMBEDQ_STORE_CRASH_CHILD_IN_PLACE"
 
     func testKillingTheWriterLeavesOldOrNewContents() throws {
+        let outcome = try killLoop(inPlace: false, maximumKills: 60, seconds: 12)
+        print("crash test: \(outcome.kills) kills, \(outcome.midWrite) during a write, generations seen \(outcome.generations.sorted())")
+        XCTAssertEqual(outcome.failures, [])
+        XCTAssertGreaterThanOrEqual(outcome.kills, 10)
+        XCTAssertGreaterThan(outcome.midWrite, 0, "no kill landed during a write")
+        XCTAssertGreaterThan(outcome.generations.count, 2, "the writer made no progress between kills")
+    }
+
+    /// Negative control: the same loop with a writer that overwrites the file in place (no
+    /// temporary file, no rename) must produce files that fail to open or hold a state that
+    /// never existed — evidence that the test above could see a non-atomic writer.
+    func testInPlaceWriterIsCaught() throws {
+        let outcome = try killLoop(inPlace: true, maximumKills: 20, seconds: 6)
+        print("crash test, in-place writer: \(outcome.kills) kills, \(outcome.failures.count) torn files caught")
+        XCTAssertGreaterThan(outcome.failures.count, 0, "killing an in-place writer never produced a torn file")
+    }
+
+    private struct Outcome {
+        var kills = 0
+        var midWrite = 0
+        var generations = Set<UInt64>()
+        var failures: [String] = []
+    }
+
+    private func killLoop(inPlace: Bool, maximumKills: Int, seconds: Double) throws -> Outcome {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/crash.embq"
         let ready = directory + "/ready"
         try CrashScenario.step(at: path, creating: true)
 
-        var generator = SeededGenerator(seed: 0xC0FFEE)
+        var generator = SeededGenerator(seed: inPlace ? 0xBAD : 0xC0FFEE)
         let start = Date()
-        var (kills, midWrite) = (0, 0)
-        var generations = Set<UInt64>()
-        while kills < 60, Date().timeIntervalSince(start) < 12 {
+        var outcome = Outcome()
+        while outcome.kills < maximumKills, Date().timeIntervalSince(start) < seconds {
             try? FileManager.default.removeItem(atPath: ready)
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
             child.arguments = ["EmbeddingStoreTests.CrashSafetyTests/testChildWriterProcess"]
-            child.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: path]) { $1 }
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.childVariable] = path
+            environment[Self.unsafeVariable] = inPlace ? "1" : nil
+            child.environment = environment
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
@@ -40,33 +68,56 @@ final class CrashSafetyTests: XCTestCase {
             usleep(UInt32.random(in: 0...20_000, using: &generator))
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
-            kills += 1
+            outcome.kills += 1
 
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") }
-            if !leftovers.isEmpty { midWrite += 1 }
+            if !leftovers.isEmpty { outcome.midWrite += 1 }
             XCTAssertEqual(try IndexFile.removeStaleTemporaryFiles(besides: path), leftovers.map { directory + "/" + $0 }.sorted())
 
-            let index = try IndexFile.open(at: path, verify: true)
-            generations.insert(index.generation)
-            guard let expected = CrashScenario.states[index.generation] else {
-                XCTFail("generation \(index.generation) is not a state of the scenario")
-                break
+            var failure: String?
+            do {
+                let index = try IndexFile.open(at: path, verify: true)
+                outcome.generations.insert(index.generation)
+                if let expected = CrashScenario.states[index.generation] {
+                    if !holds(index, expected) { failure = "generation \(index.generation) does not hold its state's contents" }
+                } else {
+                    failure = "generation \(index.generation) is no state of the scenario"
+                }
+            } catch {
+                failure = "\(error)"
             }
-            assertContents(of: index, equal: expected)
+            if let failure {
+                outcome.failures.append("kill \(outcome.kills): \(failure)")
+                try CrashScenario.step(at: path, creating: true)  // start again from a good file
+            }
         }
-        print("crash test: \(kills) kills, \(midWrite) during a write, generations seen \(generations.sorted())")
-        XCTAssertGreaterThanOrEqual(kills, 10)
-        XCTAssertGreaterThan(midWrite, 0, "no kill landed during a write")
-        XCTAssertGreaterThan(generations.count, 2, "the writer made no progress between kills")
+        return outcome
+    }
+
+    /// Whether `index` holds exactly `expected`: live ids in order and every live row's codes.
+    private func holds(_ index: OpenIndex, _ expected: ExpectedContents) -> Bool {
+        let live = index.liveRows
+        guard live.map({ index.ids[$0] }) == expected.liveIDs, let rescoring = index.rescoring else { return false }
+        return live.allSatisfy { row in
+            Array(index.fast[row: row]) == StoreTestData.row(index.ids[row], precision: .binary)
+                && Array(rescoring[row: row]) == StoreTestData.row(index.ids[row], precision: .int8)
+        }
     }
 
     /// The writer: only active in a child started by the test above.
     func testChildWriterProcess() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.childVariable] else { return }
-        let ready = (path as NSString).deletingLastPathComponent + "/ready"
-        _ = FileManager.default.createFile(atPath: ready, contents: nil)
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = environment[Self.childVariable] else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        _ = FileManager.default.createFile(atPath: directory + "/ready", contents: nil)
         let deadline = Date().addingTimeInterval(60)  // never outlive a parent that failed to kill
-        while Date() < deadline { try CrashScenario.step(at: path, creating: false) }
+        while Date() < deadline {
+            if environment[Self.unsafeVariable] == nil {
+                try CrashScenario.step(at: path, creating: false)
+            } else {
+                try CrashScenario.inPlaceStep(at: path, scratch: directory + "/scratch")
+            }
+        }
     }
 }
 
@@ -88,6 +139,26 @@ enum CrashScenario {
         case 7: try IndexFile.compact(at: path)
         default: try StoreTestData.createIndex(at: path, ids: initial)
         }
+    }
+
+    /// The same step done wrongly, for the negative control: computed on a scratch copy, then
+    /// written over `path` in place, 256 bytes at a time with `fdatasync` after each, so that a
+    /// kill tears the file.
+    static func inPlaceStep(at path: String, scratch: String) throws {
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let copy = scratch + "/copy.embq"
+        try writeBytes(fileBytes(path), to: copy)
+        try step(at: copy, creating: false)
+        let bytes = try fileBytes(copy)
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        defer { close(descriptor) }
+        for start in stride(from: 0, to: bytes.count, by: 256) {
+            let end = min(start + 256, bytes.count)
+            _ = bytes[start..<end].withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+            _ = fdatasync(descriptor)
+        }
+        _ = ftruncate(descriptor, off_t(bytes.count))
     }
 
     private static func add(_ ids: [String], to path: String) throws {
