@@ -7,6 +7,8 @@ import EmbeddingQuantization
 /// path. Opening never crashes and never allocates more than the file's size on malformed input:
 /// each of these errors is raised before any allocation that the bad field would size.
 public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path names a directory, device, FIFO or socket, not a regular file.
+    case notARegularFile
     /// The file does not start with the magic bytes `EMBQINDX`.
     case badMagic
     /// A format version this reader does not know (it reads version ``IndexHeader/currentVersion``).
@@ -42,6 +44,8 @@ public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringCon
     /// A one-line message saying what is wrong and where.
     public var description: String {
         switch self {
+        case .notARegularFile:
+            return "not a regular file"
         case .badMagic:
             return "not an EmbedQ index: missing the magic bytes EMBQINDX at offset 0"
         case .unsupportedVersion(let version):

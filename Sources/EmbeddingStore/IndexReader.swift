@@ -21,7 +21,7 @@ extension IndexFile {
     public static func open(at path: String, verify: Bool = false) throws(IndexFileError) -> OpenIndex {
         let index: OpenIndex
         do throws(IndexFileError) {
-            let file = try systemCall { try NPYSystemFile(path: path, flags: O_RDONLY) }
+            let file = try openRegularFile(path)
             let size = try systemCall { try file.size() }
             let header = try readHeader(of: file, size: size)
             try header.validateLayout(fileSize: size)
@@ -39,7 +39,7 @@ extension IndexFile {
     /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping what was wrong.
     public static func header(at path: String) throws(IndexFileError) -> IndexHeader {
         do throws(IndexFileError) {
-            let file = try systemCall { try NPYSystemFile(path: path, flags: O_RDONLY) }
+            let file = try openRegularFile(path)
             let size = try systemCall { try file.size() }
             let header = try readHeader(of: file, size: size)
             try header.validateLayout(fileSize: size)
@@ -47,6 +47,19 @@ extension IndexFile {
         } catch {
             throw error.inFile(path)
         }
+    }
+
+    /// Opens `path` read-only; refuses anything but a regular file (`O_NONBLOCK` keeps a FIFO
+    /// from blocking the open).
+    static func openRegularFile(_ path: String) throws(IndexFileError) -> NPYSystemFile {
+        let file = try systemCall { try NPYSystemFile(path: path, flags: O_RDONLY | O_NONBLOCK) }
+        var status = stat()
+        guard fstat(file.descriptor, &status) == 0 else {
+            let code = errno
+            throw .systemError(operation: "fstat", errno: code, message: String(cString: strerror(code)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .notARegularFile }
+        return file
     }
 
     static func readHeader(of file: borrowing NPYSystemFile, size: Int) throws(IndexFileError) -> IndexHeader {

@@ -140,6 +140,13 @@ final class IndexCorruptionTests: XCTestCase {
         }
     }
 
+    func testRefusesDirectoriesAndFIFOs() throws {
+        XCTAssertEqual(openFailure(directory), .notARegularFile)
+        let fifo = directory + "/fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertEqual(openFailure(fifo), .notARegularFile)
+    }
+
     private func isInvalidHeader(_ error: IndexFileError) -> Bool {
         if case .invalidHeader = error { return true }
         return false
