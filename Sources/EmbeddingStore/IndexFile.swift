@@ -3,11 +3,12 @@ import EmbeddingQuantization
 /// The EmbedQ index file: creating, opening and changing it (format in `docs/INDEX_FORMAT.md`).
 ///
 /// Every change writes a complete new file beside the old one and renames it into place, so a
-/// crash at any moment leaves the old or the new index, never a mix. Changes to one path must
-/// not run concurrently (serialize writers, e.g. with a lock file); a writer that finds the file
-/// replaced since it read it throws ``IndexFileError/concurrentModification(expected:found:)``
-/// instead of overwriting the other change. Readers may open the file at any time: an open
-/// index keeps reading the file it opened, whatever replaces it later.
+/// crash at any moment leaves the old or the new index, never a mix. Writers to one path take
+/// turns through a lock file (`.NAME.lock`, `flock`), so concurrent changes from several threads
+/// or processes all apply; a writer that still finds the file replaced since it read it (a
+/// writer that bypassed the lock) throws ``IndexFileError/concurrentModification(expected:found:)``
+/// instead of overwriting that change. Readers take no lock and may open the file at any time:
+/// an open index keeps reading the file it opened, whatever replaces it later.
 public enum IndexFile {
     /// Writes a new index at `path` (replacing any file there), generation 1.
     ///
@@ -22,6 +23,14 @@ public enum IndexFile {
     public static func create(
         at path: String, fast: QuantizedEmbeddings, rescoring: QuantizedEmbeddings? = nil,
         ids: [String], metadata: IndexMetadata? = nil
+    ) throws(IndexFileError) {
+        try WriterLock.withLock(for: path) { () throws(IndexFileError) in
+            try createUnlocked(at: path, fast: fast, rescoring: rescoring, ids: ids, metadata: metadata)
+        }
+    }
+
+    private static func createUnlocked(
+        at path: String, fast: QuantizedEmbeddings, rescoring: QuantizedEmbeddings?, ids: [String], metadata: IndexMetadata?
     ) throws(IndexFileError) {
         do {
             try checkCodes(fast: fast, rescoring: rescoring, idCount: ids.count)
@@ -53,6 +62,14 @@ public enum IndexFile {
     @discardableResult
     public static func add(
         to path: String, ids newIDs: [String], fast: QuantizedEmbeddings, rescoring: QuantizedEmbeddings? = nil
+    ) throws(IndexFileError) -> UInt64 {
+        try WriterLock.withLock(for: path) { () throws(IndexFileError) in
+            try addUnlocked(to: path, ids: newIDs, fast: fast, rescoring: rescoring)
+        }
+    }
+
+    private static func addUnlocked(
+        to path: String, ids newIDs: [String], fast: QuantizedEmbeddings, rescoring: QuantizedEmbeddings?
     ) throws(IndexFileError) -> UInt64 {
         let index = try open(at: path)
         do {
@@ -88,6 +105,10 @@ public enum IndexFile {
     /// - Returns: how many rows were deleted, the ids that matched none, and the generation.
     @discardableResult
     public static func delete(ids: [String], from path: String) throws(IndexFileError) -> DeletionReport {
+        try WriterLock.withLock(for: path) { () throws(IndexFileError) in try deleteUnlocked(ids: ids, from: path) }
+    }
+
+    private static func deleteUnlocked(ids: [String], from path: String) throws(IndexFileError) -> DeletionReport {
         let index = try open(at: path)
         let rows = index.liveRowsByID()
         var image = image(of: index)
@@ -116,6 +137,10 @@ public enum IndexFile {
     /// - Returns: the number of rows removed.
     @discardableResult
     public static func compact(at path: String) throws(IndexFileError) -> Int {
+        try WriterLock.withLock(for: path) { () throws(IndexFileError) in try compactUnlocked(at: path) }
+    }
+
+    private static func compactUnlocked(at path: String) throws(IndexFileError) -> Int {
         let index = try open(at: path)
         guard index.deletedRows.count > 0 else { return 0 }
         let live = index.liveRows

@@ -224,3 +224,27 @@ final class StaleTemporaryFileTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
     }
 }
+
+/// Writers on several threads take turns through the lock file: every change applies.
+final class ConcurrentWriterTests: XCTestCase {
+    func testConcurrentAddsAllApply() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/index.embq"
+        try StoreTestData.createIndex(at: path, ids: ["seed"])
+        DispatchQueue.concurrentPerform(iterations: 4) { writer in
+            for batch in 0..<5 {
+                let ids = StoreTestData.ids("w\(writer)-b\(batch)", 0..<3)
+                do {
+                    try IndexFile.add(to: path, ids: ids, fast: StoreTestData.binary(ids), rescoring: StoreTestData.int8(ids))
+                } catch {
+                    XCTFail("writer \(writer), batch \(batch): \(error)")
+                }
+            }
+        }
+        let index = try IndexFile.open(at: path, verify: true)
+        XCTAssertEqual(index.count, 1 + 4 * 5 * 3)
+        XCTAssertEqual(index.generation, 1 + 20)
+        XCTAssertEqual(Set(index.ids).count, 61)
+    }
+}
