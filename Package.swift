@@ -28,6 +28,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+        // Runs the built `embedq` executable end to end.
+        .testTarget(name: "embedqTests", dependencies: ["embedq"]),
     ],
     swiftLanguageModes: [.v6]
 )
