@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EmbedQ", targets: ["EmbedQ"]),
         .executable(name: "embedq", targets: ["embedq"]),
+        .executable(name: "embedq-bench", targets: ["embedq-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,14 @@ let package = Package(
         // The command-line tool.
         .executableTarget(
             name: "embedq",
+            dependencies: [
+                "EmbedQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // EmbedQ's side of the benchmarks; scripts/bench-*.sh run it beside the peers.
+        .executableTarget(
+            name: "embedq-bench",
             dependencies: [
                 "EmbedQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
