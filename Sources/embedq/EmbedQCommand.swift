@@ -12,6 +12,7 @@ struct EmbedQCommand: ParsableCommand {
             QuantizeCommand.self,
             DequantizeCommand.self,
             InspectCommand.self,
+            DemoCommand.self,
         ]
     )
 }
