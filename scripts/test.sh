@@ -3,8 +3,25 @@
 # Installs the system packages the build needs when they are missing (Debian), then builds in
 # release mode with testability enabled: the numeric kernels run 10-100x slower in debug builds.
 # Tests read ../shared (golden files, the real model, SciFact) through EMBEDQ_SHARED.
+# Extra arguments go to `swift test` (e.g. --filter GoldenQuantizationTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
 export EMBEDQ_SHARED="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
-exec swift test -c release -Xswiftc -enable-testing --parallel "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
+# A plain closing line: XCTest's own summary for the whole run is its last "Executed" line.
+# XCTest's summary line: "Executed N tests, with [K tests skipped and] M failures (…)".
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -n 1 || true)
+if [ -n "$summary" ]; then
+    executed=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+    failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+    skipped=0
+    if echo "$summary" | grep -qE "[0-9]+ tests? skipped"; then
+        skipped=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests? skipped.*/\1/')
+    fi
+    echo "$((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
+exit $status

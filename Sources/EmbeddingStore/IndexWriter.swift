@@ -10,7 +10,7 @@ import EmbeddingQuantization
 /// Writes an ``IndexImage`` as a complete new file and atomically puts it in place.
 enum IndexWriter {
     /// Writes `image` to a temporary file beside `path`, fsyncs it, calls `beforeRename`, renames
-    /// it over `path` and fsyncs the directory (``AtomicFileReplacement``). A crash at any moment
+    /// it over `path` and fsyncs the directory (``AtomicFile``). A crash at any moment
     /// leaves `path` as it was or as `image` — never in between.
     ///
     /// The sections are streamed in file order with their CRC-32C computed on the way; the header,
@@ -33,7 +33,7 @@ enum IndexWriter {
         }
 
         do {
-            try AtomicFileReplacement.write(to: path, { file in
+            try AtomicFile.write(to: path, { file in
                 // No nested function captures `file` (a borrowed non-copyable value): Swift
                 // 6.3.1's SILGen crashes on that.
                 var stream = SectionStream()

@@ -16,7 +16,7 @@ extension IndexFile {
     ///   cannot be listed or a file cannot be removed, wrapped in ``IndexFileError/inFile(path:_:)``.
     @discardableResult
     public static func removeStaleTemporaryFiles(besides path: String) throws(IndexFileError) -> [String] {
-        let (directory, name) = AtomicFileReplacement.directoryAndName(of: path)
+        let (directory, name) = AtomicFile.directoryAndName(of: path)
         let prefix = ".\(name)."
         guard let stream = opendir(directory) else { throw lastSystemError("opendir").inFile(path) }
         defer { closedir(stream) }

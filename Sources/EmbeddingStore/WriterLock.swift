@@ -15,7 +15,7 @@ enum WriterLock {
     /// Runs `body` while holding the writer lock of the index at `path`, waiting for it if another
     /// writer (thread or process) holds it.
     static func withLock<T>(for path: String, _ body: () throws(IndexFileError) -> T) throws(IndexFileError) -> T {
-        let (directory, name) = AtomicFileReplacement.directoryAndName(of: path)
+        let (directory, name) = AtomicFile.directoryAndName(of: path)
         let lockPath = (directory == "/" ? "" : directory) + "/.\(name).lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw lastError("open lock file").inFile(lockPath) }
