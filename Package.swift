@@ -17,8 +17,12 @@ let package = Package(
         // Float32 embeddings -> compact codes, calibration ranges, .npy interop.
         // No package dependencies; its hot loops call EmbeddingKernels.
         .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
+        // BEIR / MTEB dataset loading, ranking metrics (as pytrec_eval computes them) and the
+        // quantization report (Markdown, JSON, self-contained HTML with SVG charts).
+        // Takes plain rankings per query, so it needs no search or encoder module.
+        .target(name: "RetrievalEvaluation", dependencies: ["EmbeddingQuantization"]),
         // Umbrella library product re-exporting every module.
-        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization"]),
+        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "RetrievalEvaluation"]),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
@@ -28,6 +32,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+        .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
     ],
     swiftLanguageModes: [.v6]
 )
