@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EmbedQ", targets: ["EmbedQ"]),
         .executable(name: "embedq", targets: ["embedq"]),
+        .executable(name: "embedq-bench", targets: ["embedq-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,8 +32,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // EmbedQ's side of the benchmarks; scripts/bench-*.sh run it beside the peers.
+        .executableTarget(
+            name: "embedq-bench",
+            dependencies: [
+                "EmbedQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
+        // Runs the built `embedq` executable end to end.
+        .testTarget(name: "embedqTests", dependencies: ["embedq"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,12 @@ struct EmbedQCommand: ParsableCommand {
         commandName: "embedq",
         abstract: "Compact sentence embeddings: calibrate, quantize, dequantize and inspect.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            CalibrateCommand.self,
+            QuantizeCommand.self,
+            DequantizeCommand.self,
+            InspectCommand.self,
+            DemoCommand.self,
+        ]
     )
 }

@@ -11,7 +11,7 @@ enum FastCodes {
         let steps = ranges.steps(levels: levels)
         var failedRow: Int64 = -1
         let codes = [UInt8](unsafeUninitializedCapacity: n * d) { output, initialized in
-            LargeBufferAdvice.preferHugePages(UnsafeMutableRawBufferPointer(output))
+            adviseHugePages(UnsafeMutableRawBufferPointer(output))
             matrix.values.withUnsafeBufferPointer { input in
                 ranges.minimums.withUnsafeBufferPointer { lows in
                     steps.withUnsafeBufferPointer { widths in
@@ -44,7 +44,7 @@ enum FastCodes {
         let width = (d + 7) / 8
         var failedRow: Int64 = -1
         let codes = [UInt8](unsafeUninitializedCapacity: n * width) { output, initialized in
-            LargeBufferAdvice.preferHugePages(UnsafeMutableRawBufferPointer(output))
+            adviseHugePages(UnsafeMutableRawBufferPointer(output))
             matrix.values.withUnsafeBufferPointer { input in
                 let (x, rows, columns, out) = (input.baseAddress!, Int64(n), Int64(d), output.baseAddress!)
                 switch path.isa {
@@ -65,7 +65,7 @@ enum FastCodes {
         let width = 2 * ((d + 7) / 8)
         var failedRow: Int64 = -1
         let codes = [UInt8](unsafeUninitializedCapacity: n * width) { output, initialized in
-            LargeBufferAdvice.preferHugePages(UnsafeMutableRawBufferPointer(output))
+            adviseHugePages(UnsafeMutableRawBufferPointer(output))
             matrix.values.withUnsafeBufferPointer { input in
                 thresholds.withUnsafeBufferPointer { limits in
                     let (x, rows, columns, t, out) = (
