@@ -23,14 +23,14 @@ final class BEIRDatasetTests: XCTestCase {
         XCTAssertEqual(first.contents, first.title + " " + first.text)
     }
 
-    func testAcceptsNumericIdentifiersCRLFAndBlankLines() throws {
+    func testAcceptsNumericIdentifiersCRLFBlankLinesAndByteOrderMark() throws {
         let folder = try TestSupport.temporaryFolder(for: self)
         try TestSupport.writeDataset(
             in: folder,
             corpus: "{\"_id\": 7, \"title\": \"Title\", \"text\": \"Body.\"}\r\n"
                 + "{\"_id\": \"d2\", \"text\": \"  no title  \"}\r\n"
                 + "{\"_id\": \"d3\", \"title\": \"\", \"text\": \"\\u001f\\u00a0padded\\n\"}\r\n\r\n\n",
-            queries: "{\"_id\": 1, \"text\": \"first\"}\n{\"_id\": \"q2\", \"text\": \"second\"}\n\n",
+            queries: "\u{FEFF}{\"_id\": 1, \"text\": \"first\"}\n{\"_id\": \"q2\", \"text\": \"second\"}\n\n",
             qrels: "query-id\tcorpus-id\tscore\r\nq2\td2\t2\r\n1\t7\t1\r\n1\td3\t0\r\n\r\n")
         let dataset = try BEIRDataset.load(from: folder)
         XCTAssertEqual(dataset.documents.map(\.id), ["7", "d2", "d3"])
@@ -52,10 +52,10 @@ final class BEIRDatasetTests: XCTestCase {
         XCTAssertEqual(dataset.evaluationQueries.map(\.id), ["b"])
     }
 
-    func testQrelsWithoutHeaderKeepTheirFirstJudgmentAndLaterGradesWin() throws {
+    func testQrelsWithoutHeaderOrWithByteOrderMarkKeepTheirFirstJudgmentAndLaterGradesWin() throws {
         let folder = try TestSupport.temporaryFolder(for: self)
         let url = folder.appendingPathComponent("plain.tsv")
-        try Data("q1\td1\t1\nq1\td1\t3\nq2\td9\t-1\n".utf8).write(to: url)
+        try Data("\u{FEFF}q1\td1\t1\nq1\td1\t3\nq2\td9\t-1\n".utf8).write(to: url)
         let judgments = try QrelsParser.parse(contentsOf: url)
         XCTAssertEqual(judgments.queryIDs, ["q1", "q2"])
         XCTAssertEqual(judgments["q1"], ["d1": 3])

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The lines of a text file with their 1-based line numbers, tolerant of CRLF line ends and of
-/// blank lines (which are skipped).
+/// The lines of a text file with their 1-based line numbers, tolerant of CRLF line ends, of
+/// blank lines (which are skipped) and of a leading UTF-8 byte order mark (which is dropped).
 struct TextLines {
     /// The file's path, for error messages.
     let path: String
@@ -14,11 +14,13 @@ struct TextLines {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .missingFile(path: path)
         }
+        let contents: Data
         do {
-            bytes = try Data(contentsOf: url)
+            contents = try Data(contentsOf: url)
         } catch {
             throw .unreadableFile(path: path, reason: error.localizedDescription)
         }
+        bytes = contents.starts(with: [0xEF, 0xBB, 0xBF]) ? contents.dropFirst(3) : contents
     }
 
     /// Calls `body` with each non-blank line (without its `\n` or `\r\n`) and its line number.
