@@ -20,8 +20,12 @@ let package = Package(
         .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
         // The durable index file: format, memory mapping, add/delete/compact, crash safety.
         .target(name: "EmbeddingStore", dependencies: ["EmbeddingQuantization"]),
+        // BEIR / MTEB dataset loading, ranking metrics (as pytrec_eval computes them) and the
+        // quantization report (Markdown, JSON, self-contained HTML with SVG charts).
+        // Takes plain rankings per query, so it needs no search or encoder module.
+        .target(name: "RetrievalEvaluation", dependencies: ["EmbeddingQuantization"]),
         // Umbrella library product re-exporting every module.
-        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "EmbeddingStore"]),
+        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "EmbeddingStore", "RetrievalEvaluation"]),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
@@ -40,6 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
+        .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq"]),
     ],

@@ -1,3 +1,4 @@
 // The umbrella module: `import EmbedQ` brings every EmbedQ module into scope.
 @_exported import EmbeddingQuantization
 @_exported import EmbeddingStore
+@_exported import RetrievalEvaluation

@@ -1,0 +1,20 @@
+/// Escaping for text placed in HTML and SVG markup.
+enum MarkupEscaping {
+    /// `text` safe inside element content and quoted attribute values: `&`, `<`, `>`, `"` and
+    /// `'` become character references.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
