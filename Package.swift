@@ -14,8 +14,20 @@ let package = Package(
     targets: [
         // Float32 embeddings -> compact codes, calibration ranges, .npy interop. No dependencies.
         .target(name: "EmbeddingQuantization"),
+        // CBLAS (OpenBLAS) for the encoder's matrix multiplications. On Apple platforms the encoder
+        // uses Accelerate instead and never imports this module.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Text -> float32 sentence embeddings: model folder loading, WordPiece, BERT, pooling.
+        .target(
+            name: "SentenceEncoder",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd]))]
+        ),
         // Umbrella library product re-exporting every module.
-        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization"]),
+        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "SentenceEncoder"]),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
@@ -25,6 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),
     ],
     swiftLanguageModes: [.v6]
 )
