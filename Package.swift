@@ -24,8 +24,13 @@ let package = Package(
         // Text -> float32 sentence embeddings: model folder loading, WordPiece, BERT, pooling.
         .target(
             name: "SentenceEncoder",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd]))]
+            dependencies: [
+                "SentenceEncoderKernels",
+                .target(name: "CBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd])),
+            ]
         ),
+        // C kernels for GELU, softmax and layer norm with AVX-512 / AVX2 builds and run-time dispatch.
+        .target(name: "SentenceEncoderKernels"),
         // Umbrella library product re-exporting every module.
         .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "SentenceEncoder"]),
         // The command-line tool.

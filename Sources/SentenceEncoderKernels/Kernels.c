@@ -1,0 +1,153 @@
+#include "SentenceEncoderKernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Scalar building blocks written so that clang vectorizes the loops that call them.
+
+// erf(x) as p(x^2) * x / q(x^2) on x clamped to [-4, 4] (erf(4) = 1 - 1.5e-8): the rational
+// approximation used by Eigen and XLA for float32; absolute error < 2e-7.
+static inline __attribute__((always_inline)) float sek_erf(float x) {
+    x = fminf(fmaxf(x, -4.0f), 4.0f);
+    const float x2 = x * x;
+    float p = -2.72614225801306e-10f;
+    p = p * x2 + 2.77068142495902e-08f;
+    p = p * x2 - 2.10102402082508e-06f;
+    p = p * x2 - 5.69250639462346e-05f;
+    p = p * x2 - 7.34990630326855e-04f;
+    p = p * x2 - 2.95459980854025e-03f;
+    p = p * x2 - 1.60960333262415e-02f;
+    p = p * x;
+    float q = -1.45660718464996e-05f;
+    q = q * x2 - 2.13374055278905e-04f;
+    q = q * x2 - 1.68282697438203e-03f;
+    q = q * x2 - 7.37332916720468e-03f;
+    q = q * x2 - 1.42647390514189e-02f;
+    return p / q;
+}
+
+// exp(x) for x <= 88: x = n ln2 + r, |r| <= ln2 / 2, exp(r) by a degree-7 Taylor polynomial
+// (truncation error < 6e-9 relative), times 2^n built in the exponent bits. Inputs below -87
+// give about 2^-126 instead of a denormal or zero, which is harmless in a softmax after the
+// row maximum is subtracted (the terms are < 1e-37 of the largest, which is 1).
+static inline __attribute__((always_inline)) float sek_exp(float x) {
+    x = fminf(fmaxf(x, -87.0f), 88.0f);
+    const float n = rintf(x * 1.44269504088896341f);
+    float r = x - n * 0.693145751953125f;
+    r = r - n * 1.428606765330187e-06f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+#define SEK_GELU_BODY                                                        \
+    for (size_t i = 0; i < count; i++) {                                     \
+        const float x = values[i];                                           \
+        values[i] = 0.5f * x * (1.0f + sek_erf(x * 0.70710678118654752f));   \
+    }
+
+#define SEK_SOFTMAX_BODY                                                     \
+    for (size_t row = 0; row < rows; row++) {                                \
+        float *x = values + row * columns;                                   \
+        float maximum = -INFINITY;                                           \
+        for (size_t j = 0; j < columns; j++) maximum = fmaxf(maximum, x[j]); \
+        float sum = 0.0f;                                                    \
+        for (size_t j = 0; j < columns; j++) {                               \
+            const float e = sek_exp(x[j] - maximum);                         \
+            x[j] = e;                                                        \
+            sum += e;                                                        \
+        }                                                                    \
+        const float inverse = 1.0f / sum;                                    \
+        for (size_t j = 0; j < columns; j++) x[j] *= inverse;                \
+    }
+
+// ---------------------------------------------------------------------------------------------
+// Builds per instruction set.
+
+#if defined(__x86_64__) || defined(__i386__)
+#define SEK_X86 1
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+static void sek_gelu_avx512(float *values, size_t count) { SEK_GELU_BODY }
+__attribute__((target("avx2,fma")))
+static void sek_gelu_avx2(float *values, size_t count) { SEK_GELU_BODY }
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+static void sek_softmax_avx512(float *values, size_t rows, size_t columns) { SEK_SOFTMAX_BODY }
+__attribute__((target("avx2,fma")))
+static void sek_softmax_avx2(float *values, size_t rows, size_t columns) { SEK_SOFTMAX_BODY }
+#endif
+
+void sek_gelu_portable(float *values, size_t count) { SEK_GELU_BODY }
+void sek_softmax_rows_portable(float *values, size_t rows, size_t columns) { SEK_SOFTMAX_BODY }
+
+int sek_isa_level(void) {
+#ifdef SEK_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl")) return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+#endif
+    return 0;
+}
+
+void sek_gelu(float *values, size_t count) {
+#ifdef SEK_X86
+    switch (sek_isa_level()) {
+    case 2: sek_gelu_avx512(values, count); return;
+    case 1: sek_gelu_avx2(values, count); return;
+    default: break;
+    }
+#endif
+    sek_gelu_portable(values, count);
+}
+
+void sek_softmax_rows(float *values, size_t rows, size_t columns) {
+#ifdef SEK_X86
+    switch (sek_isa_level()) {
+    case 2: sek_softmax_avx512(values, rows, columns); return;
+    case 1: sek_softmax_avx2(values, rows, columns); return;
+    default: break;
+    }
+#endif
+    sek_softmax_rows_portable(values, rows, columns);
+}
+
+void sek_add_layer_norm(float *values, const float *residual, const float *gamma, const float *beta,
+                        size_t rows, size_t columns, float epsilon) {
+    for (size_t row = 0; row < rows; row++) {
+        float *x = values + row * columns;
+        if (residual) {
+            const float *y = residual + row * columns;
+            for (size_t j = 0; j < columns; j++) x[j] += y[j];
+        }
+        double sum = 0.0;
+        for (size_t j = 0; j < columns; j++) sum += x[j];
+        const double mean = sum / (double)columns;
+        double squares = 0.0;
+        for (size_t j = 0; j < columns; j++) {
+            const double d = (double)x[j] - mean;
+            squares += d * d;
+        }
+        const double variance = squares / (double)columns;
+        const float scale = (float)(1.0 / sqrt(variance + (double)epsilon));
+        const float shift = (float)mean;
+        for (size_t j = 0; j < columns; j++) x[j] = (x[j] - shift) * scale * gamma[j] + beta[j];
+    }
+}
+
+void sek_add_bias(float *values, const float *bias, size_t rows, size_t columns) {
+    for (size_t row = 0; row < rows; row++) {
+        float *x = values + row * columns;
+        for (size_t j = 0; j < columns; j++) x[j] += bias[j];
+    }
+}
