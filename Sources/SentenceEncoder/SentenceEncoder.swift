@@ -107,8 +107,28 @@ public final class SentenceEncoder: Sendable {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
-        let sequences = tokenizeAll(texts)
-        var output = [Float](repeating: 0, count: texts.count * dimension)
+        return try encodeRowMajor(tokenized: tokenize(texts), batchSize: batchSize, progress: progress)
+    }
+
+    /// Encodes already tokenized texts (from ``tokenize(_:)-(String)``, each at most
+    /// ``maxSequenceLength`` ids below the vocabulary size) into one row-major
+    /// `sequences.count × dimension` float array, in input order.
+    ///
+    /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
+    ///   an overlong sequence or an id outside the vocabulary.
+    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: ((Int) -> Void)? = nil) throws -> [Float] {
+        guard batchSize >= 1 else {
+            throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
+        }
+        let vocabularySize = model.configuration.vocabularySize
+        for (index, sequence) in sequences.enumerated() {
+            guard sequence.count <= maxSequenceLength, sequence.allSatisfy({ $0 >= 0 && Int($0) < vocabularySize }) else {
+                throw SentenceEncoderError.invalidConfiguration(
+                    path: "encode", key: "sequences[\(index)]",
+                    reason: "longer than \(maxSequenceLength) ids or has an id outside 0..<\(vocabularySize)")
+            }
+        }
+        var output = [Float](repeating: 0, count: sequences.count * dimension)
         // Longest first, as sentence-transformers does, so batches hold similar lengths.
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
         var done = 0
@@ -135,8 +155,8 @@ public final class SentenceEncoder: Sendable {
         return output
     }
 
-    /// Tokenizes texts in parallel.
-    private func tokenizeAll(_ texts: [String]) -> [[Int32]] {
+    /// The model input ids of each text (see ``tokenize(_:)-(String)``), computed in parallel.
+    public func tokenize(_ texts: [String]) -> [[Int32]] {
         var sequences = [[Int32]](repeating: [], count: texts.count)
         let chunks = min(texts.count, threadCount * 4)
         guard chunks > 0 else { return [] }

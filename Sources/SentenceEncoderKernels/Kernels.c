@@ -57,19 +57,36 @@ static inline __attribute__((always_inline)) float sek_exp(float x) {
         values[i] = 0.5f * x * (1.0f + sek_erf(x * 0.70710678118654752f));   \
     }
 
-#define SEK_SOFTMAX_BODY                                                     \
-    for (size_t row = 0; row < rows; row++) {                                \
-        float *x = values + row * columns;                                   \
-        float maximum = -INFINITY;                                           \
-        for (size_t j = 0; j < columns; j++) maximum = fmaxf(maximum, x[j]); \
-        float sum = 0.0f;                                                    \
-        for (size_t j = 0; j < columns; j++) {                               \
-            const float e = sek_exp(x[j] - maximum);                         \
-            x[j] = e;                                                        \
-            sum += e;                                                        \
-        }                                                                    \
-        const float inverse = 1.0f / sum;                                    \
-        for (size_t j = 0; j < columns; j++) x[j] *= inverse;                \
+// Reductions run in 16 independent lanes (then summed) so that the compiler can vectorize
+// them without reassociating a single accumulator.
+#define SEK_SOFTMAX_BODY                                                          \
+    for (size_t row = 0; row < rows; row++) {                                     \
+        float *x = values + row * columns;                                        \
+        float lanes[16];                                                          \
+        for (int k = 0; k < 16; k++) lanes[k] = -INFINITY;                        \
+        size_t j = 0;                                                             \
+        for (; j + 16 <= columns; j += 16)                                        \
+            for (int k = 0; k < 16; k++) lanes[k] = fmaxf(lanes[k], x[j + k]);   \
+        float maximum = -INFINITY;                                                \
+        for (int k = 0; k < 16; k++) maximum = fmaxf(maximum, lanes[k]);         \
+        for (; j < columns; j++) maximum = fmaxf(maximum, x[j]);                  \
+        for (int k = 0; k < 16; k++) lanes[k] = 0.0f;                             \
+        j = 0;                                                                    \
+        for (; j + 16 <= columns; j += 16)                                        \
+            for (int k = 0; k < 16; k++) {                                        \
+                const float e = sek_exp(x[j + k] - maximum);                      \
+                x[j + k] = e;                                                     \
+                lanes[k] += e;                                                    \
+            }                                                                     \
+        float sum = 0.0f;                                                         \
+        for (; j < columns; j++) {                                                \
+            const float e = sek_exp(x[j] - maximum);                              \
+            x[j] = e;                                                             \
+            sum += e;                                                             \
+        }                                                                         \
+        for (int k = 0; k < 16; k++) sum += lanes[k];                             \
+        const float inverse = 1.0f / sum;                                         \
+        for (j = 0; j < columns; j++) x[j] *= inverse;                            \
     }
 
 // ---------------------------------------------------------------------------------------------

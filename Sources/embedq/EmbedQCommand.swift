@@ -7,6 +7,6 @@ struct EmbedQCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embedq",
         abstract: "Compact sentence embeddings: encode, quantize, search.",
-        subcommands: []
+        subcommands: [EmbedCommand.self, TokenizeCommand.self]
     )
 }
