@@ -139,27 +139,56 @@ void sek_softmax_rows(float *values, size_t rows, size_t columns) {
     sek_softmax_rows_portable(values, rows, columns);
 }
 
+#define SEK_LAYER_NORM_BODY                                                                   \
+    for (size_t row = 0; row < rows; row++) {                                                 \
+        float *x = values + row * columns;                                                    \
+        if (residual) {                                                                       \
+            const float *y = residual + row * columns;                                        \
+            for (size_t j = 0; j < columns; j++) x[j] += y[j];                                \
+        }                                                                                     \
+        float lanes[16] = {0};                                                                \
+        size_t j = 0;                                                                         \
+        for (; j + 16 <= columns; j += 16)                                                    \
+            for (int k = 0; k < 16; k++) lanes[k] += x[j + k];                                \
+        double sum = 0.0;                                                                     \
+        for (; j < columns; j++) sum += x[j];                                                 \
+        for (int k = 0; k < 16; k++) sum += lanes[k];                                         \
+        const float mean = (float)(sum / (double)columns);                                    \
+        for (int k = 0; k < 16; k++) lanes[k] = 0.0f;                                         \
+        for (j = 0; j + 16 <= columns; j += 16)                                               \
+            for (int k = 0; k < 16; k++) {                                                    \
+                const float d = x[j + k] - mean;                                              \
+                lanes[k] += d * d;                                                            \
+            }                                                                                 \
+        double squares = 0.0;                                                                 \
+        for (; j < columns; j++) squares += (double)(x[j] - mean) * (double)(x[j] - mean);    \
+        for (int k = 0; k < 16; k++) squares += lanes[k];                                     \
+        const float scale = (float)(1.0 / sqrt(squares / (double)columns + (double)epsilon)); \
+        for (j = 0; j < columns; j++) x[j] = (x[j] - mean) * scale * gamma[j] + beta[j];      \
+    }
+
+#ifdef SEK_X86
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+static void sek_layer_norm_avx512(float *values, const float *residual, const float *gamma, const float *beta,
+                                  size_t rows, size_t columns, float epsilon) { SEK_LAYER_NORM_BODY }
+#endif
+
+static void sek_layer_norm_portable(float *values, const float *residual, const float *gamma, const float *beta,
+                                    size_t rows, size_t columns, float epsilon) { SEK_LAYER_NORM_BODY }
+
 void sek_add_layer_norm(float *values, const float *residual, const float *gamma, const float *beta,
                         size_t rows, size_t columns, float epsilon) {
-    for (size_t row = 0; row < rows; row++) {
-        float *x = values + row * columns;
-        if (residual) {
-            const float *y = residual + row * columns;
-            for (size_t j = 0; j < columns; j++) x[j] += y[j];
-        }
-        double sum = 0.0;
-        for (size_t j = 0; j < columns; j++) sum += x[j];
-        const double mean = sum / (double)columns;
-        double squares = 0.0;
-        for (size_t j = 0; j < columns; j++) {
-            const double d = (double)x[j] - mean;
-            squares += d * d;
-        }
-        const double variance = squares / (double)columns;
-        const float scale = (float)(1.0 / sqrt(variance + (double)epsilon));
-        const float shift = (float)mean;
-        for (size_t j = 0; j < columns; j++) x[j] = (x[j] - shift) * scale * gamma[j] + beta[j];
+#ifdef SEK_X86
+    if (sek_isa_level() == 2) {
+        sek_layer_norm_avx512(values, residual, gamma, beta, rows, columns, epsilon);
+        return;
     }
+#endif
+    sek_layer_norm_portable(values, residual, gamma, beta, rows, columns, epsilon);
+}
+
+void sek_fill_rows(float *values, const float *row_values, size_t rows, size_t columns) {
+    for (size_t row = 0; row < rows; row++) memcpy(values + row * columns, row_values, columns * sizeof(float));
 }
 
 void sek_add_bias(float *values, const float *bias, size_t rows, size_t columns) {

@@ -113,14 +113,16 @@ public struct BertModel: Sendable {
         input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
         output: UnsafeMutablePointer<Float>, outputWidth: Int, rows: Int
     ) {
+        // Start from the bias in every row and accumulate the product onto it (β = 1): one pass
+        // over the output fewer than zeroing it and adding the bias afterwards.
+        bias.withUnsafeBufferPointer { bias in
+            sek_fill_rows(output, bias.baseAddress, rows, outputWidth)
+        }
         weight.withUnsafeBufferPointer { weight in
             MatrixMultiply.multiplyTransposed(
                 m: rows, n: outputWidth, k: inputWidth,
                 a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
-                c: output, ldc: outputWidth)
-        }
-        bias.withUnsafeBufferPointer { bias in
-            sek_add_bias(output, bias.baseAddress, rows, outputWidth)
+                beta: 1, c: output, ldc: outputWidth)
         }
     }
 }

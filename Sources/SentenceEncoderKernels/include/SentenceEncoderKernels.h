@@ -20,13 +20,16 @@ void sek_softmax_rows(float *values, size_t rows, size_t columns);
 
 /// In place, for each of `rows` rows of `columns` floats:
 /// x = (x + residual - mean) / sqrt(variance + epsilon) * gamma + beta,
-/// mean and (biased) variance of x + residual over the row, accumulated in double.
+/// mean and (biased) variance of x + residual over the row (two passes, 16 float32 lanes).
 /// `residual` may be NULL (no residual). Shapes: values, residual rows × columns; gamma, beta columns.
 void sek_add_layer_norm(float *values, const float *residual, const float *gamma, const float *beta,
                         size_t rows, size_t columns, float epsilon);
 
 /// In place, for each of `rows` rows of `columns` floats: x[r][c] += bias[c].
 void sek_add_bias(float *values, const float *bias, size_t rows, size_t columns);
+
+/// For each of `rows` rows of `columns` floats: x[r][c] = row_values[c].
+void sek_fill_rows(float *values, const float *row_values, size_t rows, size_t columns);
 
 /// Which build the dispatcher uses on this CPU: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable.
 int sek_isa_level(void);
