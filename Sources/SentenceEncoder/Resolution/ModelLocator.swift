@@ -1,8 +1,12 @@
 import Foundation
 
-/// Finds a model folder from a name: an existing local folder, then the Hugging Face cache
-/// (see ``HubCache``), then a download from the hub (see ``HubDownloader``).
+/// Finds a model folder from a name: an existing local folder, then EmbedQ's own model folder
+/// (`$EMBEDQ_MODELS/NAME`, default `~/.cache/embedq/models/NAME`, where
+/// `scripts/lib/fetch-model.sh` puts the default model), then the Hugging Face cache (see
+/// ``HubCache``), then a download from the hub (see ``HubDownloader``).
 public struct ModelLocator: Sendable {
+    /// EmbedQ's model folder, searched by the last component of a name; `nil` skips it.
+    public var modelsFolder: URL?
     /// The cache searched and filled.
     public var cache: HubCache
     /// The downloader used when the cache lacks the model; `nil` disables downloads.
@@ -12,13 +16,20 @@ public struct ModelLocator: Sendable {
     /// `HF_ENDPOINT`); downloads are off when `HF_HUB_OFFLINE` is `1`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         cache = HubCache(environment: environment)
+        if let models = environment["EMBEDQ_MODELS"], !models.isEmpty {
+            modelsFolder = URL(fileURLWithPath: (models as NSString).expandingTildeInPath, isDirectory: true)
+        } else {
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            modelsFolder = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/embedq/models")
+        }
         let offline = ["1", "true", "yes"].contains(environment["HF_HUB_OFFLINE"]?.lowercased() ?? "")
         downloader = offline ? nil : HubDownloader(environment: environment)
     }
 
     /// A locator with an explicit cache and downloader.
-    public init(cache: HubCache, downloader: HubDownloader?) {
+    public init(cache: HubCache, downloader: HubDownloader?, modelsFolder: URL? = nil) {
         self.cache = cache
+        self.modelsFolder = modelsFolder
         self.downloader = downloader
     }
 
@@ -50,6 +61,12 @@ public struct ModelLocator: Sendable {
         let parts = repository.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("..") }), !revision.isEmpty, !revision.contains("/") else {
             throw SentenceEncoderError.modelNotFound(name: name, reason: "not a folder and not a hub id of the form ORG/NAME[@REVISION]")
+        }
+        if revision == "main", let modelsFolder {
+            let folder = modelsFolder.appendingPathComponent(String(parts[1]), isDirectory: true)
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) {
+                return folder
+            }
         }
         if let folder = cache.snapshot(repository: repository, revision: revision) {
             return folder
