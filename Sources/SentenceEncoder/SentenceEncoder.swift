@@ -15,8 +15,8 @@ import Foundation
 public final class SentenceEncoder: Sendable {
     /// The folder the model was loaded from.
     public let folder: URL
-    /// The tokenizer.
-    public let tokenizer: BertTokenizer
+    /// The tokenizer with the model's sequence length and lowercasing settings.
+    public let tokenizer: SentenceTokenizer
     /// The BERT encoder.
     public let model: BertModel
     /// The longest token sequence, `[CLS]` and `[SEP]` included; longer texts are truncated.
@@ -53,23 +53,24 @@ public final class SentenceEncoder: Sendable {
         let pipeline = try SentenceTransformerPipeline(folder: folder)
         let transformer = pipeline.transformerFolder
         let configuration = try BertConfiguration(contentsOf: transformer.appendingPathComponent("config.json"))
-        let tokenizer = try BertTokenizer(contentsOf: transformer)
+        let tokenizer = try SentenceTokenizer(pipeline: pipeline, configuration: configuration)
         let weights = try SafeTensors(contentsOf: transformer.appendingPathComponent("model.safetensors"))
         model = try BertModel(configuration: configuration, weights: weights)
         let vocabularyPath = transformer.appendingPathComponent("tokenizer.json").path
-        for id in [tokenizer.classifierID, tokenizer.separatorID, tokenizer.wordPieceTokenizer.unknownID]
+        let wordPiece = tokenizer.tokenizer
+        for id in [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]
         where Int(id) >= configuration.vocabularySize || id < 0 {
             throw SentenceEncoderError.invalidConfiguration(
                 path: vocabularyPath, key: "vocab", reason: "token id \(id) is outside the \(configuration.vocabularySize)-row embedding table")
         }
-        if tokenizer.configuration.vocabulary.count > configuration.vocabularySize {
+        if wordPiece.configuration.vocabulary.count > configuration.vocabularySize {
             throw SentenceEncoderError.invalidConfiguration(
                 path: vocabularyPath, key: "vocab",
-                reason: "\(tokenizer.configuration.vocabulary.count) tokens but config.json vocab_size is \(configuration.vocabularySize)")
+                reason: "\(wordPiece.configuration.vocabulary.count) tokens but config.json vocab_size is \(configuration.vocabularySize)")
         }
         self.tokenizer = tokenizer
         self.pipeline = pipeline
-        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxPositionEmbeddings, configuration.maxPositionEmbeddings)
+        maxSequenceLength = tokenizer.maxSequenceLength
         var width = configuration.hiddenSize * pipeline.pooling.count
         for dense in pipeline.denseLayers {
             guard dense.inputWidth == width else {
@@ -86,7 +87,7 @@ public final class SentenceEncoder: Sendable {
 
     /// The model input ids of `text`: `[CLS] … [SEP]`, at most ``maxSequenceLength`` ids.
     public func tokenize(_ text: String) -> [Int32] {
-        tokenizer.encode(pipeline.lowercasesInput ? text.lowercased() : text, maxLength: maxSequenceLength)
+        tokenizer.tokenize(text)
     }
 
     /// Encodes `texts` into vectors of ``dimension`` floats each, in input order.

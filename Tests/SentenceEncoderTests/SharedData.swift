@@ -64,3 +64,12 @@ enum SharedData {
         return (dims[0], dims[1], values)
     }
 }
+
+import SentenceEncoder
+
+/// Shared encoder construction for tests.
+enum SentenceEncoderTestSupport {
+    static func encoder(_ folder: URL) throws -> SentenceEncoder {
+        try SentenceEncoder(folder: folder)
+    }
+}

@@ -7,6 +7,7 @@ final class ProgressBar {
     private let unit: String
     private let start = Date()
     private var lastDraw = Date.distantPast
+    private var lastDone = -1
     private let isEnabled: Bool
 
     init(total: Int, unit: String, isEnabled: Bool) {
@@ -17,10 +18,11 @@ final class ProgressBar {
 
     /// Shows `done` of `total`.
     func update(_ done: Int) {
-        guard isEnabled else { return }
+        guard isEnabled, done != lastDone else { return }
         let now = Date()
         guard done >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
+        lastDone = done
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let width = 30

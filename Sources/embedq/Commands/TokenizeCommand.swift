@@ -19,10 +19,10 @@ struct TokenizeCommand: ParsableCommand {
         do {
             let texts = try JSONLinesInput.texts(path: input)
             let folder = try ModelLocator().locate(model)
-            let encoder = try SentenceEncoder(folder: folder)
+            let tokenizer = try SentenceTokenizer(folder: folder)
             var output = ""
             for text in texts {
-                output += "{\"input_ids\":[" + encoder.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
+                output += "{\"input_ids\":[" + tokenizer.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
                 if output.utf8.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(output.utf8))
                     output = ""
