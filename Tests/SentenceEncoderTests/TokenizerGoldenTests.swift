@@ -40,6 +40,25 @@ final class TokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(tokenizer.encode("[mask]", maxLength: 16), [101, 1031, 7308, 1033, 102])
     }
 
+    /// Ids from the Hugging Face fast tokenizer (tokenizers 0.22): its category tables are
+    /// Unicode 8.0, so later punctuation, marks and format characters count as unassigned and
+    /// unassigned code points are kept (becoming [UNK] words), not dropped.
+    func testUnicodeCategoriesFollowTheHuggingFaceTables() throws {
+        let tokenizer = try BertTokenizer(contentsOf: SharedData.modelFolder())
+        let cases: [(String, [Int32])] = [
+            ("a\u{2E42}b", [101, 1037, 100, 1038, 102]),  // punctuation since Unicode 7.0: split off
+            ("a\u{2E43}b", [101, 100, 102]),              // punctuation since 9.0: part of the word
+            ("e\u{08E3}", [101, 1041, 102]),              // non-spacing mark since 8.0: stripped
+            ("e\u{08D4}", [101, 100, 102]),               // non-spacing mark since 9.0: kept
+            ("a\u{2066}b", [101, 11113, 102]),            // format character: dropped
+            ("a\u{0A0D}b", [101, 100, 102]),              // unassigned: kept
+            ("x\u{0A0D}!", [101, 100, 999, 102]),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(tokenizer.encode(text, maxLength: 16), expected, text.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " "))
+        }
+    }
+
     func testTruncationKeepsSpecialTokens() throws {
         let tokenizer = try BertTokenizer(contentsOf: SharedData.modelFolder())
         let ids = tokenizer.encode(String(repeating: "word ", count: 1000), maxLength: 10)

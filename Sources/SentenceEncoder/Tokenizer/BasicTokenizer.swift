@@ -3,13 +3,18 @@ import Foundation
 /// BERT's text normalization and pre-tokenization, as the Hugging Face `BertNormalizer` and
 /// `BertPreTokenizer` do it, on Unicode scalars (code points):
 ///
-/// 1. clean: drop U+0000, U+FFFD and "other" characters (categories Cc, Cf, Cs, Co, Cn, except
-///    tab, newline and carriage return); map every White_Space character to U+0020;
+/// 1. clean: drop U+0000, U+FFFD and "other" characters (categories Cc, Cf, Cs, Co, except tab,
+///    newline and carriage return; unassigned code points stay); map every White_Space
+///    character to U+0020;
 /// 2. put spaces around CJK ideographs;
 /// 3. strip accents: canonical decomposition (NFD), then drop non-spacing marks (Mn);
 /// 4. lowercase each scalar (full Unicode lowercase mapping, no context rules);
 /// 5. split at whitespace (dropped) and around punctuation (each punctuation scalar its own word;
 ///    punctuation = ASCII punctuation or a Unicode P* category).
+///
+/// General categories (control, format, punctuation, non-spacing mark) are those of Unicode 8.0,
+/// as in the category tables the Hugging Face tokenizer uses: a code point assigned after 8.0
+/// counts as unassigned, so it is neither dropped, split off nor stripped.
 public struct BasicTokenizer: Sendable {
     /// See ``TokenizerConfiguration/cleansText``.
     public var cleansText: Bool
@@ -102,14 +107,15 @@ public struct BasicTokenizer: Sendable {
         }
     }
 
-    /// Category C (Cc, Cf, Cs, Co, Cn), except tab, newline and carriage return.
+    /// Categories Cc, Cf, Cs, Co, except tab, newline and carriage return.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: return false
         case 0x20..<0x7F: return false
         default:
             switch scalar.properties.generalCategory {
-            case .control, .format, .surrogate, .privateUse, .unassigned: return true
+            // Unassigned code points (Cn) are kept, as the Hugging Face tokenizer keeps them.
+            case .control, .format, .surrogate, .privateUse: return true
             default: return false
             }
         }
@@ -121,7 +127,7 @@ public struct BasicTokenizer: Sendable {
         if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value) || (123...126).contains(value) {
             return true
         }
-        if value < 0x80 { return false }
+        if value < 0x80 || !isAssignedInUnicode8(scalar) { return false }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
@@ -149,6 +155,12 @@ public struct BasicTokenizer: Sendable {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         let decomposed = String(view).decomposedStringWithCanonicalMapping
-        return decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+        return decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark || !isAssignedInUnicode8($0) }
+    }
+
+    /// Whether the code point was assigned in Unicode 8.0 or earlier (its age is at most 8.0).
+    static func isAssignedInUnicode8(_ scalar: Unicode.Scalar) -> Bool {
+        guard let age = scalar.properties.age else { return false }
+        return age.major < 8 || (age.major == 8 && age.minor == 0)
     }
 }
