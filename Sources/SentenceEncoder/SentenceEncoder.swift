@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Texts are sorted by token count and encoded in batches without padding (each sequence
 /// attends only to itself), so a text's vector does not depend on its batch. Each batch is
-/// split across ``threadCount`` threads. An encoder is immutable and safe to share between threads.
+/// split across ``threadCount`` threads (whole batches per thread when there are enough). An encoder is immutable and safe to share between threads.
 public final class SentenceEncoder: Sendable {
     /// The folder the model was loaded from.
     public let folder: URL
@@ -25,7 +25,7 @@ public final class SentenceEncoder: Sendable {
     public let dimension: Int
     /// Whether output vectors have unit L2 norm (the model has a Normalize module).
     public let normalizes: Bool
-    /// Number of threads a batch is split across (default: the active processor count).
+    /// Number of worker threads (default: the active processor count).
     public let threadCount: Int
     let pipeline: SentenceTransformerPipeline
 
@@ -94,17 +94,18 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Parameters:
     ///   - batchSize: texts per forward pass (≥ 1); memory grows with it.
-    ///   - progress: called on the calling thread after each batch with the number of texts done.
+    ///   - progress: called after each batch with the number of texts done so far, from a worker
+    ///     thread, one call at a time, with increasing counts.
     /// - Returns: `texts.count` vectors of ``dimension`` floats (unit length when ``normalizes``).
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`.
-    public func encode(_ texts: [String], batchSize: Int = 32, progress: ((Int) -> Void)? = nil) throws -> [[Float]] {
+    public func encode(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [[Float]] {
         let flat = try encodeRowMajor(texts, batchSize: batchSize, progress: progress)
         return (0..<texts.count).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
     /// Encodes `texts` into one row-major `texts.count × dimension` float array, in input order.
     /// See ``encode(_:batchSize:progress:)``.
-    public func encodeRowMajor(_ texts: [String], batchSize: Int = 32, progress: ((Int) -> Void)? = nil) throws -> [Float] {
+    public func encodeRowMajor(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
@@ -117,7 +118,7 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
     ///   an overlong sequence or an id outside the vocabulary.
-    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: ((Int) -> Void)? = nil) throws -> [Float] {
+    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
@@ -132,25 +133,27 @@ public final class SentenceEncoder: Sendable {
         var output = [Float](repeating: 0, count: sequences.count * dimension)
         // Longest first, as sentence-transformers does, so batches hold similar lengths.
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
-        var done = 0
+        let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min($0 + batchSize, order.count)]) }
+        // Work items: whole batches when there are enough to keep every thread busy, otherwise
+        // each batch split into parts of about equal cost. Workers pull items as they finish, so
+        // no thread waits for another between batches.
+        let items: [[Int]] = batches.count >= threadCount
+            ? batches
+            : batches.flatMap { split($0, lengths: $0.map { sequences[$0].count }) }
+        let queue = WorkQueue(itemCount: items.count)
         output.withUnsafeMutableBufferPointer { buffer in
             let output = DisjointWrites(buffer)
-            var start = 0
-            while start < order.count {
-                let batch = Array(order[start..<min(start + batchSize, order.count)])
-                let parts = split(batch, lengths: batch.map { sequences[$0].count })
-                DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-                    let indices = parts[part]
+            DispatchQueue.concurrentPerform(iterations: min(threadCount, items.count)) { _ in
+                while let item = queue.next() {
+                    let indices = items[item]
                     let vectors = embed(indices.map { sequences[$0] })
                     for (row, index) in indices.enumerated() {
                         for column in 0..<dimension {
                             output.write(vectors[row * dimension + column], at: index * dimension + column)
                         }
                     }
+                    queue.finish(count: indices.count, progress: progress)
                 }
-                start += batch.count
-                done += batch.count
-                progress?(done)
             }
         }
         return output

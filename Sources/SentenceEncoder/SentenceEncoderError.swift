@@ -28,6 +28,7 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     /// Downloading a file from the hub failed.
     case downloadFailed(url: String, reason: String)
 
+    /// A one-line message naming the file (and tensor, key or URL) and what is wrong with it.
     public var description: String {
         switch self {
         case .missingFile(let path):

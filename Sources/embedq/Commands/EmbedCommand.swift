@@ -35,7 +35,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Calibration ranges .npy (2 × d) for int8/uint8/int4 precisions.")
     var ranges: String?
 
-    @Flag(name: .long, help: "No progress bar.")
+    @Flag(name: .long, help: "No progress bar (there is none either when standard error is not a terminal).")
     var quiet = false
 
     func validate() throws {
@@ -54,7 +54,8 @@ struct EmbedCommand: ParsableCommand {
             let encoder = try SentenceEncoder(model: model, threadCount: threads)
             log(String(format: "embedq: model %@ (dimension %d, max %d tokens) loaded in %.2f s",
                        encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, Date().timeIntervalSince(loadStart)))
-            let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet)
+            // The bar redraws one line with carriage returns: only for a terminal.
+            let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
             let start = Date()
             let sequences = encoder.tokenize(texts)
             let tokenCount = sequences.reduce(0) { $0 + $1.count }

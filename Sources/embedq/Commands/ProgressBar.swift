@@ -2,7 +2,9 @@ import Foundation
 
 /// A one-line progress bar on standard error: `[####......] 1200/5183 texts  41.2/s  ETA 1m37s`.
 /// Redrawn at most ten times a second; silent when `isEnabled` is false.
-final class ProgressBar {
+/// `@unchecked Sendable`: the encoder calls ``update(_:)`` from worker threads but one call at a
+/// time (under its lock), which is all the mutable state needs.
+final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let unit: String
     private let start = Date()
