@@ -15,6 +15,8 @@ struct TinyModel {
     var tensors: [String: (shape: [Int], values: [Float])] = [:]
     var pooling: [PoolingStrategy]
     var normalizes: Bool
+    /// An optional `2_Dense` module: weight `[out, in]`, bias `[out]`, tanh activation.
+    var dense: (weight: [Float], bias: [Float], outputs: Int)?
 
     /// Random weights (fixed seed) for the tiny configuration.
     init(pooling: [PoolingStrategy] = [.mean], normalizes: Bool = true, dataType: String = "F32", seed: UInt64 = 7) {
@@ -86,8 +88,17 @@ struct TinyModel {
             ["idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"],
             ["idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"],
         ]
+        if let dense {
+            let inputs = dense.weight.count / dense.outputs
+            modules.append(["idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"])
+            try manager.createDirectory(at: folder.appendingPathComponent("2_Dense"), withIntermediateDirectories: true)
+            try json(["in_features": inputs, "out_features": dense.outputs, "bias": true,
+                      "activation_function": "torch.nn.modules.activation.Tanh"], "2_Dense/config.json")
+            try SafeTensorsWriter.data(["linear.weight": ([dense.outputs, inputs], dense.weight), "linear.bias": ([dense.outputs], dense.bias)])
+                .write(to: folder.appendingPathComponent("2_Dense/model.safetensors"))
+        }
         if normalizes {
-            modules.append(["idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"])
+            modules.append(["idx": 3, "name": "3", "path": "3_Normalize", "type": "sentence_transformers.models.Normalize"])
         }
         try json(modules, "modules.json")
         try json(["max_seq_length": 12, "do_lower_case": false], "sentence_bert_config.json")
@@ -152,6 +163,12 @@ struct TinyModel {
             case .max: vector += (0..<h).map { c in x.map { $0[c] }.max()! }
             case .mean: vector += (0..<h).map { c in x.reduce(0) { $0 + $1[c] } / Double(x.count) }
             case .meanSquareRootLength: vector += (0..<h).map { c in x.reduce(0) { $0 + $1[c] } / Double(x.count).squareRoot() }
+            }
+        }
+        if let dense {
+            let inputs = vector.count
+            vector = (0..<dense.outputs).map { o in
+                tanh((0..<inputs).reduce(Double(dense.bias[o])) { $0 + Double(dense.weight[o * inputs + $1]) * vector[$1] })
             }
         }
         if normalizes {

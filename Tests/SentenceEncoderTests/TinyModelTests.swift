@@ -11,7 +11,7 @@ final class TinyModelTests: XCTestCase {
         let folder = try temporaryFolder(for: self)
         try model.write(to: folder)
         let encoder = try SentenceEncoder(folder: folder, threadCount: 2)
-        XCTAssertEqual(encoder.dimension, TinyModel.hidden * model.pooling.count, file: file, line: line)
+        XCTAssertEqual(encoder.dimension, model.dense?.outputs ?? TinyModel.hidden * model.pooling.count, file: file, line: line)
         XCTAssertEqual(encoder.maxSequenceLength, 12, file: file, line: line)
         let vectors = try encoder.encode(texts, batchSize: 2)
         for (text, vector) in zip(texts, vectors) {
@@ -37,6 +37,15 @@ final class TinyModelTests: XCTestCase {
 
     func testConcatenatedPoolingWithoutNormalize() throws {
         try check(TinyModel(pooling: [.classifierToken, .max, .mean, .meanSquareRootLength, .lastToken], normalizes: false, seed: 13))
+    }
+
+    func testDenseModuleAfterPooling() throws {
+        var model = TinyModel(pooling: [.classifierToken, .mean], seed: 14)
+        var generator = SeededGenerator(seed: 99)
+        let inputs = 2 * TinyModel.hidden, outputs = 5
+        model.dense = ((0..<(inputs * outputs)).map { _ in Float.random(in: -0.5...0.5, using: &generator) },
+                       (0..<outputs).map { _ in Float.random(in: -0.1...0.1, using: &generator) }, outputs)
+        try check(model)
     }
 
     func testVocabTxtTokenizerSplitsWordPieces() throws {
