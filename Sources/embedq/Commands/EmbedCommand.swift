@@ -45,6 +45,11 @@ struct EmbedCommand: ParsableCommand {
             throw ValidationError("--precision \(precision) is not available yet in this build; use float32")
         }
         if ranges != nil { throw ValidationError("--ranges applies to int8/uint8/int4 output, not float32") }
+        var isDirectory: ObjCBool = false
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--output: folder \(folder) does not exist")
+        }
     }
 
     func run() throws {
@@ -64,8 +69,9 @@ struct EmbedCommand: ParsableCommand {
             progress.update(texts.count)
             progress.finish()
             try Float32NPYWriter.write(values, rows: texts.count, columns: encoder.dimension, to: output)
+            let rate = seconds > 0 ? 1 / seconds : 0
             log(String(format: "embedq: %d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
-                       texts.count, tokenCount, seconds, Double(tokenCount) / seconds, Double(texts.count) / seconds, output))
+                       texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
         } catch let error as ValidationError {
             throw error
         } catch {
