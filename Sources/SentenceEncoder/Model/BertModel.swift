@@ -37,10 +37,12 @@ public struct BertModel: Sendable {
         let longest = sequences.map(\.count).max() ?? 0
         guard total > 0 else { return [] }
 
-        var state = [Float](repeating: 0, count: total * hidden)
-        var other = [Float](repeating: 0, count: total * hidden)
-        var wide = [Float](repeating: 0, count: total * max(3 * hidden, intermediate))
-        var scores = [Float](repeating: 0, count: longest * longest)
+        // Every buffer is fully written before it is read (embeddings, attention context, bias
+        // rows, β = 0 products), so none is zero-filled first.
+        var state = Self.uninitialized(total * hidden)
+        var other = Self.uninitialized(total * hidden)
+        var wide = Self.uninitialized(total * max(3 * hidden, intermediate))
+        var scores = Self.uninitialized(longest * longest)
 
         state.withUnsafeMutableBufferPointer { state in
             other.withUnsafeMutableBufferPointer { other in
@@ -56,6 +58,10 @@ public struct BertModel: Sendable {
             }
         }
         return state
+    }
+
+    private static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Writes `LN(word + position + tokenType[0])` for every token into `output` (`T × H`).
