@@ -24,8 +24,28 @@ let package = Package(
         // quantization report (Markdown, JSON, self-contained HTML with SVG charts).
         // Takes plain rankings per query, so it needs no search or encoder module.
         .target(name: "RetrievalEvaluation", dependencies: ["EmbeddingQuantization"]),
+        // CBLAS (OpenBLAS) for the encoder's matrix multiplications. On Apple platforms the encoder
+        // uses Accelerate instead and never imports this module.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Text -> float32 sentence embeddings: model folder loading, WordPiece, BERT, pooling.
+        .target(
+            name: "SentenceEncoder",
+            dependencies: [
+                "SentenceEncoderKernels",
+                .target(name: "CBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd])),
+            ]
+        ),
+        // C kernels for GELU, softmax and layer norm with AVX-512 / AVX2 builds and run-time dispatch.
+        .target(name: "SentenceEncoderKernels"),
         // Umbrella library product re-exporting every module.
-        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "EmbeddingStore", "RetrievalEvaluation"]),
+        .target(
+            name: "EmbedQ",
+            dependencies: ["EmbeddingQuantization", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
@@ -45,6 +65,7 @@ let package = Package(
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq"]),
     ],

@@ -2,3 +2,4 @@
 @_exported import EmbeddingQuantization
 @_exported import EmbeddingStore
 @_exported import RetrievalEvaluation
+@_exported import SentenceEncoder

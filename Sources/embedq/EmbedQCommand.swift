@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The `embedq` command-line tool: calibrate, quantize, inspect and search compact embeddings.
+/// The `embedq` command-line tool: encode text, calibrate, quantize, inspect and search compact embeddings.
 @main
 struct EmbedQCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embedq",
-        abstract: "Compact sentence embeddings: calibrate, quantize, dequantize and inspect.",
+        abstract: "Compact sentence embeddings: encode, calibrate, quantize, dequantize and inspect.",
         version: "0.1.0",
         subcommands: [
             CalibrateCommand.self,
@@ -13,6 +13,8 @@ struct EmbedQCommand: ParsableCommand {
             DequantizeCommand.self,
             InspectCommand.self,
             DemoCommand.self,
+            EmbedCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }

@@ -1,6 +1,6 @@
 # Sourced by the scripts: installs what a fresh Debian machine lacks for building EmbedQ.
 # Swift itself must already be installed (Swift 6.x).
-EMBEDQ_DEBIAN_PACKAGES=()
+EMBEDQ_DEBIAN_PACKAGES=(libopenblas-dev pkg-config)
 
 ensure_debian_packages() {
     local missing=()

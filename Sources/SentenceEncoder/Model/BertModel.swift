@@ -1,0 +1,134 @@
+import Foundation
+import SentenceEncoderKernels
+
+/// A BERT encoder (Hugging Face `BertModel`) in float32: token ids → contextual token vectors.
+///
+/// Computation, per layer, on a packed batch of `T` tokens (`H` hidden, `I` intermediate):
+/// `x = LN(x + Attention(x) Woᵀ + bo)`, then `x = LN(x + act(x W1ᵀ + b1) W2ᵀ + b2)`; the input
+/// is `LN(word[id] + position[p] + tokenType[0])`.
+public struct BertModel: Sendable {
+    /// The sizes of the encoder.
+    public let configuration: BertConfiguration
+    let weights: BertWeights
+
+    /// Loads the encoder of `configuration` from a safetensors file, checking every tensor's shape.
+    ///
+    /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is wrong.
+    public init(configuration: BertConfiguration, weights file: SafeTensors) throws {
+        self.configuration = configuration
+        self.weights = try BertWeights(file: file, configuration: configuration)
+    }
+
+    /// The contextual token vectors of a batch of sequences, computed without padding.
+    ///
+    /// - Parameter sequences: token ids (each `< vocabularySize`), each sequence at most
+    ///   `maxPositionEmbeddings` long.
+    /// - Returns: `T × H` floats, row-major, `T` the total number of tokens; the rows of sequence
+    ///   `s` follow those of sequence `s - 1`.
+    public func tokenVectors(_ sequences: [[Int32]]) -> [Float] {
+        let hidden = configuration.hiddenSize
+        let intermediate = configuration.intermediateSize
+        var spans: [(offset: Int, length: Int)] = []
+        var total = 0
+        for sequence in sequences {
+            spans.append((total, sequence.count))
+            total += sequence.count
+        }
+        let longest = sequences.map(\.count).max() ?? 0
+        guard total > 0 else { return [] }
+
+        // Every buffer is fully written before it is read (embeddings, attention context, bias
+        // rows, β = 0 products), so none is zero-filled first.
+        var state = Self.uninitialized(total * hidden)
+        var other = Self.uninitialized(total * hidden)
+        var wide = Self.uninitialized(total * max(3 * hidden, intermediate))
+        var scores = Self.uninitialized(longest * longest)
+
+        state.withUnsafeMutableBufferPointer { state in
+            other.withUnsafeMutableBufferPointer { other in
+                wide.withUnsafeMutableBufferPointer { wide in
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        embed(sequences, into: state.baseAddress!)
+                        for layer in weights.layers {
+                            run(layer, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
+                                scores: scores.baseAddress!, spans: spans, tokens: total)
+                        }
+                    }
+                }
+            }
+        }
+        return state
+    }
+
+    private static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// Writes `LN(word + position + tokenType[0])` for every token into `output` (`T × H`).
+    private func embed(_ sequences: [[Int32]], into output: UnsafeMutablePointer<Float>) {
+        let hidden = configuration.hiddenSize
+        weights.wordEmbeddings.withUnsafeBufferPointer { words in
+            weights.positionEmbeddings.withUnsafeBufferPointer { positions in
+                weights.tokenTypeEmbeddings.withUnsafeBufferPointer { types in
+                    var row = 0
+                    for sequence in sequences {
+                        for (position, id) in sequence.enumerated() {
+                            let destination = output + row * hidden
+                            let word = words.baseAddress! + Int(id) * hidden
+                            let place = positions.baseAddress! + position * hidden
+                            for column in 0..<hidden {
+                                destination[column] = word[column] + place[column] + types[column]
+                            }
+                            row += 1
+                        }
+                    }
+                }
+            }
+        }
+        weights.embeddingNorm.apply(to: output, adding: nil, rows: sequences.reduce(0) { $0 + $1.count })
+    }
+
+    /// One transformer layer in place on `state` (`T × H`).
+    private func run(
+        _ layer: BertWeights.Layer, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        wide: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
+        spans: [(offset: Int, length: Int)], tokens: Int
+    ) {
+        let hidden = configuration.hiddenSize
+        let intermediate = configuration.intermediateSize
+        // Attention: wide = x Wqkvᵀ + b (T × 3H); scratch = attention context (T × H).
+        linear(input: state, inputWidth: hidden, weight: layer.queryKeyValueWeight, bias: layer.queryKeyValueBias,
+               output: wide, outputWidth: 3 * hidden, rows: tokens)
+        Attention.apply(queryKeyValue: wide, context: scratch, spans: spans, hiddenSize: hidden,
+                        headCount: configuration.headCount, scores: scores)
+        // wide[..T×H] = context Woᵀ + bo; state = LN(state + wide)
+        linear(input: scratch, inputWidth: hidden, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
+               output: wide, outputWidth: hidden, rows: tokens)
+        layer.attentionNorm.apply(to: state, adding: wide, rows: tokens)
+        // Feed-forward: state = LN(state + act(state W1ᵀ + b1) W2ᵀ + b2).
+        linear(input: state, inputWidth: hidden, weight: layer.intermediateWeight, bias: layer.intermediateBias,
+               output: wide, outputWidth: intermediate, rows: tokens)
+        FeedForward.activate(wide, count: tokens * intermediate, activation: configuration.activation)
+        linear(input: wide, inputWidth: intermediate, weight: layer.outputWeight, bias: layer.outputBias,
+               output: scratch, outputWidth: hidden, rows: tokens)
+        layer.outputNorm.apply(to: state, adding: scratch, rows: tokens)
+    }
+
+    /// `output[rows × outputWidth] = input[rows × inputWidth] · weightᵀ + bias`.
+    private func linear(
+        input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
+        output: UnsafeMutablePointer<Float>, outputWidth: Int, rows: Int
+    ) {
+        // Start from the bias in every row and accumulate the product onto it (β = 1): one pass
+        // over the output fewer than zeroing it and adding the bias afterwards.
+        bias.withUnsafeBufferPointer { bias in
+            sek_fill_rows(output, bias.baseAddress, rows, outputWidth)
+        }
+        weight.withUnsafeBufferPointer { weight in
+            MatrixMultiply.multiplyTransposed(
+                m: rows, n: outputWidth, k: inputWidth,
+                a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
+                beta: 1, c: output, ldc: outputWidth)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The tokenizer of a sentence-transformers model folder with the model's input settings:
+/// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by
+/// `max_position_embeddings` from `config.json`. Loads no weights.
+public struct SentenceTokenizer: Sendable {
+    /// The WordPiece tokenizer.
+    public let tokenizer: BertTokenizer
+    /// The longest id sequence, `[CLS]` and `[SEP]` included.
+    public let maxSequenceLength: Int
+    /// Whether texts are lowercased before tokenizing (sentence-transformers' `do_lower_case`).
+    public let lowercasesInput: Bool
+
+    /// Reads the tokenizer and settings of the model folder `folder`.
+    ///
+    /// - Throws: ``SentenceEncoderError`` naming the file that is missing or malformed.
+    public init(folder: URL) throws {
+        let pipeline = try SentenceTransformerPipeline(folder: folder)
+        let configuration = try BertConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
+        try self.init(pipeline: pipeline, configuration: configuration)
+    }
+
+    init(pipeline: SentenceTransformerPipeline, configuration: BertConfiguration) throws {
+        tokenizer = try BertTokenizer(contentsOf: pipeline.transformerFolder)
+        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxPositionEmbeddings, configuration.maxPositionEmbeddings)
+        lowercasesInput = pipeline.lowercasesInput
+    }
+
+    /// The model input ids of `text`: `[CLS]`, at most `maxSequenceLength - 2` ids, `[SEP]`.
+    public func tokenize(_ text: String) -> [Int32] {
+        tokenizer.encode(lowercasesInput ? text.lowercased() : text, maxLength: maxSequenceLength)
+    }
+}

@@ -1,0 +1,46 @@
+/// A WordPiece vocabulary: token text ↔ token id.
+///
+/// Tokens are keyed by their exact Unicode scalars rather than by `String`, because Swift's
+/// `String` equality treats canonically equivalent texts ("é" precomposed and "e" + U+0301) as
+/// equal, while the Hugging Face tokenizer compares code points exactly.
+public struct Vocabulary: Sendable {
+    private var ids: [[Unicode.Scalar]: Int32]
+    private var tokens: [Int32: String]
+
+    /// The number of tokens in the vocabulary.
+    public var count: Int { ids.count }
+
+    /// The length in scalars of the longest token, for bounding the greedy WordPiece search.
+    public private(set) var longestTokenLength: Int
+
+    /// Builds a vocabulary from `(token, id)` pairs. A later duplicate token replaces an earlier one.
+    public init<S: Sequence>(_ entries: S) where S.Element == (String, Int32) {
+        var ids: [[Unicode.Scalar]: Int32] = [:]
+        var tokens: [Int32: String] = [:]
+        var longest = 0
+        for (token, id) in entries {
+            let scalars = Array(token.unicodeScalars)
+            ids[scalars] = id
+            tokens[id] = token
+            longest = max(longest, scalars.count)
+        }
+        self.ids = ids
+        self.tokens = tokens
+        self.longestTokenLength = longest
+    }
+
+    /// The id of the token spelled by exactly these scalars, or `nil`.
+    public func id(for scalars: [Unicode.Scalar]) -> Int32? {
+        ids[scalars]
+    }
+
+    /// The id of `token`, compared scalar by scalar, or `nil`.
+    public func id(for token: String) -> Int32? {
+        ids[Array(token.unicodeScalars)]
+    }
+
+    /// The text of the token with id `id`, or `nil`.
+    public func token(for id: Int32) -> String? {
+        tokens[id]
+    }
+}

@@ -1,0 +1,45 @@
+// Element-wise kernels of the BERT forward pass that Swift's baseline (SSE2) code generation
+// leaves slow: GELU (erf) and row softmax (exp). Each has an AVX-512 and an AVX2 build chosen
+// at run time by CPU detection, and a portable build. Plain-Swift references live in the tests.
+#ifndef SENTENCE_ENCODER_KERNELS_H
+#define SENTENCE_ENCODER_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// In place: x[i] = x[i] * 0.5 * (1 + erf(x[i] / sqrt(2))) for i in 0..<count (exact GELU).
+/// erf is a rational approximation with absolute error below 2e-7 in float32.
+void sek_gelu(float *values, size_t count);
+
+/// In place, for each of `rows` rows of `columns` floats (row stride `columns`):
+/// x = exp(x - max(row)) / sum(exp(x - max(row))). exp has relative error below 4e-7.
+void sek_softmax_rows(float *values, size_t rows, size_t columns);
+
+/// In place, for each of `rows` rows of `columns` floats:
+/// x = (x + residual - mean) / sqrt(variance + epsilon) * gamma + beta,
+/// mean and (biased) variance of x + residual over the row (two passes, 16 float32 lanes).
+/// `residual` may be NULL (no residual). Shapes: values, residual rows × columns; gamma, beta columns.
+void sek_add_layer_norm(float *values, const float *residual, const float *gamma, const float *beta,
+                        size_t rows, size_t columns, float epsilon);
+
+/// In place, for each of `rows` rows of `columns` floats: x[r][c] += bias[c].
+void sek_add_bias(float *values, const float *bias, size_t rows, size_t columns);
+
+/// For each of `rows` rows of `columns` floats: x[r][c] = row_values[c].
+void sek_fill_rows(float *values, const float *row_values, size_t rows, size_t columns);
+
+/// Which build the dispatcher uses on this CPU: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable.
+int sek_isa_level(void);
+
+/// The portable builds, for testing against the dispatched ones.
+void sek_gelu_portable(float *values, size_t count);
+void sek_softmax_rows_portable(float *values, size_t rows, size_t columns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,92 @@
+import ArgumentParser
+import EmbedQ
+import Foundation
+
+/// `embedq embed`: encodes the `text` of every JSON line into a float32 `.npy` matrix.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Encode texts (JSON Lines with a \"text\" field) into an N × d float32 .npy file.",
+        discussion: """
+            Rows are in input order and L2-normalized when the model has a Normalize module (as \
+            all-MiniLM-L6-v2 does). A progress bar goes to standard error; a summary line with \
+            tokens/s and texts/s ends the run.
+            """
+    )
+
+    @Option(name: .long, help: "Model folder, or hub id (ORG/NAME or NAME for sentence-transformers/NAME).")
+    var model: String = "all-MiniLM-L6-v2"
+
+    @Argument(help: "Input JSON Lines file ('-' for standard input).")
+    var input: String
+
+    @Option(name: .long, help: "Output .npy file (float32, texts × dimension).")
+    var output: String
+
+    @Option(name: .long, help: "Texts per forward pass.")
+    var batchSize: Int = 32
+
+    @Option(name: .long, help: "Threads (default: all active processors).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Output precision; only float32 until the quantizer is merged.")
+    var precision: String = "float32"
+
+    @Option(name: .long, help: "Calibration ranges .npy (2 × d) for int8/uint8/int4 precisions.")
+    var ranges: String?
+
+    @Flag(name: .long, help: "No progress bar (there is none either when standard error is not a terminal).")
+    var quiet = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard precision.lowercased() == "float32" else {
+            throw ValidationError("--precision \(precision) is not available yet in this build; use float32")
+        }
+        if ranges != nil { throw ValidationError("--ranges applies to int8/uint8/int4 output, not float32") }
+        var isDirectory: ObjCBool = false
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--output: folder \(folder) does not exist")
+        }
+    }
+
+    func run() throws {
+        do {
+            let texts = try JSONLinesInput.texts(path: input)
+            let loadStart = Date()
+            let encoder = try SentenceEncoder(model: model, threadCount: threads)
+            log(String(format: "embedq: model %@ (dimension %d, max %d tokens) loaded in %.2f s",
+                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, Date().timeIntervalSince(loadStart)))
+            // The bar redraws one line with carriage returns: only for a terminal.
+            let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
+            let start = Date()
+            let sequences = encoder.tokenize(texts)
+            let tokenCount = sequences.reduce(0) { $0 + $1.count }
+            let values = try encoder.encodeRowMajor(tokenized: sequences, batchSize: batchSize) { progress.update($0) }
+            let seconds = Date().timeIntervalSince(start)
+            progress.update(texts.count)
+            progress.finish()
+            try Float32NPYWriter.write(values, rows: texts.count, columns: encoder.dimension, to: output)
+            let rate = seconds > 0 ? 1 / seconds : 0
+            log(String(format: "embedq: %d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
+                       texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationFailure(message: "\(error)")
+        }
+    }
+}
+
+/// Prints a line to standard error.
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// A failure reported as `Error: <message>` with exit status 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

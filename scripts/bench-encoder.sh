@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Benchmarks EmbedQ's encoder against sentence-transformers on PyTorch (CPU) over the SciFact
+# corpus: same model, same thread count, batch size 32, documents truncated at 256 tokens.
+# Prints seconds, tokens/s and documents/s (medians of several runs, alternating the two) and
+# the ratio, plus the cosine parity of the vectors.
+#
+#   scripts/bench-encoder.sh [--docs N | --all] [--runs R] [--threads T]
+#
+# Default: the first 500 documents, 3 runs, 2 threads (about 3 minutes on 2 cores).
+# Needs ../shared/datasets/scifact (EMBEDQ_SHARED); creates the Python environment
+# ~/.cache/embedq/bench-venv (torch CPU, sentence-transformers, numpy) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure-deps.sh
+
+docs=500 runs=3 threads=2
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --docs) docs="$2"; shift 2 ;;
+        --all) docs=0; shift ;;
+        --runs) runs="$2"; shift 2 ;;
+        --threads) threads="$2"; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "bench-encoder: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
+corpus="$shared/datasets/scifact/corpus.jsonl"
+[ -f "$corpus" ] || { echo "bench-encoder: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
+
+venv="$HOME/.cache/embedq/bench-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sentence_transformers, torch, numpy" 2>/dev/null; then
+    echo "bench-encoder: creating $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --index-url https://download.pytorch.org/whl/cpu torch >&2
+    "$venv/bin/pip" install --quiet sentence-transformers numpy >&2
+fi
+
+model="$(scripts/lib/fetch-model.sh)"
+echo "bench-encoder: building embedq (release)" >&2
+swift build -c release --product embedq >&2
+embedq="$(swift build -c release --show-bin-path)/embedq"
+
+workdir="$(mktemp -d)"
+trap 'rm -rf "$workdir"' EXIT
+"$venv/bin/python" scripts/lib/bench_encoder.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
+    --docs "$docs" --runs "$runs" --threads "$threads" --batch-size 32 --workdir "$workdir"
