@@ -17,8 +17,10 @@ let package = Package(
         // Float32 embeddings -> compact codes, calibration ranges, .npy interop.
         // No package dependencies; its hot loops call EmbeddingKernels.
         .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
+        // Exact search over quantized embeddings: flat index, top-k, rescoring.
+        .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
         // Umbrella library product re-exporting every module.
-        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization"]),
+        .target(name: "EmbedQ", dependencies: ["EmbeddingQuantization", "EmbeddingSearch"]),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
@@ -28,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,2 +1,3 @@
 // The umbrella module: `import EmbedQ` brings every EmbedQ module into scope.
 @_exported import EmbeddingQuantization
+@_exported import EmbeddingSearch
