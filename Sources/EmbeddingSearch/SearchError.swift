@@ -25,6 +25,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case byteCountMismatch(expected: Int, actual: Int)
     /// A candidate row outside the stored rows.
     case rowOutOfRange(row: Int, rowCount: Int)
+    /// A file that could not be opened or memory-mapped.
+    case cannotMapFile(path: String, reason: String)
     /// A failure of the quantization layer while encoding queries.
     case quantization(QuantizationError)
 
@@ -52,6 +54,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the code bytes hold \(actual) bytes, expected \(expected)"
         case .rowOutOfRange(let row, let rowCount):
             return "row \(row) is outside the \(rowCount) stored rows"
+        case .cannotMapFile(let path, let reason):
+            return "cannot map \(path): \(reason)"
         case .quantization(let error):
             return "quantizing the queries failed: \(error)"
         }
