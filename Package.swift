@@ -29,6 +29,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The search benchmark's timing tool (scripts/bench-search.sh).
+        .executableTarget(
+            name: "embedq-bench",
+            dependencies: ["EmbeddingSearch", "EmbeddingQuantization", "EmbeddingKernels"]
+        ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
         .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch"]),
     ],
