@@ -93,7 +93,7 @@ struct SearchCommand: ParsableCommand {
             }
         } else {
             guard rescore == nil else {
-                throw ValidationError("--rescore needs float queries (the rescoring scores the float query against finer codes)")
+                throw SearchInputError("--rescore needs float queries (the rescoring scores the float query against finer codes)")
             }
             let codes = try Self.codes(queryArray, precision: precision, ranges: index.ranges, dimension: index.dimension, what: queries)
             results = try index.search(codes, k: k, threads: threads)
@@ -107,13 +107,13 @@ struct SearchCommand: ParsableCommand {
         switch rescoreWith {
         case .float32, .int8:
             guard let floatCorpus else {
-                throw ValidationError("--rescore-with \(rescoreWith.rawValue) needs a float corpus .npy")
+                throw SearchInputError("--rescore-with \(rescoreWith.rawValue) needs a float corpus .npy")
             }
             if rescoreWith == .float32 { return StoredCodes(floatCorpus) }
             return StoredCodes(try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(floatCorpus, warningHandler: Self.warn))
         case .bits:
             guard index.precision == .binary || index.precision == .ubinary, let floatCorpus else {
-                throw ValidationError("--rescore-with bits needs --precision binary or ubinary and a float corpus")
+                throw SearchInputError("--rescore-with bits needs --precision binary or ubinary and a float corpus")
             }
             return StoredCodes(try EmbeddingQuantizer(precision: index.precision).quantize(floatCorpus))
         }
@@ -129,7 +129,7 @@ struct SearchCommand: ParsableCommand {
         switch array.shape.count {
         case 1: return EmbeddingMatrix(vector: values)
         case 2: return try EmbeddingMatrix(rowCount: array.shape[0], dimension: array.shape[1], values: values)
-        default: throw ValidationError("\(what): expected a 2-D array of embeddings, got shape \(array.shape)")
+        default: throw SearchInputError("\(what): expected a 2-D array of embeddings, got shape \(array.shape)")
         }
     }
 
@@ -138,10 +138,10 @@ struct SearchCommand: ParsableCommand {
         _ array: NPYArray, precision: Precision, ranges: QuantizationRanges?, dimension: Int?, what: String
     ) throws -> QuantizedEmbeddings {
         guard array.dataType == .int8 || array.dataType == .uint8 else {
-            throw ValidationError("\(what): codes must have dtype int8 or uint8, got \(array.dataType.name)")
+            throw SearchInputError("\(what): codes must have dtype int8 or uint8, got \(array.dataType.name)")
         }
         let shape = array.shape.count == 1 ? [1] + array.shape : array.shape
-        guard shape.count == 2 else { throw ValidationError("\(what): expected a 2-D array of codes, got shape \(array.shape)") }
+        guard shape.count == 2 else { throw SearchInputError("\(what): expected a 2-D array of codes, got shape \(array.shape)") }
         let width = shape[1]
         let d: Int
         if let dimension {
@@ -153,7 +153,7 @@ struct SearchCommand: ParsableCommand {
             case .int4: d = width * 2
             case .int8, .uint8: d = width
             case .float32, .float16, .bfloat16:
-                throw ValidationError("\(what): \(precision.rawValue) data must be a float .npy, not \(array.dataType.name) codes")
+                throw SearchInputError("\(what): \(precision.rawValue) data must be a float .npy, not \(array.dataType.name) codes")
             }
         }
         return try QuantizedEmbeddings(
@@ -165,7 +165,7 @@ struct SearchCommand: ParsableCommand {
     static func readRanges(_ path: String) throws -> QuantizationRanges {
         let array = try NPYFile.read(contentsOf: path)
         guard array.shape.count == 2, array.shape[0] == 2 || array.shape[0] == 3 else {
-            throw ValidationError("\(path): ranges must have shape 2 × d or 3 × d, got \(array.shape)")
+            throw SearchInputError("\(path): ranges must have shape 2 × d or 3 × d, got \(array.shape)")
         }
         let values = try array.float32Values()
         let d = array.shape[1]
@@ -197,5 +197,11 @@ struct SearchCommand: ParsableCommand {
         if value == value.rounded(), abs(value) < 9e15 { return String(Int64(value)) }
         return "\(Float(value))"
     }
+}
+/// A problem with the command's input files or options, reported without the usage text.
+struct SearchInputError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }
 #endif
