@@ -43,8 +43,9 @@ struct BlockScan<Key: RankingKey>: Sendable {
 
     private func scan(blocks: Range<Int>, queryCount: Int, capacity: Int) -> [[RankedRow<Key>]] {
         var heaps = (0..<queryCount).map { _ in TopK<Key>(capacity: capacity) }
-        // About 192 KiB of corpus per chunk: it stays in L2 while every query group passes over it.
-        let chunkBlocks = Swift.max(1, Swift.min(256, (192 << 10) / Swift.max(blockBytes, 1)))
+        // At most 192 KiB of corpus per chunk (it stays in L2 while every query group passes over
+        // it) and at most 1024 rows (a group's keys, 8 × 4 KiB, stay in L1).
+        let chunkBlocks = Swift.max(1, Swift.min(64, (192 << 10) / Swift.max(blockBytes, 1)))
         let chunkRows = chunkBlocks * BlockLayout.rowsPerBlock
         let group = Self.queryGroup
         let keys = UnsafeMutablePointer<Key>.allocate(capacity: group * chunkRows)
