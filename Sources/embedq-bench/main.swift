@@ -32,14 +32,31 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 /// Median seconds of `runs` timed calls after one warm-up call.
 func medianSeconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try timed(runs: runs, body).seconds
+}
+
+/// Median seconds of `runs` timed calls after one warm-up call, and the cores the process kept
+/// busy meanwhile (CPU time ÷ wall time: near the thread count unless other work competes).
+func timed(runs: Int, _ body: () throws -> Void) rethrows -> (seconds: Double, cores: Double) {
     try body()
     var times = [Double]()
+    let cpuStart = cpuSeconds()
+    let wallStart = now()
     for _ in 0..<runs {
         let start = now()
         try body()
         times.append(now() - start)
     }
-    return times.sorted()[times.count / 2]
+    let cores = (cpuSeconds() - cpuStart) / (now() - wallStart)
+    return (times.sorted()[times.count / 2], cores)
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
 }
 
 func emit(_ fields: [String: Any]) {
@@ -86,8 +103,8 @@ func run() throws {
     let bits = try FlatIndex(try bitQuantizer.quantize(corpus))
     let queryBits = try bitQuantizer.quantize(queries)
     for threads in threadCounts {
-        let seconds = try medianSeconds(runs: runs) { _ = try bits.search(queryBits, k: k, threads: threads) }
-        emit(["name": "embedq-binary", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs])
+        let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(queryBits, k: k, threads: threads) }
+        emit(["name": "embedq-binary", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
     writeIDs(try bits.search(queryBits, k: k, threads: maxThreads), to: directory + "/embedq-binary-ids.i32")
 
@@ -120,16 +137,16 @@ func run() throws {
     let int8 = try FlatIndex(try int8Quantizer.quantize(corpus))
     let queryInt8 = try int8Quantizer.quantize(queries)
     for threads in threadCounts {
-        let seconds = try medianSeconds(runs: runs) { _ = try int8.search(queryInt8, k: k, threads: threads) }
-        emit(["name": "embedq-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs])
+        let (seconds, cores) = try timed(runs: runs) { _ = try int8.search(queryInt8, k: k, threads: threads) }
+        emit(["name": "embedq-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
     writeIDs(try int8.search(queryInt8, k: k, threads: maxThreads), to: directory + "/embedq-int8-ids.i32")
 
     // float32 (exact dot products).
     let floats = try FlatIndex(corpus)
     for threads in threadCounts {
-        let seconds = try medianSeconds(runs: runs) { _ = try floats.search(queries, k: k, threads: threads) }
-        emit(["name": "embedq-float32", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs])
+        let (seconds, cores) = try timed(runs: runs) { _ = try floats.search(queries, k: k, threads: threads) }
+        emit(["name": "embedq-float32", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
     writeIDs(try floats.search(queries, k: k, threads: maxThreads), to: directory + "/embedq-float32-ids.i32")
 

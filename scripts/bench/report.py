@@ -35,6 +35,9 @@ def main():
                 verdict = ("met" if p / m >= goal else "MISSED") if is_goal else ""
                 goal_text = f">= {goal:g}x {verdict}" if is_goal else ""
                 print(f"{precision:9} {t:>3} {m:11.3f}  {n:18} {p:9.3f} {p / m:7.2f}x  {goal_text}")
+    busy = [f"{r['name'].removeprefix('embedq-')}/{r['threads']}: {r['cores_busy']:.2f}" for r in ours if "cores_busy" in r]
+    if busy:
+        print("cores EmbedQ kept busy (CPU time / wall time; below the thread count when other jobs compete): " + ", ".join(busy))
     for r in ours:
         if r.get("name") == "embedq-binary-single-query":
             ratio = r["ms_per_query"] / r["floor_ms"]
