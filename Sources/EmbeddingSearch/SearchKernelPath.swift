@@ -5,20 +5,23 @@ import EmbeddingKernels
 enum SearchKernelPath: Sendable, CaseIterable {
     /// The portable C variant.
     case portable
+    /// The AVX2 variant (with FMA, F16C and POPCNT).
+    case avx2
     /// The AVX-512 variant (VNNI and VPOPCNTDQ).
     case avx512
     /// The best variant the running CPU supports.
     case automatic
 
     /// Whether the running CPU can run this path.
-    var isSupported: Bool { self != .avx512 || eq_search_best_isa() == EQ_SEARCH_AVX512 }
+    var isSupported: Bool { level.rawValue <= eq_search_best_isa().rawValue }
 
-    /// Whether this path runs the AVX-512 variant.
-    var usesAVX512: Bool {
+    /// The C level this path runs.
+    var level: eq_search_isa {
         switch self {
-        case .portable: return false
-        case .avx512: return true
-        case .automatic: return eq_search_best_isa() == EQ_SEARCH_AVX512
+        case .portable: return EQ_SEARCH_SCALAR
+        case .avx2: return EQ_SEARCH_AVX2
+        case .avx512: return EQ_SEARCH_AVX512
+        case .automatic: return eq_search_best_isa()
         }
     }
 }
@@ -31,10 +34,10 @@ enum BlockKernels {
     ) {
         let b = blocks.assumingMemoryBound(to: UInt64.self)
         let q = queries.assumingMemoryBound(to: UInt64.self)
-        if path.usesAVX512 {
-            eq_hamming_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
-        } else {
-            eq_hamming_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        switch path.level {
+        case EQ_SEARCH_AVX512: eq_hamming_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        case EQ_SEARCH_AVX2: eq_hamming_blocks_avx2(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        default: eq_hamming_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
         }
     }
 
@@ -44,10 +47,10 @@ enum BlockKernels {
     ) {
         let b = blocks.assumingMemoryBound(to: UInt64.self)
         let q = queries.assumingMemoryBound(to: UInt64.self)
-        if path.usesAVX512 {
-            eq_ternary_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
-        } else {
-            eq_ternary_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        switch path.level {
+        case EQ_SEARCH_AVX512: eq_ternary_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        case EQ_SEARCH_AVX2: eq_ternary_blocks_avx2(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        default: eq_ternary_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
         }
     }
 
@@ -58,10 +61,10 @@ enum BlockKernels {
     ) {
         let b = blocks.assumingMemoryBound(to: UInt8.self)
         let q = queries.assumingMemoryBound(to: Int8.self)
-        if path.usesAVX512 {
-            eq_dot_u8s8_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), bias, out, Int64(stride))
-        } else {
-            eq_dot_u8s8_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), bias, out, Int64(stride))
+        switch path.level {
+        case EQ_SEARCH_AVX512: eq_dot_u8s8_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), bias, out, Int64(stride))
+        case EQ_SEARCH_AVX2: eq_dot_u8s8_blocks_avx2(b, Int64(blockCount), Int64(words), q, Int64(queryCount), bias, out, Int64(stride))
+        default: eq_dot_u8s8_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), bias, out, Int64(stride))
         }
     }
 
@@ -71,10 +74,10 @@ enum BlockKernels {
     ) {
         let b = blocks.assumingMemoryBound(to: UInt8.self)
         let q = queries.assumingMemoryBound(to: Int8.self)
-        if path.usesAVX512 {
-            eq_dot_u4_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
-        } else {
-            eq_dot_u4_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        switch path.level {
+        case EQ_SEARCH_AVX512: eq_dot_u4_blocks_avx512(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        case EQ_SEARCH_AVX2: eq_dot_u4_blocks_avx2(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
+        default: eq_dot_u4_blocks_scalar(b, Int64(blockCount), Int64(words), q, Int64(queryCount), out, Int64(stride))
         }
     }
 
@@ -83,10 +86,10 @@ enum BlockKernels {
         _ path: SearchKernelPath, _ blocks: UnsafeRawPointer, _ blockCount: Int, _ dimension: Int, _ format: Int32,
         _ queries: UnsafePointer<Float>, _ queryCount: Int, _ out: UnsafeMutablePointer<Float>, _ stride: Int
     ) {
-        if path.usesAVX512 {
-            eq_dot_float_blocks_avx512(blocks, Int64(blockCount), Int64(dimension), format, queries, Int64(queryCount), out, Int64(stride))
-        } else {
-            eq_dot_float_blocks_scalar(blocks, Int64(blockCount), Int64(dimension), format, queries, Int64(queryCount), out, Int64(stride))
+        switch path.level {
+        case EQ_SEARCH_AVX512: eq_dot_float_blocks_avx512(blocks, Int64(blockCount), Int64(dimension), format, queries, Int64(queryCount), out, Int64(stride))
+        case EQ_SEARCH_AVX2: eq_dot_float_blocks_avx2(blocks, Int64(blockCount), Int64(dimension), format, queries, Int64(queryCount), out, Int64(stride))
+        default: eq_dot_float_blocks_scalar(blocks, Int64(blockCount), Int64(dimension), format, queries, Int64(queryCount), out, Int64(stride))
         }
     }
 
@@ -94,17 +97,21 @@ enum BlockKernels {
         _ path: SearchKernelPath, _ keys: UnsafePointer<Int32>, _ count: Int, _ threshold: Int32,
         _ indices: UnsafeMutablePointer<Int32>
     ) -> Int {
-        Int(path.usesAVX512
-            ? eq_select_above_i32_avx512(keys, Int64(count), threshold, indices)
-            : eq_select_above_i32_scalar(keys, Int64(count), threshold, indices))
+        switch path.level {
+        case EQ_SEARCH_AVX512: return Int(eq_select_above_i32_avx512(keys, Int64(count), threshold, indices))
+        case EQ_SEARCH_AVX2: return Int(eq_select_above_i32_avx2(keys, Int64(count), threshold, indices))
+        default: return Int(eq_select_above_i32_scalar(keys, Int64(count), threshold, indices))
+        }
     }
 
     static func selectAbove(
         _ path: SearchKernelPath, _ keys: UnsafePointer<Float>, _ count: Int, _ threshold: Float,
         _ indices: UnsafeMutablePointer<Int32>
     ) -> Int {
-        Int(path.usesAVX512
-            ? eq_select_above_f32_avx512(keys, Int64(count), threshold, indices)
-            : eq_select_above_f32_scalar(keys, Int64(count), threshold, indices))
+        switch path.level {
+        case EQ_SEARCH_AVX512: return Int(eq_select_above_f32_avx512(keys, Int64(count), threshold, indices))
+        case EQ_SEARCH_AVX2: return Int(eq_select_above_f32_avx2(keys, Int64(count), threshold, indices))
+        default: return Int(eq_select_above_f32_scalar(keys, Int64(count), threshold, indices))
+        }
     }
 }

@@ -9,8 +9,9 @@
 //
 // Outputs are "keys", where higher is better, `out[q * out_stride + row]` for rows
 // `0 ..< 16 * nblocks` of the blocks passed (padding rows included: callers ignore them).
-// Every kernel exists as `_scalar` (portable C) and `_avx512` (AVX-512 F/BW/DQ/VL, plus VNNI
-// or VPOPCNTDQ where named); the unsuffixed entry point picks the best one the CPU runs.
+// Every kernel exists as `_scalar` (portable C), `_avx2` (AVX2, FMA, F16C, POPCNT) and `_avx512`
+// (AVX-512 F/BW/DQ/VL with VNNI and VPOPCNTDQ); the unsuffixed entry point picks the best one
+// the CPU runs.
 #ifndef EMBEDQ_SEARCH_KERNELS_H
 #define EMBEDQ_SEARCH_KERNELS_H
 
@@ -25,7 +26,8 @@ extern "C" {
 /// Search kernel levels (a separate ladder from `eq_isa`: these need extra AVX-512 features).
 typedef enum {
     EQ_SEARCH_SCALAR = 0,  ///< portable C
-    EQ_SEARCH_AVX512 = 1,  ///< AVX-512 F, BW, DQ, VL, VNNI and VPOPCNTDQ (Ice Lake, Zen 4 and later)
+    EQ_SEARCH_AVX2 = 1,    ///< AVX2, FMA, F16C and POPCNT (Haswell, Zen and later)
+    EQ_SEARCH_AVX512 = 2,  ///< AVX-512 F, BW, DQ, VL, VNNI and VPOPCNTDQ (Ice Lake, Zen 4 and later)
 } eq_search_isa;
 
 /// The best search level the running CPU supports (detected once).
@@ -36,6 +38,8 @@ void eq_hamming_blocks(const uint64_t *blocks, int64_t nblocks, int64_t words, c
                        int64_t nq, int32_t *out, int64_t out_stride);
 void eq_hamming_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_hamming_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
 void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
 
@@ -44,6 +48,8 @@ void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t w
 void eq_ternary_blocks(const uint64_t *blocks, int64_t nblocks, int64_t words, const uint64_t *queries,
                        int64_t nq, int32_t *out, int64_t out_stride);
 void eq_ternary_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_ternary_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
 void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
@@ -54,6 +60,9 @@ void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t w
 void eq_dot_u8s8_blocks(const uint8_t *blocks, int64_t nblocks, int64_t words, const int8_t *queries,
                         int64_t nq, const int32_t *bias, int32_t *out, int64_t out_stride);
 void eq_dot_u8s8_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                               const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
+                               int64_t out_stride);
+void eq_dot_u8s8_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
                                const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
                                int64_t out_stride);
 void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
@@ -67,6 +76,8 @@ void eq_dot_u4_blocks(const uint8_t *blocks, int64_t nblocks, int64_t words, con
                       int64_t nq, int32_t *out, int64_t out_stride);
 void eq_dot_u4_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
                              const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_dot_u4_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                             const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
 void eq_dot_u4_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
                              const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
 
@@ -77,6 +88,8 @@ void eq_dot_float_blocks(const void *blocks, int64_t nblocks, int64_t dim, int f
                          const float *queries, int64_t nq, float *out, int64_t out_stride);
 void eq_dot_float_blocks_scalar(const void *blocks, int64_t nblocks, int64_t dim, int format,
                                 const float *queries, int64_t nq, float *out, int64_t out_stride);
+void eq_dot_float_blocks_avx2(const void *blocks, int64_t nblocks, int64_t dim, int format,
+                                const float *queries, int64_t nq, float *out, int64_t out_stride);
 void eq_dot_float_blocks_avx512(const void *blocks, int64_t nblocks, int64_t dim, int format,
                                 const float *queries, int64_t nq, float *out, int64_t out_stride);
 
@@ -84,10 +97,12 @@ void eq_dot_float_blocks_avx512(const void *blocks, int64_t nblocks, int64_t dim
 /// and returns how many there are.
 int64_t eq_select_above_i32(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
 int64_t eq_select_above_i32_scalar(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
+int64_t eq_select_above_i32_avx2(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
 int64_t eq_select_above_i32_avx512(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
 /// As `eq_select_above_i32` for float keys (NaN is never above).
 int64_t eq_select_above_f32(const float *keys, int64_t n, float threshold, int32_t *indices);
 int64_t eq_select_above_f32_scalar(const float *keys, int64_t n, float threshold, int32_t *indices);
+int64_t eq_select_above_f32_avx2(const float *keys, int64_t n, float threshold, int32_t *indices);
 int64_t eq_select_above_f32_avx512(const float *keys, int64_t n, float threshold, int32_t *indices);
 
 /// Sums `n` bytes as 64-bit words with one streaming pass (a read-bandwidth probe); returns
