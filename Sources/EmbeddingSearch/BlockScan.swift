@@ -25,23 +25,35 @@ struct BlockScan<Key: RankingKey>: Sendable {
     static var minimumBlocksPerThread: Int { 256 }
 
     /// The best `k` rows for each of `queryCount` queries, best first.
+    ///
+    /// A large corpus is split across threads by rows (one query or many); a small corpus with
+    /// many queries is split by queries instead.
     func run(queryCount: Int, k: Int, threads: Int) -> [[RankedRow<Key>]] {
         guard queryCount > 0 else { return [] }
         let blocks = BlockLayout.blockCount(rows: rowCount)
         guard blocks > 0 else { return Array(repeating: [], count: queryCount) }
         let capacity = Swift.min(k, rowCount)
-        let threadCount = Swift.max(1, Swift.min(threads, blocks / Self.minimumBlocksPerThread))
-        let parts = Parallel.ranges(total: blocks, parts: threadCount)
-        let partial = Parallel.map(threadCount) { part in
-            scan(blocks: parts[part], queryCount: queryCount, capacity: capacity)
+        let rowThreads = Swift.max(1, Swift.min(threads, blocks / Self.minimumBlocksPerThread))
+        if rowThreads == 1, threads > 1, queryCount >= 2 * Self.queryGroup {
+            let queryThreads = Swift.min(threads, queryCount / Self.queryGroup)
+            let parts = Parallel.ranges(total: queryCount, parts: queryThreads)
+            return Parallel.map(queryThreads) { part in
+                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity)
+            }.flatMap { $0 }
         }
-        if threadCount == 1 { return partial[0] }
+        let parts = Parallel.ranges(total: blocks, parts: rowThreads)
+        let partial = Parallel.map(rowThreads) { part in
+            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity)
+        }
+        if rowThreads == 1 { return partial[0] }
         return (0..<queryCount).map { query in
             [RankedRow<Key>].mergeBest(partial.map { $0[query] }, k: capacity)
         }
     }
 
-    private func scan(blocks: Range<Int>, queryCount: Int, capacity: Int) -> [[RankedRow<Key>]] {
+    /// The best `capacity` rows of `blocks` for each query of `queries` (indexed from 0).
+    private func scan(blocks: Range<Int>, queries: Range<Int>, capacity: Int) -> [[RankedRow<Key>]] {
+        let queryCount = queries.count
         var heaps = (0..<queryCount).map { _ in TopK<Key>(capacity: capacity) }
         // At most 192 KiB of corpus per chunk (it stays in L2 while every query group passes over
         // it) and at most 1024 rows (a group's keys, 8 × 4 KiB, stay in L1).
@@ -62,7 +74,7 @@ struct BlockScan<Key: RankingKey>: Sendable {
             var query = 0
             while query < queryCount {
                 let size = Swift.min(group, queryCount - query)
-                kernel(block, count, query, size, keys, chunkRows)
+                kernel(block, count, queries.lowerBound + query, size, keys, chunkRows)
                 for member in 0..<size {
                     let row = keys + member * chunkRows
                     if !heaps[query + member].isFull {

@@ -30,6 +30,7 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A failure of the quantization layer while encoding queries.
     case quantization(QuantizationError)
 
+    /// A one-line explanation naming the offending value.
     public var description: String {
         switch self {
         case .dimensionMismatch(let expected, let actual, let what):

@@ -17,5 +17,6 @@ public struct SearchHit: Sendable, Hashable, CustomStringConvertible {
         self.score = score
     }
 
+    /// `(row: R, score: S)`.
     public var description: String { "(row: \(row), score: \(score))" }
 }

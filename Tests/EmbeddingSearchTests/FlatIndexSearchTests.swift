@@ -29,6 +29,17 @@ final class FlatIndexSearchTests: XCTestCase {
         }
     }
 
+    func testManyQueriesOnASmallCorpusSplitByQueries() throws {
+        for precision in [Precision.binary, .int4, .bfloat16] {
+            let corpus = TestData.tiedCodes(precision, rows: 999, dimension: 50, seed: 23)
+            let queries = TestData.codes(precision, rows: 45, dimension: 50, seed: 24)
+            let expected = ReferenceKernels.search(corpus: corpus, queries: queries, k: 12)
+            for threads in [1, 2, 5] {
+                XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 12, threads: threads), expected, "\(precision) \(threads)")
+            }
+        }
+    }
+
     func testKLargerThanCorpusReturnsWholeCorpus() throws {
         let corpus = TestData.codes(.int8, rows: 5, dimension: 16, seed: 3)
         let queries = TestData.codes(.int8, rows: 2, dimension: 16, seed: 4)
