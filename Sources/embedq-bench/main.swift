@@ -134,13 +134,24 @@ func run() throws {
     // int8 (per-dimension min/max calibration on the corpus, exact integer dot products).
     let ranges = try Calibration.ranges(from: corpus)
     let int8Quantizer = EmbeddingQuantizer(precision: .int8, ranges: ranges)
-    let int8 = try FlatIndex(try int8Quantizer.quantize(corpus))
+    let int8Codes = try int8Quantizer.quantize(corpus)
+    let int8 = try FlatIndex(int8Codes)
     let queryInt8 = try int8Quantizer.quantize(queries)
     for threads in threadCounts {
         let (seconds, cores) = try timed(runs: runs) { _ = try int8.search(queryInt8, k: k, threads: threads) }
         emit(["name": "embedq-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
-    writeIDs(try int8.search(queryInt8, k: k, threads: maxThreads), to: directory + "/embedq-int8-ids.i32")
+    let int8Hits = try int8.search(queryInt8, k: k, threads: maxThreads)
+    writeIDs(int8Hits, to: directory + "/embedq-int8-ids.i32")
+
+    // Two stages: k × 4 candidates from the bits, rescored with the float query against int8.
+    let rescoring = Rescoring(multiplier: 4, codes: StoredCodes(int8Codes))
+    for threads in threadCounts {
+        let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(queries, k: k, rescoring: rescoring, threads: threads) }
+        emit(["name": "embedq-binary-rescore-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
+    }
+    let binaryHits = try bits.search(queryBits, k: k, threads: maxThreads)
+    let rescoredHits = try bits.search(queries, k: k, rescoring: rescoring, threads: maxThreads)
 
     // float32 (exact dot products).
     let floats = try FlatIndex(corpus)
@@ -148,7 +159,12 @@ func run() throws {
         let (seconds, cores) = try timed(runs: runs) { _ = try floats.search(queries, k: k, threads: threads) }
         emit(["name": "embedq-float32", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
-    writeIDs(try floats.search(queries, k: k, threads: maxThreads), to: directory + "/embedq-float32-ids.i32")
+    let exact = try floats.search(queries, k: k, threads: maxThreads)
+    writeIDs(exact, to: directory + "/embedq-float32-ids.i32")
+    for (what, hits) in [("binary", binaryHits), ("binary + int8 rescoring x4", rescoredHits), ("int8", int8Hits)] {
+        let found = zip(hits, exact).map { Set($0.map(\.row)).intersection($1.map(\.row)).count }.reduce(0, +)
+        emit(["name": "recall", "what": what, "value": Double(found) / Double(exact.count * k)])
+    }
 
     // DRAM read bandwidth over the float corpus (far larger than the caches), for reference.
     try corpus.values.withUnsafeBytes { raw in

@@ -47,6 +47,11 @@ def main():
                   f"{ratio:.2f}x the floor (goal <= 1.25x: {verdict})")
         if r.get("name") == "dram-read-bandwidth":
             print(f"read bandwidth over {r['bytes'] / 1e9:.2f} GB, {r['threads']} thread(s): {r['bandwidth_gbs']:.1f} GB/s")
+    for r in ours:
+        if r.get("name") == "embedq-binary-rescore-int8":
+            print(f"binary + int8 rescoring (x4 candidates, float queries), {r['threads']} thread(s): {r['ms_per_query']:.3f} ms/query")
+        if r.get("name") == "recall":
+            print(f"recall@k of EmbedQ {r['what']} against exact float32 search: {100 * r['value']:.1f}%")
     for r in peers:
         if "agreement" in r:
             print(f"top-k agreement of EmbedQ {r['agreement']} with the FAISS peer: {100 * r['value']:.2f}%")
