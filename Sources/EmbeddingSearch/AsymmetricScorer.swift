@@ -1,3 +1,4 @@
+import EmbeddingKernels
 import EmbeddingQuantization
 
 /// Scores one float32 query against rows of codes, as the inner product of the query with the
@@ -9,8 +10,9 @@ import EmbeddingQuantization
 ///   (`base_j = minimum_j + ½·step_j` for `floor` rounding, `minimum_j` for `nearest`; a constant
 ///   dimension contributes `minimum_j`), the score is `Σ (q_j·step_j)·c_j + Σ q_j·base_j`: the
 ///   weights `q_j·step_j` and the constant are computed once per query, so a row costs one
-///   multiply-add per code. It differs from dequantize-then-dot only by float32 rounding
-///   (relative error about `d · 2⁻²⁴` of `Σ |q_j x_j|`);
+///   multiply-add per code (`int8` / `uint8` rows run a C kernel with 16 or 8 partial sums). It
+///   differs from dequantize-then-dot only by float32 rounding (at most about `d · 2⁻²³` of
+///   `Σ |q_j x_j|`);
 /// - `ternary`: `Σ_{x_j = +1} q_j − Σ_{x_j = −1} q_j`;
 /// - `binary`, `ubinary`: the query against the unpacked bits as ±1 (set bit +1, clear bit −1),
 ///   as sentence-transformers rescores binary codes.
@@ -25,6 +27,8 @@ public struct AsymmetricScorer: Sendable {
     private let query: [Float]
     private let weights: [Float]
     private let constant: Float
+    /// The C kernel variant for `int8` / `uint8` rows (tests pin it).
+    var kernelPath: SearchKernelPath = .automatic
 
     /// Prepares a query for rows of `codes`.
     ///
@@ -74,6 +78,24 @@ public struct AsymmetricScorer: Sendable {
 
     /// The score of one row (`precision.bytesPerVector(dimension:)` bytes).
     public func score(_ row: UnsafeRawBufferPointer) -> Float {
+        guard precision == .int8 || precision == .uint8, dimension > 0, let base = row.baseAddress else {
+            return referenceScore(row)
+        }
+        let codes = base.assumingMemoryBound(to: UInt8.self)
+        let flip: UInt8 = precision == .int8 ? 0x80 : 0
+        let sum = weights.withUnsafeBufferPointer { w in
+            let d = Int64(dimension)
+            switch kernelPath.level {
+            case EQ_SEARCH_AVX512: return eq_dot_f32_u8_avx512(w.baseAddress!, codes, d, flip)
+            case EQ_SEARCH_AVX2: return eq_dot_f32_u8_avx2(w.baseAddress!, codes, d, flip)
+            default: return eq_dot_f32_u8_scalar(w.baseAddress!, codes, d, flip)
+            }
+        }
+        return sum + constant
+    }
+
+    /// The plain-Swift score of one row: one fused multiply-add per dimension, in order.
+    func referenceScore(_ row: UnsafeRawBufferPointer) -> Float {
         let bytes = row.bindMemory(to: UInt8.self)
         guard let base = bytes.baseAddress, dimension > 0 else { return constant }
         let d = dimension
