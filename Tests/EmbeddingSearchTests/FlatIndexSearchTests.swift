@@ -60,6 +60,15 @@ final class FlatIndexSearchTests: XCTestCase {
         }
     }
 
+    func testZeroDimensionScoresEveryRowZero() throws {
+        for precision in Precision.allCases {
+            let corpus = try QuantizedEmbeddings(precision: precision, rowCount: 20, dimension: 0, codes: [])
+            let queries = try QuantizedEmbeddings(precision: precision, rowCount: 2, dimension: 0, codes: [])
+            let hits = try FlatIndex(corpus).search(queries, k: 3)
+            XCTAssertEqual(hits, Array(repeating: (0..<3).map { SearchHit(row: $0, score: 0) }, count: 2), "\(precision)")
+        }
+    }
+
     func testOneRowCorpus() throws {
         for precision in Precision.allCases {
             let corpus = TestData.codes(precision, rows: 1, dimension: 9, seed: 5)
