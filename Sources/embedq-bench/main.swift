@@ -100,7 +100,9 @@ func run() throws {
 
     // Binary (sign bits, Hamming distance).
     let bitQuantizer = EmbeddingQuantizer(precision: .ubinary)
+    var start = now()
     let bits = try FlatIndex(try bitQuantizer.quantize(corpus))
+    emit(["name": "build", "what": "binary (quantize + index)", "ms": (now() - start) * 1000])
     let queryBits = try bitQuantizer.quantize(queries)
     for threads in threadCounts {
         let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(queryBits, k: k, threads: threads) }
@@ -134,8 +136,10 @@ func run() throws {
     // int8 (per-dimension min/max calibration on the corpus, exact integer dot products).
     let ranges = try Calibration.ranges(from: corpus)
     let int8Quantizer = EmbeddingQuantizer(precision: .int8, ranges: ranges)
+    start = now()
     let int8Codes = try int8Quantizer.quantize(corpus)
     let int8 = try FlatIndex(int8Codes)
+    emit(["name": "build", "what": "int8 (quantize + index)", "ms": (now() - start) * 1000])
     let queryInt8 = try int8Quantizer.quantize(queries)
     for threads in threadCounts {
         let (seconds, cores) = try timed(runs: runs) { _ = try int8.search(queryInt8, k: k, threads: threads) }
@@ -154,7 +158,9 @@ func run() throws {
     let rescoredHits = try bits.search(queries, k: k, rescoring: rescoring, threads: maxThreads)
 
     // float32 (exact dot products).
+    start = now()
     let floats = try FlatIndex(corpus)
+    emit(["name": "build", "what": "float32 (index)", "ms": (now() - start) * 1000])
     for threads in threadCounts {
         let (seconds, cores) = try timed(runs: runs) { _ = try floats.search(queries, k: k, threads: threads) }
         emit(["name": "embedq-float32", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])

@@ -50,6 +50,8 @@ def main():
     for r in ours:
         if r.get("name") == "embedq-binary-rescore-int8":
             print(f"binary + int8 rescoring (x4 candidates, float queries), {r['threads']} thread(s): {r['ms_per_query']:.3f} ms/query")
+        if r.get("name") == "build":
+            print(f"build {r['what']}: {r['ms'] / 1000:.2f} s")
         if r.get("name") == "recall":
             print(f"recall@k of EmbedQ {r['what']} against exact float32 search: {100 * r['value']:.1f}%")
     for r in peers:
