@@ -42,7 +42,7 @@ def main():
         if r.get("name") == "embedq-binary-single-query":
             ratio = r["ms_per_query"] / r["floor_ms"]
             verdict = "met" if ratio <= 1.25 else "MISSED"
-            print(f"single-query binary, {r['threads']} thread(s): {r['ms_per_query']:.3f} ms; memory floor "
+            print(f"single-query binary ({r.get('mode', 'back to back')}), {r['threads']} thread(s): {r['ms_per_query']:.3f} ms; memory floor "
                   f"{r['floor_ms']:.3f} ms ({r['bytes'] / 1e6:.1f} MB at {r['bandwidth_gbs']:.1f} GB/s); "
                   f"{ratio:.2f}x the floor (goal <= 1.25x: {verdict})")
         if r.get("name") == "dram-read-bandwidth":
