@@ -156,9 +156,13 @@ struct SearchCommand: ParsableCommand {
                 throw SearchInputError("\(what): \(precision.rawValue) data must be a float .npy, not \(array.dataType.name) codes")
             }
         }
-        return try QuantizedEmbeddings(
-            precision: precision, rowCount: shape[0], dimension: d, codes: array.bytes,
-            ranges: precision.needsCalibration ? ranges : nil)
+        do {
+            return try QuantizedEmbeddings(
+                precision: precision, rowCount: shape[0], dimension: d, codes: array.bytes,
+                ranges: precision.needsCalibration ? ranges : nil)
+        } catch {
+            throw SearchInputError("\(what): \(error) (shape \(array.shape) as \(precision.rawValue) codes of dimension \(d))")
+        }
     }
 
     /// Ranges from a 2 × d (or 3 × d, with ternary thresholds) float .npy.
