@@ -41,10 +41,14 @@ let package = Package(
         ),
         // C kernels for GELU, softmax and layer norm with AVX-512 / AVX2 builds and run-time dispatch.
         .target(name: "SentenceEncoderKernels"),
+        // Exact search over quantized embeddings: flat index, top-k, rescoring.
+        .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
-            dependencies: ["EmbeddingQuantization", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder"]
+            dependencies: [
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder",
+            ]
         ),
         // The command-line tool.
         .executableTarget(
@@ -59,10 +63,12 @@ let package = Package(
             name: "embedq-bench",
             dependencies: [
                 "EmbedQ",
+                "EmbeddingKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
+        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),

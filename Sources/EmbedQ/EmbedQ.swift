@@ -1,5 +1,6 @@
 // The umbrella module: `import EmbedQ` brings every EmbedQ module into scope.
 @_exported import EmbeddingQuantization
+@_exported import EmbeddingSearch
 @_exported import EmbeddingStore
 @_exported import RetrievalEvaluation
 @_exported import SentenceEncoder

@@ -12,6 +12,7 @@ struct EmbedQCommand: ParsableCommand {
             QuantizeCommand.self,
             DequantizeCommand.self,
             InspectCommand.self,
+            SearchCommand.self,
             DemoCommand.self,
             EmbedCommand.self,
             TokenizeCommand.self,

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "SearchKernels.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

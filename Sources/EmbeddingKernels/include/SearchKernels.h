@@ -1,0 +1,127 @@
+// Search kernels: score a batch of queries against a corpus stored in row blocks.
+//
+// Blocked layout (decided here, built by EmbeddingSearch's `BlockedCodes`):
+// rows are grouped in blocks of EQ_BLOCK_ROWS = 16 (the last block zero-padded); each row is cut
+// into `words` words of W bytes (W = 8 for bit codes, 4 for int8 / uint8 / int4 / float32, 2 for
+// float16 / bfloat16), zero-padded at its end; a block stores word 0 of its 16 rows, then word 1
+// of its 16 rows, and so on. One 512-bit register then holds the same word of 8 or 16 rows, so
+// a query word is broadcast once and no horizontal sum is ever needed.
+//
+// Outputs are "keys", where higher is better, `out[q * out_stride + row]` for rows
+// `0 ..< 16 * nblocks` of the blocks passed (padding rows included: callers ignore them).
+// Every kernel exists as `_scalar` (portable C), `_avx2` (AVX2, FMA, F16C, POPCNT) and `_avx512`
+// (AVX-512 F/BW/DQ/VL with VNNI and VPOPCNTDQ); the unsuffixed entry point picks the best one
+// the CPU runs.
+#ifndef EMBEDQ_SEARCH_KERNELS_H
+#define EMBEDQ_SEARCH_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EQ_BLOCK_ROWS 16
+
+/// Search kernel levels (a separate ladder from `eq_isa`: these need extra AVX-512 features).
+typedef enum {
+    EQ_SEARCH_SCALAR = 0,  ///< portable C
+    EQ_SEARCH_AVX2 = 1,    ///< AVX2, FMA, F16C and POPCNT (Haswell, Zen and later)
+    EQ_SEARCH_AVX512 = 2,  ///< AVX-512 F, BW, DQ, VL, VNNI and VPOPCNTDQ (Ice Lake, Zen 4 and later)
+} eq_search_isa;
+
+/// The best search level the running CPU supports (detected once).
+eq_search_isa eq_search_best_isa(void);
+
+/// Hamming keys: `-popcount(corpus XOR query)` over `words` 64-bit words (`queries`: nq × words).
+void eq_hamming_blocks(const uint64_t *blocks, int64_t nblocks, int64_t words, const uint64_t *queries,
+                       int64_t nq, int32_t *out, int64_t out_stride);
+void eq_hamming_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_hamming_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+
+/// Ternary keys: per row, `words` = 2 × plane words (the positive plane's words, then the
+/// negative plane's), and the same for each query; key = |P∧P'| + |N∧N'| − |P∧N'| − |N∧P'|.
+void eq_ternary_blocks(const uint64_t *blocks, int64_t nblocks, int64_t words, const uint64_t *queries,
+                       int64_t nq, int32_t *out, int64_t out_stride);
+void eq_ternary_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_ternary_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
+                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+
+/// Unsigned × signed byte dot products: key = Σ u8(corpus byte) × s8(query byte) + bias[row],
+/// over `words` 4-byte words, accumulated in wrapping 32-bit integer arithmetic
+/// (`bias` may be NULL; it is indexed by the row within the blocks passed).
+void eq_dot_u8s8_blocks(const uint8_t *blocks, int64_t nblocks, int64_t words, const int8_t *queries,
+                        int64_t nq, const int32_t *bias, int32_t *out, int64_t out_stride);
+void eq_dot_u8s8_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                               const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
+                               int64_t out_stride);
+void eq_dot_u8s8_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                               const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
+                               int64_t out_stride);
+void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                               const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
+                               int64_t out_stride);
+
+/// Packed 4-bit codes: each corpus word holds 8 nibbles (high nibble first in each byte); each
+/// query word is stored as 8 bytes: the 4 high-nibble codes, then the 4 low-nibble codes
+/// (`queries`: nq × 2 × words × 4 bytes). key = Σ code × query code.
+void eq_dot_u4_blocks(const uint8_t *blocks, int64_t nblocks, int64_t words, const int8_t *queries,
+                      int64_t nq, int32_t *out, int64_t out_stride);
+void eq_dot_u4_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                             const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_dot_u4_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                             const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+void eq_dot_u4_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                             const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride);
+
+/// Float dot products, one word per dimension: key = fma chain over dimensions in order
+/// (`acc = fma(x_j, q_j, acc)`, j = 0, 1, …), bit-identical across variants.
+/// `format`: 0 float32, 1 float16 (IEEE binary16), 2 bfloat16 (corpus words; queries are float32).
+void eq_dot_float_blocks(const void *blocks, int64_t nblocks, int64_t dim, int format,
+                         const float *queries, int64_t nq, float *out, int64_t out_stride);
+void eq_dot_float_blocks_scalar(const void *blocks, int64_t nblocks, int64_t dim, int format,
+                                const float *queries, int64_t nq, float *out, int64_t out_stride);
+void eq_dot_float_blocks_avx2(const void *blocks, int64_t nblocks, int64_t dim, int format,
+                                const float *queries, int64_t nq, float *out, int64_t out_stride);
+void eq_dot_float_blocks_avx512(const void *blocks, int64_t nblocks, int64_t dim, int format,
+                                const float *queries, int64_t nq, float *out, int64_t out_stride);
+
+/// Writes to `indices` the positions `i < n` with `keys[i] > threshold`, in increasing order,
+/// and returns how many there are.
+int64_t eq_select_above_i32(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
+int64_t eq_select_above_i32_scalar(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
+int64_t eq_select_above_i32_avx2(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
+int64_t eq_select_above_i32_avx512(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices);
+/// As `eq_select_above_i32` for float keys (NaN is never above).
+int64_t eq_select_above_f32(const float *keys, int64_t n, float threshold, int32_t *indices);
+int64_t eq_select_above_f32_scalar(const float *keys, int64_t n, float threshold, int32_t *indices);
+int64_t eq_select_above_f32_avx2(const float *keys, int64_t n, float threshold, int32_t *indices);
+int64_t eq_select_above_f32_avx512(const float *keys, int64_t n, float threshold, int32_t *indices);
+
+/// Asymmetric dot product of one row: Σ_j weights[j] × (codes[j] XOR xor_mask) over `d` values,
+/// the bytes read as unsigned (xor_mask 0x80 turns int8 codes into their unsigned buckets).
+/// Variants sum in different orders: they agree within float32 rounding, not bit for bit.
+float eq_dot_f32_u8(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
+float eq_dot_f32_u8_scalar(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
+float eq_dot_f32_u8_avx2(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
+float eq_dot_f32_u8_avx512(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
+
+/// Sums `n` bytes as 64-bit words with one streaming pass (a read-bandwidth probe); returns
+/// the sum so the reads cannot be optimized away.
+uint64_t eq_read_bandwidth_probe(const uint8_t *bytes, int64_t n);
+
+/// Half-precision helpers for the portable variant (exact widening).
+float eq_float16_to_float(uint16_t bits);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

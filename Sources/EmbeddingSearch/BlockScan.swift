@@ -1,0 +1,97 @@
+/// The scan shared by every precision: blocks of the corpus are split across threads; each
+/// thread walks its blocks in cache-sized chunks, scores a group of queries against a chunk with
+/// one kernel call, and keeps the best `k` rows per query with a vectorized "key above the
+/// current bar" selection feeding a ``TopK`` heap. The per-thread results are merged.
+struct BlockScan<Key: RankingKey>: Sendable {
+    /// Writes keys for `queryCount` queries from `queryStart` against `blockCount` blocks from
+    /// `blockStart`: `out[q * stride + row]`, rows relative to the first block passed.
+    typealias Kernel = @Sendable (
+        _ blockStart: Int, _ blockCount: Int, _ queryStart: Int, _ queryCount: Int,
+        _ out: UnsafeMutablePointer<Key>, _ stride: Int
+    ) -> Void
+    /// Positions of keys above a threshold (see `eq_select_above_*`).
+    typealias Select = @Sendable (UnsafePointer<Key>, Int, Key, UnsafeMutablePointer<Int32>) -> Int
+
+    /// Corpus rows.
+    let rowCount: Int
+    /// Bytes of one block (decides the chunk size).
+    let blockBytes: Int
+    let kernel: Kernel
+    let select: Select
+
+    /// Queries scored per kernel call.
+    static var queryGroup: Int { 8 }
+    /// Blocks per thread below which a scan does not use another thread.
+    static var minimumBlocksPerThread: Int { 256 }
+
+    /// The best `k` rows for each of `queryCount` queries, best first.
+    ///
+    /// A large corpus is split across threads by rows (one query or many); a small corpus with
+    /// many queries is split by queries instead.
+    func run(queryCount: Int, k: Int, threads: Int) -> [[RankedRow<Key>]] {
+        guard queryCount > 0 else { return [] }
+        let blocks = BlockLayout.blockCount(rows: rowCount)
+        guard blocks > 0 else { return Array(repeating: [], count: queryCount) }
+        let capacity = Swift.min(k, rowCount)
+        let rowThreads = Swift.max(1, Swift.min(threads, blocks / Self.minimumBlocksPerThread))
+        if rowThreads == 1, threads > 1, queryCount >= 2 * Self.queryGroup {
+            let queryThreads = Swift.min(threads, queryCount / Self.queryGroup)
+            let parts = Parallel.ranges(total: queryCount, parts: queryThreads)
+            return Parallel.map(queryThreads) { part in
+                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity)
+            }.flatMap { $0 }
+        }
+        let parts = Parallel.ranges(total: blocks, parts: rowThreads)
+        let partial = Parallel.map(rowThreads) { part in
+            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity)
+        }
+        if rowThreads == 1 { return partial[0] }
+        return (0..<queryCount).map { query in
+            [RankedRow<Key>].mergeBest(partial.map { $0[query] }, k: capacity)
+        }
+    }
+
+    /// The best `capacity` rows of `blocks` for each query of `queries` (indexed from 0).
+    private func scan(blocks: Range<Int>, queries: Range<Int>, capacity: Int) -> [[RankedRow<Key>]] {
+        let queryCount = queries.count
+        var heaps = (0..<queryCount).map { _ in TopK<Key>(capacity: capacity) }
+        // At most 192 KiB of corpus per chunk (it stays in L2 while every query group passes over
+        // it) and at most 1024 rows (a group's keys, 8 × 4 KiB, stay in L1).
+        let chunkBlocks = Swift.max(1, Swift.min(64, (192 << 10) / Swift.max(blockBytes, 1)))
+        let chunkRows = chunkBlocks * BlockLayout.rowsPerBlock
+        let group = Self.queryGroup
+        let keys = UnsafeMutablePointer<Key>.allocate(capacity: group * chunkRows)
+        let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
+        defer {
+            keys.deallocate()
+            indices.deallocate()
+        }
+        var block = blocks.lowerBound
+        while block < blocks.upperBound {
+            let count = Swift.min(chunkBlocks, blocks.upperBound - block)
+            let firstRow = block * BlockLayout.rowsPerBlock
+            let valid = Swift.min(count * BlockLayout.rowsPerBlock, rowCount - firstRow)
+            var query = 0
+            while query < queryCount {
+                let size = Swift.min(group, queryCount - query)
+                kernel(block, count, queries.lowerBound + query, size, keys, chunkRows)
+                for member in 0..<size {
+                    let row = keys + member * chunkRows
+                    if !heaps[query + member].isFull {
+                        for r in 0..<valid { heaps[query + member].offer(key: row[r], row: firstRow + r) }
+                    } else {
+                        let bar = heaps[query + member].worst!.key
+                        let found = select(row, valid, bar, indices)
+                        for i in 0..<found {
+                            let r = Int(indices[i])
+                            heaps[query + member].offer(key: row[r], row: firstRow + r)
+                        }
+                    }
+                }
+                query += size
+            }
+            block += count
+        }
+        return heaps.map { $0.sorted() }
+    }
+}

@@ -1,0 +1,129 @@
+import EmbeddingQuantization
+import Foundation
+import XCTest
+@testable import EmbeddingSearch
+
+/// Asymmetric scoring against dequantized codes, rescoring, and memory-mapped finer codes.
+final class RescoringTests: XCTestCase {
+    func testRescoringWithWholeCorpusEqualsExactFloatSearch() throws {
+        let corpus = TestData.matrix(rows: 150, dimension: 48, seed: 40)
+        let queries = TestData.matrix(rows: 6, dimension: 48, seed: 41)
+        let exact = try FlatIndex(corpus).search(queries, k: 10)
+        let ranges = try Calibration.ranges(from: corpus)
+        for precision in [Precision.binary, .ubinary, .int8, .int4] {
+            let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
+            for multiplier in [15, 1000] {
+                let rescored = try FlatIndex(codes).search(
+                    queries, k: 10, rescoring: Rescoring(multiplier: multiplier, codes: StoredCodes(corpus)))
+                XCTAssertEqual(rescored, exact, "\(precision) ×\(multiplier)")
+            }
+        }
+    }
+
+    func testRescoringKeepsBestCandidates() throws {
+        let corpus = TestData.matrix(rows: 400, dimension: 64, seed: 50)
+        let queries = TestData.matrix(rows: 3, dimension: 64, seed: 51)
+        let ranges = try Calibration.ranges(from: corpus)
+        let bits = try EmbeddingQuantizer(precision: .ubinary).quantize(corpus)
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(corpus)
+        let index = try FlatIndex(bits)
+        let candidates = try index.search(queries, k: 20)
+        for finer in [StoredCodes(int8), StoredCodes(bits), StoredCodes(corpus)] {
+            let hits = try index.search(queries, k: 5, rescoring: Rescoring(multiplier: 4, codes: finer))
+            for q in 0..<3 {
+                let expected = try finer.rescore(query: Array(queries[row: q]), candidates: candidates[q].map(\.row), k: 5)
+                XCTAssertEqual(hits[q], expected)
+                XCTAssertTrue(Set(hits[q].map(\.row)).isSubset(of: Set(candidates[q].map(\.row))))
+                XCTAssertEqual(hits[q].map(\.score), hits[q].map(\.score).sorted(by: >))
+            }
+        }
+    }
+
+    func testAsymmetricScoresMatchDequantizedDotProducts() throws {
+        let corpus = TestData.matrix(rows: 60, dimension: 45, seed: 60)
+        let query = Array(TestData.matrix(rows: 1, dimension: 45, seed: 61)[row: 0])
+        var calibrated = try Calibration.ranges(from: corpus)
+        // One constant dimension: it dequantizes to its minimum.
+        var low = calibrated.minimums, high = calibrated.maximums
+        low[4] = 0.25
+        high[4] = 0.25
+        calibrated = try QuantizationRanges(minimums: low, maximums: high, ternaryThresholds: [Float](repeating: 0.3, count: 45))
+        for precision in [Precision.int8, .uint8, .int4, .ternary, .binary, .ubinary, .float16, .bfloat16, .float32] {
+            for rounding in [RoundingMode.floor, .nearest] {
+                let quantizer = EmbeddingQuantizer(precision: precision, ranges: calibrated, rounding: rounding)
+                let codes = try quantizer.quantize(corpus)
+                let dequantized = try quantizer.dequantize(codes)
+                let stored = StoredCodes(codes)
+                let scorer = try AsymmetricScorer(query: query, codes: stored)
+                let exactAfterDequantizing = [Precision.ternary, .binary, .ubinary, .float16, .bfloat16, .float32].contains(precision)
+                for row in 0..<60 {
+                    let score = codes.codes.withUnsafeBytes { all in
+                        scorer.score(UnsafeRawBufferPointer(rebasing: all[(row * codes.bytesPerVector)..<((row + 1) * codes.bytesPerVector)]))
+                    }
+                    var chain: Float = 0
+                    var magnitude: Double = 0
+                    for (x, q) in zip(dequantized[row: row], query) {
+                        chain = chain.addingProduct(x, q)
+                        magnitude += abs(Double(x) * Double(q))
+                    }
+                    if exactAfterDequantizing {
+                        XCTAssertEqual(score, chain, "\(precision) row \(row)")
+                    } else {
+                        // Float32 rounding of two different summation orders: d · 2⁻²³ relative.
+                        XCTAssertEqual(Double(score), Double(chain), accuracy: 45 * 0x1p-23 * (magnitude + 1), "\(precision) \(rounding) row \(row)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testAsymmetricSearchEqualsBruteForceOverScorer() throws {
+        let corpus = TestData.matrix(rows: 9000, dimension: 24, seed: 70)
+        let queries = TestData.matrix(rows: 3, dimension: 24, seed: 71)
+        let codes = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let stored = StoredCodes(codes)
+        let two = try stored.asymmetricSearch(queries, k: 8, threads: 2)
+        XCTAssertEqual(try stored.asymmetricSearch(queries, k: 8, threads: 1), two)
+        let all = try stored.rescore(query: Array(queries[row: 1]), candidates: Array(0..<9000), k: 8)
+        XCTAssertEqual(two[1], all)
+    }
+
+    func testMemoryMappedCodesScoreLikeArrays() throws {
+        let corpus = TestData.matrix(rows: 50, dimension: 20, seed: 80)
+        let codes = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-mmap-\(getpid()).bin")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data([1, 2, 3] + codes.codes).write(to: url)
+        let file = try MemoryMappedFile(path: url.path)
+        let window = try XCTUnwrap(ByteSlice(file, offset: 3, count: codes.byteCount))
+        let mapped = try StoredCodes(precision: .int8, rowCount: 50, dimension: 20, bytes: window, ranges: codes.ranges)
+        let query = Array(corpus[row: 7])
+        XCTAssertEqual(
+            try mapped.rescore(query: query, candidates: Array(0..<50), k: 5),
+            try StoredCodes(codes).rescore(query: query, candidates: Array(0..<50), k: 5))
+        XCTAssertThrowsError(try StoredCodes(precision: .int8, rowCount: 51, dimension: 20, bytes: window)) {
+            XCTAssertEqual($0 as? SearchError, .byteCountMismatch(expected: 1020, actual: 1000))
+        }
+        XCTAssertThrowsError(try MemoryMappedFile(path: "/nonexistent/embedq")) {
+            XCTAssertTrue("\($0)".contains("/nonexistent/embedq"))
+        }
+    }
+
+    func testRescoringErrors() throws {
+        let corpus = TestData.matrix(rows: 10, dimension: 8, seed: 1)
+        let index = try FlatIndex(try EmbeddingQuantizer(precision: .ubinary).quantize(corpus))
+        XCTAssertThrowsError(try index.search(corpus, k: 2, rescoring: Rescoring(multiplier: 0, codes: StoredCodes(corpus)))) {
+            XCTAssertEqual($0 as? SearchError, .invalidRescoreMultiplier(0))
+        }
+        let other = TestData.matrix(rows: 9, dimension: 8, seed: 1)
+        XCTAssertThrowsError(try index.search(corpus, k: 2, rescoring: Rescoring(multiplier: 2, codes: StoredCodes(other))))
+        XCTAssertThrowsError(try StoredCodes(corpus).rescore(query: Array(corpus[row: 0]), candidates: [10], k: 1)) {
+            XCTAssertEqual($0 as? SearchError, .rowOutOfRange(row: 10, rowCount: 10))
+        }
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let noRanges = try StoredCodes(precision: .int8, rowCount: 10, dimension: 8, bytes: int8.codes)
+        XCTAssertThrowsError(try AsymmetricScorer(query: Array(corpus[row: 0]), codes: noRanges)) {
+            XCTAssertEqual($0 as? SearchError, .missingRanges(.int8))
+        }
+    }
+}
