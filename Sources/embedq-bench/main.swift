@@ -98,6 +98,8 @@ func run() throws {
     let nq = Double(queries.rowCount)
     let maxThreads = threadCounts.max() ?? 1
 
+    emit(["name": "kernels", "variant": FlatIndex.kernelVariant])
+
     // Binary (sign bits, Hamming distance).
     let bitQuantizer = EmbeddingQuantizer(precision: .ubinary)
     var start = now()
