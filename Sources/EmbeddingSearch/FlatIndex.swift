@@ -1,3 +1,4 @@
+import EmbeddingKernels
 import EmbeddingQuantization
 
 /// An exact (brute-force) index over embeddings in any ``Precision``.
@@ -40,6 +41,16 @@ public struct FlatIndex: Sendable {
     let rowBias: [Int32]
     /// The C kernel variant (tests pin it; production uses the best one).
     var kernelPath: SearchKernelPath = .automatic
+
+    /// The kernel variant searches run on this CPU: `"avx512"` (AVX-512 with VNNI and
+    /// VPOPCNTDQ), `"avx2"` (AVX2, FMA, F16C, POPCNT) or `"portable"` (plain C).
+    public static var kernelVariant: String {
+        switch SearchKernelPath.automatic.level {
+        case EQ_SEARCH_AVX512: return "avx512"
+        case EQ_SEARCH_AVX2: return "avx2"
+        default: return "portable"
+        }
+    }
 
     /// The metric of symmetric searches (queries of the index's precision).
     public var metric: Metric { Metric.symmetric(for: precision) }

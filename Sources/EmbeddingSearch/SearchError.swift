@@ -12,9 +12,6 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRescoreMultiplier(Int)
     /// Query codes of another precision than the index's codes.
     case precisionMismatch(index: Precision, queries: Precision)
-    /// An operation the precision does not support (e.g. rescoring with bit codes that are
-    /// not `binary` / `ubinary`).
-    case unsupportedPrecision(Precision, operation: String)
     /// The precision needs calibration ranges (or ternary thresholds) that were not given.
     case missingRanges(Precision)
     /// A dimension above the limit for which integer accumulation cannot overflow.
@@ -43,8 +40,6 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the rescoring multiplier must be at least 1, got \(multiplier)"
         case .precisionMismatch(let index, let queries):
             return "the queries are \(queries.rawValue) codes but the index holds \(index.rawValue) codes"
-        case .unsupportedPrecision(let precision, let operation):
-            return "\(operation) is not supported for \(precision.rawValue) codes"
         case .missingRanges(let precision):
             return "\(precision.rawValue) codes need calibration ranges (and ternary thresholds for ternary); none were given"
         case .dimensionTooLarge(let dimension, let limit, let precision):

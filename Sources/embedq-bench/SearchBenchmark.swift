@@ -76,7 +76,7 @@ func writeIDs(_ hits: [[SearchHit]], to path: String) {
 /// Read bandwidth in bytes per second over `bytes` bytes split across `threads` threads.
 func readBandwidth(_ base: UnsafeRawPointer, bytes: Int, threads: Int, runs: Int) -> Double {
     nonisolated(unsafe) let pointer = base
-    let seconds = medianSeconds(runs: runs) {
+    let pass = {
         DispatchQueue.concurrentPerform(iterations: threads) { part in
             let start = bytes * part / threads
             let end = bytes * (part + 1) / threads
@@ -84,7 +84,12 @@ func readBandwidth(_ base: UnsafeRawPointer, bytes: Int, threads: Int, runs: Int
             if sum == 0x5EED { print("") }  // keeps the sum alive
         }
     }
-    return Double(bytes) / seconds
+    if runs == 0 {  // one cold pass, no warm-up
+        let start = now()
+        pass()
+        return Double(bytes) / (now() - start)
+    }
+    return Double(bytes) / medianSeconds(runs: runs, pass)
 }
 
 /// `embedq-bench search`: the search benchmark's EmbedQ side.
@@ -111,6 +116,8 @@ func runSearchBenchmark(_ arguments: [String]) throws {
     let queries = try readFloats(arguments[2], dimension: d)
     let nq = Double(queries.rowCount)
     let maxThreads = threadCounts.max() ?? 1
+
+    emit(["name": "kernels", "variant": FlatIndex.kernelVariant])
 
     // Binary (sign bits, Hamming distance).
     let bitQuantizer = EmbeddingQuantizer(precision: .ubinary)
@@ -147,12 +154,12 @@ func runSearchBenchmark(_ arguments: [String]) throws {
             "floor_ms": Double(scanned) / bandwidth * 1000, "bytes": scanned, "bandwidth_gbs": bandwidth / 1e9,
             "mode": "back to back",
         ])
-        // Cold: each query right after two probe passes over as many bytes (which evict the
-        // codes from the caches), so both medians also see the same moment of the machine.
+        // Cold: probe passes and queries alternate, each evicting the other's bytes from the
+        // caches, so both medians see cold caches and the same moment of the machine.
         var coldLatencies = [Double]()
         var probes = [Double]()
         for single in singles {
-            probes.append(Double(scanned) / readBandwidth(probe, bytes: scanned, threads: threads, runs: 1))
+            probes.append(Double(scanned) / readBandwidth(probe, bytes: scanned, threads: threads, runs: 0))
             let start = now()
             _ = try bits.search(single, k: k, threads: threads)
             coldLatencies.append(now() - start)

@@ -20,6 +20,9 @@ def main():
         ("int8", "embedq-int8", ["faiss-sq8", "usearch-exact-i8"], 2.0),
         ("float32", "embedq-float32", ["faiss-flat-ip"], 1.0),
     ]
+    for r in ours:
+        if r.get("name") == "kernels":
+            print(f"EmbedQ search kernels: {r['variant']}")
     print(f"{'precision':9} {'thr':>3} {'EmbedQ ms/q':>11}  {'peer':18} {'peer ms/q':>9} {'speed-up':>8}  goal")
     for precision, mine, names, goal in rows:
         for t in threads:
