@@ -39,7 +39,8 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux, .android, .windows, .openbsd])),
             ]
         ),
-        // C kernels for GELU, softmax and layer norm with AVX-512 / AVX2 builds and run-time dispatch.
+        // C kernels: packed-weight linear layers, GELU, softmax, layer norm; AVX-512 / AVX2 /
+        // portable builds chosen at run time (per-function target attributes, no unsafeFlags).
         .target(name: "SentenceEncoderKernels"),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),

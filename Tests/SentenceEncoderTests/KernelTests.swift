@@ -78,3 +78,54 @@ final class KernelTests: XCTestCase {
         XCTAssertTrue(SafeTensors.floatFromHalf(0x7E00).isNaN)
     }
 }
+
+/// The packed-weight linear kernel against a plain-Swift product.
+final class PackedLinearTests: XCTestCase {
+    func reference(_ x: [Float], _ w: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
+        (0..<(m * n)).map { index in
+            let i = index / n, j = index % n
+            return Float((0..<k).reduce(Double(b[j])) { $0 + Double(x[i * k + $1]) * Double(w[j * k + $1]) })
+        }
+    }
+
+    func testMatchesReferenceOnEdgeShapes() {
+        var generator = SeededGenerator(seed: 3)
+        for (m, n, k) in [(13, 37, 29), (8, 32, 1), (70, 65, 100), (1, 1, 1), (9, 16, 384), (65, 1152, 17)] {
+            let x = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+            let w = (0..<(n * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+            let b = (0..<n).map { _ in Float.random(in: -1...1, using: &generator) }
+            let expected = reference(x, w, b, m: m, n: n, k: k)
+            for path in [MatrixPath.packed, .blas] {
+                let layer = LinearLayer(weight: w, bias: b, outputWidth: n, inputWidth: k, path: path)
+                var y = [Float](repeating: .nan, count: m * n)
+                layer.apply(x, rows: m, into: &y)
+                for (actual, wanted) in zip(y, expected) {
+                    XCTAssertEqual(actual, wanted, accuracy: 1e-5 * Float(k).squareRoot() * 4, "\(path) \(m)×\(n)×\(k)")
+                }
+            }
+            var packed = [Float](repeating: 0, count: sek_packed_weight_count(n, k))
+            sek_pack_weights(w, n, k, &packed)
+            var portable = [Float](repeating: .nan, count: m * n)
+            sek_packed_linear_portable(x, k, packed, b, &portable, n, m, n, k)
+            var dispatched = [Float](repeating: .nan, count: m * n)
+            sek_packed_linear(x, k, packed, b, &dispatched, n, m, n, k)
+            // Same fused multiply-adds in the same order: identical results.
+            XCTAssertEqual(portable, dispatched, "\(m)×\(n)×\(k)")
+        }
+    }
+
+    func testEachRowDependsOnlyOnItself() {
+        var generator = SeededGenerator(seed: 4)
+        let m = 21, n = 40, k = 50
+        let x = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let w = (0..<(n * k)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let layer = LinearLayer(weight: w, bias: [Float](repeating: 0.5, count: n), outputWidth: n, inputWidth: k, path: .packed)
+        var all = [Float](repeating: 0, count: m * n)
+        layer.apply(x, rows: m, into: &all)
+        for row in [0, 7, 8, 20] {
+            var one = [Float](repeating: 0, count: n)
+            Array(x[(row * k)..<((row + 1) * k)]).withUnsafeBufferPointer { layer.apply($0.baseAddress!, rows: 1, into: &one) }
+            XCTAssertEqual(one, Array(all[(row * n)..<((row + 1) * n)]), "row \(row)")
+        }
+    }
+}

@@ -82,7 +82,7 @@ def main():
     name = "sentence-transformers (PyTorch " + torch.__version__.split("+")[0] + ")"
     print(f"{'encoder':<38}{'seconds':>9}{'tokens/s':>10}{'docs/s':>8}{'CPU s':>8}{'tokens/CPU-s':>14}")
     print(f"{name:<38}{pt:>9.2f}{tokens_pt / pt:>10.0f}{n / pt:>8.2f}{pc:>8.1f}{tokens_pt / pc:>14.0f}")
-    print(f"{'EmbedQ (Swift, fp32, OpenBLAS)':<38}{eq:>9.2f}{eq_tokens / eq:>10.0f}{n / eq:>8.2f}{ec:>8.1f}{eq_tokens / ec:>14.0f}")
+    print(f"{'EmbedQ (Swift, fp32)':<38}{eq:>9.2f}{eq_tokens / eq:>10.0f}{n / eq:>8.2f}{ec:>8.1f}{eq_tokens / ec:>14.0f}")
     print(f"{'ratio EmbedQ / PyTorch':<38}{'':>9}{(eq_tokens / eq) / (tokens_pt / pt):>9.2f}x{pt / eq:>7.2f}x{'':>8}{(eq_tokens / ec) / (tokens_pt / pc):>13.2f}x")
     print(f"load average during the runs: {os.getloadavg()[0]:.1f} (wall-clock rates assume otherwise idle cores)")
     print(f"parity: min cosine {cos.min():.7f}, max |diff| {np.abs(ours - reference).max():.2e}")

@@ -15,8 +15,12 @@ public struct BertModel: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is wrong.
     public init(configuration: BertConfiguration, weights file: SafeTensors) throws {
+        try self.init(configuration: configuration, weights: file, path: .current)
+    }
+
+    init(configuration: BertConfiguration, weights file: SafeTensors, path: MatrixPath) throws {
         self.configuration = configuration
-        self.weights = try BertWeights(file: file, configuration: configuration)
+        self.weights = try BertWeights(file: file, configuration: configuration, path: path)
     }
 
     /// The contextual token vectors of a batch of sequences, computed without padding.
@@ -97,38 +101,16 @@ public struct BertModel: Sendable {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         // Attention: wide = x Wqkvᵀ + b (T × 3H); scratch = attention context (T × H).
-        linear(input: state, inputWidth: hidden, weight: layer.queryKeyValueWeight, bias: layer.queryKeyValueBias,
-               output: wide, outputWidth: 3 * hidden, rows: tokens)
+        layer.queryKeyValue.apply(state, rows: tokens, into: wide)
         Attention.apply(queryKeyValue: wide, context: scratch, spans: spans, hiddenSize: hidden,
                         headCount: configuration.headCount, scores: scores)
         // wide[..T×H] = context Woᵀ + bo; state = LN(state + wide)
-        linear(input: scratch, inputWidth: hidden, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
-               output: wide, outputWidth: hidden, rows: tokens)
+        layer.attentionOutput.apply(scratch, rows: tokens, into: wide)
         layer.attentionNorm.apply(to: state, adding: wide, rows: tokens)
         // Feed-forward: state = LN(state + act(state W1ᵀ + b1) W2ᵀ + b2).
-        linear(input: state, inputWidth: hidden, weight: layer.intermediateWeight, bias: layer.intermediateBias,
-               output: wide, outputWidth: intermediate, rows: tokens)
+        layer.intermediate.apply(state, rows: tokens, into: wide)
         FeedForward.activate(wide, count: tokens * intermediate, activation: configuration.activation)
-        linear(input: wide, inputWidth: intermediate, weight: layer.outputWeight, bias: layer.outputBias,
-               output: scratch, outputWidth: hidden, rows: tokens)
+        layer.output.apply(wide, rows: tokens, into: scratch)
         layer.outputNorm.apply(to: state, adding: scratch, rows: tokens)
-    }
-
-    /// `output[rows × outputWidth] = input[rows × inputWidth] · weightᵀ + bias`.
-    private func linear(
-        input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
-        output: UnsafeMutablePointer<Float>, outputWidth: Int, rows: Int
-    ) {
-        // Start from the bias in every row and accumulate the product onto it (β = 1): one pass
-        // over the output fewer than zeroing it and adding the bias afterwards.
-        bias.withUnsafeBufferPointer { bias in
-            sek_fill_rows(output, bias.baseAddress, rows, outputWidth)
-        }
-        weight.withUnsafeBufferPointer { weight in
-            MatrixMultiply.multiplyTransposed(
-                m: rows, n: outputWidth, k: inputWidth,
-                a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
-                beta: 1, c: output, ldc: outputWidth)
-        }
     }
 }
