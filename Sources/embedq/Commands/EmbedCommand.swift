@@ -29,10 +29,10 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all active processors).")
     var threads: Int?
 
-    @Option(name: .long, help: "Output precision; only float32 until the quantizer is merged.")
-    var precision: String = "float32"
+    @Option(name: .long, help: "Output precision: \(Precision.allValueStrings.joined(separator: ", ")).")
+    var precision: Precision = .float32
 
-    @Option(name: .long, help: "Calibration ranges .npy (2 × d) for int8/uint8/int4 precisions.")
+    @Option(name: .long, help: "Calibration ranges (.npy or .json, from `embedq calibrate`) for int8 / uint8 / int4 / ternary output; without them the embeddings calibrate themselves (with a warning).")
     var ranges: String?
 
     @Flag(name: .long, help: "No progress bar (there is none either when standard error is not a terminal).")
@@ -41,10 +41,9 @@ struct EmbedCommand: ParsableCommand {
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard precision.lowercased() == "float32" else {
-            throw ValidationError("--precision \(precision) is not available yet in this build; use float32")
+        if ranges != nil, !precision.needsCalibration {
+            throw ValidationError("--ranges applies to int8 / uint8 / int4 / ternary output, not \(precision.rawValue)")
         }
-        if ranges != nil { throw ValidationError("--ranges applies to int8/uint8/int4 output, not float32") }
         var isDirectory: ObjCBool = false
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -55,6 +54,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         do {
             let texts = try JSONLinesInput.texts(path: input)
+            let calibration = try ranges.map { try RangesFile.read(contentsOf: $0) }
             let loadStart = Date()
             let encoder = try SentenceEncoder(model: model, threadCount: threads)
             log(String(format: "embedq: model %@ (dimension %d, max %d tokens) loaded in %.2f s",
@@ -68,7 +68,11 @@ struct EmbedCommand: ParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             progress.update(texts.count)
             progress.finish()
-            try Float32NPYWriter.write(values, rows: texts.count, columns: encoder.dimension, to: output)
+            let embeddings = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
+            let codes = try EmbeddingQuantizer(precision: precision, ranges: calibration).quantize(embeddings) {
+                log("embedq: warning: \($0)")
+            }
+            try NPYFile.write(codes.npyArray, to: output)
             let rate = seconds > 0 ? 1 / seconds : 0
             log(String(format: "embedq: %d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
                        texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
