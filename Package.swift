@@ -68,13 +68,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
-        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch"]),
-        .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
-        .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
-        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),
+        // Shared by the test targets: seeded random generator, the location of ../shared.
+        .target(name: "EmbedQTestSupport", path: "Tests/EmbedQTestSupport"),
+        .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),
+        .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
-        .testTarget(name: "embedqTests", dependencies: ["embedq"]),
+        .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

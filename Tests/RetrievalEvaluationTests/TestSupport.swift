@@ -1,21 +1,14 @@
+import EmbedQTestSupport
 import Foundation
 import XCTest
 
 /// Locations and scratch folders for the evaluation tests.
 enum TestSupport {
     /// The folder of shared data: `$EMBEDQ_SHARED`, else `../shared` beside the package root.
-    static var sharedFolder: URL {
-        if let path = ProcessInfo.processInfo.environment["EMBEDQ_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var sharedFolder: URL { SharedData.folder }
 
-    /// The package root, derived from this file's path.
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    /// The package root.
+    static var packageRoot: URL { SharedData.packageRoot }
 
     /// A file under `Tests/Fixtures/evaluation`.
     static func fixture(_ name: String) -> URL {

@@ -1,29 +1,12 @@
+import EmbedQTestSupport
 import Foundation
 import XCTest
 
-/// Locates `../shared` (golden files, the real model) through `EMBEDQ_SHARED`, defaulting to the
-/// folder beside the package root, and reads its files.
-enum SharedData {
-    /// The shared folder, whether or not it exists.
-    static var folder: URL {
-        if let path = ProcessInfo.processInfo.environment["EMBEDQ_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        // #filePath = <package>/Tests/SentenceEncoderTests/SharedData.swift
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+/// The shared-data locator, visible to every file of this target.
+typealias SharedData = EmbedQTestSupport.SharedData
 
-    /// `path` inside the shared folder, or an `XCTSkip` saying that the shared data is absent.
-    static func file(_ path: String) throws -> URL {
-        let url = folder.appendingPathComponent(path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("shared data not found at \(url.path); set EMBEDQ_SHARED to the shared folder")
-        }
-        return url
-    }
-
+/// The encoder tests' readers of `../shared` (see ``EmbedQTestSupport/SharedData``).
+extension SharedData {
     /// The real all-MiniLM-L6-v2 model folder.
     static func modelFolder() throws -> URL {
         try file("models/all-MiniLM-L6-v2")

@@ -1,3 +1,4 @@
+import EmbedQTestSupport
 import Foundation
 import XCTest
 @testable import SentenceEncoder
@@ -211,18 +212,7 @@ enum SafeTensorsWriter {
     }
 }
 
-/// A deterministic random number generator (SplitMix64) so test models are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = EmbedQTestSupport.SeededGenerator
 
 /// A fresh temporary folder, removed when the test ends.
 func temporaryFolder(for test: XCTestCase) throws -> URL {

@@ -1,3 +1,4 @@
+import EmbedQTestSupport
 import Foundation
 import XCTest
 
@@ -38,11 +39,5 @@ struct CommandRunner {
     }
 
     /// The folder of shared data: `$EMBEDQ_SHARED`, else `../shared` beside the package root.
-    static var sharedFolder: URL {
-        if let path = ProcessInfo.processInfo.environment["EMBEDQ_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var sharedFolder: URL { SharedData.folder }
 }
