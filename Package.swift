@@ -43,11 +43,19 @@ let package = Package(
         .target(name: "SentenceEncoderKernels"),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
+        // The quantization matrix on real data: encodes a BEIR dataset once (embeddings cached on
+        // disk), quantizes, searches and scores every precision. Joins the encoder and the search
+        // to RetrievalEvaluation, which stays free of both.
+        .target(
+            name: "QuantizationEvaluation",
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
+        ),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "QuantizationEvaluation",
+                "RetrievalEvaluation", "SentenceEncoder",
             ]
         ),
         // The command-line tool.
@@ -72,6 +80,7 @@ let package = Package(
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),
+        .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq"]),
     ],
