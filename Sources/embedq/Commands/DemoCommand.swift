@@ -126,7 +126,9 @@ struct DemoCommand: ParsableCommand {
             .symmetric(.ternary), .asymmetric(.ternary), .symmetric(.binary),
             .binaryRescore(multiplier: 4, codes: .binary), .binaryRescore(multiplier: 4, codes: .int8),
         ]
-        let report = try QuantizationReport(dataset: "examples/demo", model: model, results: try matrix.evaluate(pipelines))
+        let modelName = URL(fileURLWithPath: model).lastPathComponent
+        let report = try QuantizationReport(
+            dataset: "examples/demo", model: modelName, results: try matrix.evaluate(pipelines))
         print("\n== Retention on the \(sample.queries.count) labelled queries (embedq eval runs the same on BEIR datasets) ==")
         print(report.markdown(), terminator: "")
     }
