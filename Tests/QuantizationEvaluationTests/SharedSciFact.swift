@@ -4,11 +4,17 @@ import RetrievalEvaluation
 import SentenceEncoder
 import XCTest
 
-/// The shared SciFact copy and default model beside the repository (`../shared`), or a skip.
+/// The shared SciFact copy and default model (`$EMBEDQ_SHARED`, else `../shared` beside the
+/// repository), or a skip.
 enum SharedSciFact {
-    static let sharedFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
+    static var sharedFolder: URL {
+        if let path = ProcessInfo.processInfo.environment["EMBEDQ_SHARED"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared")
+    }
 
     static func dataset() throws -> BEIRDataset {
         let folder = sharedFolder.appendingPathComponent("datasets/scifact")
