@@ -38,7 +38,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Embedding cache folder (default: ~/.cache/embedq/embeddings).")
     var cacheDirectory: String?
 
-    @Flag(help: "Encode even when cached embeddings exist (and refresh the cache).")
+    @Flag(help: "Neither read nor write the embedding cache (always encode).")
     var noCache = false
 
     @Option(help: "Texts per forward pass.")
