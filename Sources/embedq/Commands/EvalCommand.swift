@@ -44,7 +44,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Texts per forward pass.")
     var batchSize = 32
 
-    @Flag(help: "No progress bar.")
+    @Flag(help: "No encoding progress on standard error.")
     var quiet = false
 
     func validate() throws {
@@ -74,7 +74,7 @@ struct EvalCommand: ParsableCommand {
         }
         let cache = noCache
             ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
-        let progress = EncodingProgress(isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
         let start = ContinuousClock.now
         let embeddings = try DatasetEmbeddings.embed(
             documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
