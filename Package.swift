@@ -44,11 +44,19 @@ let package = Package(
         .target(name: "SentenceEncoderKernels"),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
+        // The quantization matrix on real data: encodes a BEIR dataset once (embeddings cached on
+        // disk), quantizes, searches and scores every precision. Joins the encoder and the search
+        // to RetrievalEvaluation, which stays free of both.
+        .target(
+            name: "QuantizationEvaluation",
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
+        ),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "QuantizationEvaluation",
+                "RetrievalEvaluation", "SentenceEncoder",
             ]
         ),
         // The command-line tool.
@@ -75,6 +83,7 @@ let package = Package(
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
+        .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],

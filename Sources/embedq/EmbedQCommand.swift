@@ -14,6 +14,7 @@ struct EmbedQCommand: ParsableCommand {
             InspectCommand.self,
             SearchCommand.self,
             DemoCommand.self,
+            EvalCommand.self,
             EmbedCommand.self,
             TokenizeCommand.self,
         ]

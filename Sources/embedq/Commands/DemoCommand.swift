@@ -2,114 +2,134 @@ import ArgumentParser
 import EmbedQ
 import Foundation
 
-/// `embedq demo`: the main job in one command — calibrate, quantize, compare sizes, search.
+/// `embedq demo`: the main job in one command — encode, calibrate, quantize, index, search, and
+/// measure what each precision costs and keeps.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Calibrate and quantize the sample embeddings, print sizes and search results.",
+        abstract: "Encode the sample texts, quantize, build a binary + int8 index, search, and measure retention.",
         discussion: """
-            Uses the sample in examples/demo: 131 sentences and 10 labelled queries with their \
-            all-MiniLM-L6-v2 embeddings. Prints the classic four-sentence example, the memory \
-            each precision takes, the top hits of a few queries per precision, and how often \
-            each precision still ranks a relevant sentence first.
+            Uses the sample in examples/demo: 131 sentences and 10 labelled queries. Encodes them \
+            with the model (all-MiniLM-L6-v2 by default; scripts/demo.sh fetches it), prints the \
+            classic four-sentence example, answers a few text queries with a binary index \
+            rescored by int8 codes, prints the memory each precision takes and the retention of \
+            NDCG@10 on the labelled queries. Without a model it falls back to the precomputed \
+            sample embeddings.
             """)
 
-    @Option(help: "Folder with sentences.txt, queries.tsv and their embeddings (.npy).")
+    @Option(help: "Folder with sentences.txt, queries.tsv (and the fallback embeddings .npy).")
     var dataDirectory = "examples/demo"
+
+    @Option(help: "Model folder, or hub id (ORG/NAME, or NAME for sentence-transformers/NAME).")
+    var model = "all-MiniLM-L6-v2"
+
+    @Flag(help: "Use the precomputed sample embeddings instead of encoding the texts.")
+    var precomputed = false
 
     @Option(help: "How many queries to show hits for.")
     var showQueries = 3
 
+    /// The classic corpus is the first 4 sentences; its int8 ranges come from these many.
+    private static let classicCalibrationCount = 124
+
     func run() throws {
         let sample = try DemoSample(directory: dataDirectory)
-        let ranges = try Calibration.ranges(from: sample.sentenceEmbeddings)
-
-        print("== The classic example: 4 sentences, int8 ranges calibrated on \(sample.sentences.count) sentences ==")
-        let classic = try EmbeddingMatrix(rowCount: 4, dimension: sample.dimension,
-                                          values: Array(sample.sentenceEmbeddings.values.prefix(4 * sample.dimension)))
-        for precision in [Precision.float32, .int8, .binary] {
-            let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(classic)
-            let layout = QuantizedEmbeddings.npyLayout(of: precision, dimension: sample.dimension)
-            print("\(precision.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) (4, \(layout.columns)) \(layout.dataType.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(codes.byteCount) bytes")
+        guard sample.sentences.count >= Self.classicCalibrationCount else {
+            throw CommandFailure("\(dataDirectory)/sentences.txt needs at least \(Self.classicCalibrationCount) sentences")
         }
+        let encoder = precomputed ? nil : DemoEmbedder.encoder(model: model)
+        let sentences: EmbeddingMatrix
+        let queries: EmbeddingMatrix
+        let start = ContinuousClock.now
+        if let encoder {
+            sentences = try DemoEmbedder.embed(sample.sentences, with: encoder)
+            queries = try DemoEmbedder.embed(sample.queries, with: encoder)
+            StandardError.print("embedq: encoded \(sample.sentences.count + sample.queries.count) texts in \(seconds(since: start))")
+        } else {
+            (sentences, queries) = try sample.precomputedEmbeddings()
+        }
+        try classicExample(sample: sample, sentences: sentences, encoder: encoder)
+        try textQueries(sample: sample, sentences: sentences, queries: queries)
+        memoryTable(count: sentences.rowCount, dimension: sentences.dimension)
+        try retention(sample: sample, sentences: sentences, queries: queries)
+    }
 
-        print("\n== Memory for \(sample.sentences.count) × \(sample.dimension) embeddings, and top-1 accuracy on \(sample.queries.count) labelled queries ==")
-        print("| precision | bytes/vector | total | compression | top-1 relevant |")
+    /// Four sentences quantized to int8 with ranges from 124, and the top match of a query.
+    private func classicExample(sample: DemoSample, sentences: EmbeddingMatrix, encoder: SentenceEncoder?) throws {
+        let d = sentences.dimension
+        let calibration = try EmbeddingMatrix(
+            rowCount: Self.classicCalibrationCount, dimension: d,
+            values: Array(sentences.values.prefix(Self.classicCalibrationCount * d)))
+        let ranges = try Calibration.ranges(from: calibration)
+        let corpus = try EmbeddingMatrix(rowCount: 4, dimension: d, values: Array(sentences.values.prefix(4 * d)))
+        print("== The classic example: 4 sentences, int8 ranges calibrated on them plus \(Self.classicCalibrationCount - 4) more ==")
+        for line in sample.sentences.prefix(4) { print("  \(line)") }
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(corpus)
+        print("float32 (4, \(d)) \(corpus.values.count * MemoryLayout<Float>.size) bytes")
+        print("int8 (4, \(d)) \(int8.byteCount) bytes")
+        let queryText = "A man is eating pasta."
+        let query: [Float]
+        if let encoder {
+            query = try encoder.encode([queryText])[0]
+        } else {
+            query = Array(try sample.precomputedEmbeddings().queries[row: 0])  // the same text
+        }
+        let floatTop = try FlatIndex(corpus).search(query, k: 1)[0]
+        let int8Top = try FlatIndex(int8).search(query, k: 1)[0]
+        print("query \"\(queryText)\"")
+        print(String(format: "  top match, float32: %@ (cosine %.4f)", sample.sentences[floatTop.row], floatTop.score))
+        print("  top match, int8:    \(sample.sentences[int8Top.row]) (int8 dot product \(Int(int8Top.score)))")
+    }
+
+    /// A binary index rescored with int8 codes, answering the first labelled queries.
+    private func textQueries(sample: DemoSample, sentences: EmbeddingMatrix, queries: EmbeddingMatrix) throws {
+        let ranges = try Calibration.ranges(from: sentences)
+        let bits = try EmbeddingQuantizer(precision: .binary).quantize(sentences)
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(sentences)
+        let index = try FlatIndex(bits)
+        let rescoring = Rescoring(multiplier: 4, codes: StoredCodes(int8))
+        print("\n== Search: \(sentences.rowCount) sentences in a binary index (\(bits.byteCount) bytes), "
+              + "top 12 by Hamming distance rescored with int8 codes (\(int8.byteCount) bytes) ==")
+        let shown = min(max(0, showQueries), sample.queries.count)
+        let prefix = try EmbeddingMatrix(
+            rowCount: shown, dimension: queries.dimension, values: Array(queries.values.prefix(shown * queries.dimension)))
+        let hits = try index.search(prefix, k: 3, rescoring: rescoring)
+        for (number, queryHits) in hits.enumerated() {
+            print("query \"\(sample.queries[number])\"")
+            for hit in queryHits {
+                let mark = sample.relevant[number].contains(hit.row) ? "✓" : " "
+                print(String(format: "  %@ %.3f  %@", mark, hit.score, sample.sentences[hit.row]))
+            }
+        }
+    }
+
+    /// Bytes per vector and in total for each precision.
+    private func memoryTable(count: Int, dimension: Int) {
+        print("\n== Memory for \(count) × \(dimension) embeddings (and for 1 million) ==")
+        print("| precision | bytes/vector | \(count) vectors | 1M vectors | compression |")
         print("|---|---:|---:|---:|---:|")
-        var hitsByPrecision: [Precision: [[Int]]] = [:]
-        for precision in DemoSearch.precisions {
-            let search = try DemoSearch(precision: precision, corpus: sample.sentenceEmbeddings, ranges: ranges)
-            let hits = try sample.queryEmbeddings.rows.map { try search.top(3, for: $0) }
-            hitsByPrecision[precision] = hits
-            let correct = zip(hits, sample.relevant).filter { hit, relevant in relevant.contains(hit[0]) }.count
-            let bytes = precision.bytesPerVector(dimension: sample.dimension)
-            print("| \(precision.rawValue) | \(bytes) | \(formatBytes(bytes * sample.sentences.count)) | "
-                  + "\(String(format: "%.0f", precision.compressionRatio(dimension: sample.dimension)))× | \(correct)/\(sample.queries.count) |")
-        }
-
-        for (index, query) in sample.queries.prefix(max(0, showQueries)).enumerated() {
-            print("\n== Query: \"\(query)\" ==")
-            for precision in [Precision.float32, .int8, .binary] {
-                let top = hitsByPrecision[precision]![index][0]
-                print("  \(precision.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) → \(sample.sentences[top])")
-            }
+        for precision in [Precision.float32, .float16, .bfloat16, .int8, .int4, .ternary, .binary] {
+            let bytes = precision.bytesPerVector(dimension: dimension)
+            print("| \(precision.rawValue) | \(bytes) | \(formatBytes(bytes * count)) | \(formatBytes(bytes * 1_000_000)) | "
+                  + String(format: "%.0f×", precision.compressionRatio(dimension: dimension)) + " |")
         }
     }
-}
 
-/// The sample texts, labels and embeddings the demo runs on.
-struct DemoSample {
-    var sentences: [String]
-    var queries: [String]
-    /// 0-based indexes of the relevant sentences, one list per query.
-    var relevant: [[Int]]
-    var sentenceEmbeddings: EmbeddingMatrix
-    var queryEmbeddings: EmbeddingMatrix
-
-    var dimension: Int { sentenceEmbeddings.dimension }
-
-    init(directory: String) throws {
-        func read(_ name: String) throws -> String {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw CommandFailure("cannot read \(path); run from the repository root or pass --data-directory")
-            }
-            return text
-        }
-        sentences = try read("sentences.txt").split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        let lines = try read("queries.tsv").split(separator: "\n").dropFirst()
-        queries = []
-        relevant = []
-        for line in lines where !line.isEmpty {
-            let fields = line.split(separator: "\t")
-            guard fields.count == 2 else { throw CommandFailure("queries.tsv: malformed line '\(line)'") }
-            queries.append(String(fields[0]))
-            relevant.append(fields[1].split(separator: ",").compactMap { Int($0).map { $0 - 1 } })
-        }
-        let folder = directory as NSString
-        sentenceEmbeddings = try EmbeddingMatrix(contentsOfNPY: folder.appendingPathComponent("sentence-embeddings.npy"))
-        queryEmbeddings = try EmbeddingMatrix(contentsOfNPY: folder.appendingPathComponent("query-embeddings.npy"))
-        guard sentenceEmbeddings.rowCount == sentences.count, queryEmbeddings.rowCount == queries.count else {
-            throw CommandFailure("the embeddings in \(directory) do not match its texts")
-        }
-    }
-}
-
-/// Brute-force search for the demo: the float query against each row of dequantized codes
-/// (for bits, ±1 per dimension, which ranks exactly as Hamming distance does).
-struct DemoSearch {
-    static let precisions: [Precision] = [.float32, .float16, .bfloat16, .int8, .int4, .ternary, .binary]
-
-    let rows: EmbeddingMatrix
-
-    init(precision: Precision, corpus: EmbeddingMatrix, ranges: QuantizationRanges) throws {
-        let quantizer = EmbeddingQuantizer(precision: precision, ranges: ranges)
-        rows = try quantizer.dequantize(quantizer.quantize(corpus))
-    }
-
-    /// Indexes of the `k` best rows by inner product with `query`, best first.
-    func top(_ k: Int, for query: [Float]) throws -> [Int] {
-        let scores = (0..<rows.rowCount).map { row in zip(rows[row: row], query).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
-        return scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(k).map { $0 }
+    /// NDCG@10 and its retention per precision on the labelled queries.
+    private func retention(sample: DemoSample, sentences: EmbeddingMatrix, queries: EmbeddingMatrix) throws {
+        let embeddings = try DatasetEmbeddings(
+            documentIDs: (1...sample.sentences.count).map { "s\($0)" }, queryIDs: (1...sample.queries.count).map { "q\($0)" },
+            corpus: sentences, queries: queries)
+        let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: sample.judgments)
+        let pipelines: [RetrievalPipeline] = [
+            .float(.float32), .float(.float16), .symmetric(.int8), .asymmetric(.int8), .asymmetric(.int4),
+            .symmetric(.ternary), .asymmetric(.ternary), .symmetric(.binary),
+            .binaryRescore(multiplier: 4, codes: .binary), .binaryRescore(multiplier: 4, codes: .int8),
+        ]
+        let modelName = URL(fileURLWithPath: model).lastPathComponent
+        let report = try QuantizationReport(
+            dataset: "examples/demo", model: modelName, results: try matrix.evaluate(pipelines))
+        print("\n== Retention on the \(sample.queries.count) labelled queries (embedq eval runs the same on BEIR datasets) ==")
+        print(report.markdown(), terminator: "")
     }
 }

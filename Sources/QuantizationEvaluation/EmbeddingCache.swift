@@ -1,0 +1,57 @@
+import EmbeddingQuantization
+import Foundation
+
+/// A folder of float32 embedding matrices (`.npy`) named by a content key, so that a second
+/// evaluation of the same model on the same texts skips encoding.
+///
+/// The default folder is `$XDG_CACHE_HOME/embedq/embeddings` (`~/.cache/embedq/embeddings`).
+/// Files are written atomically; a file that cannot be decoded is treated as missing.
+public struct EmbeddingCache: Sendable {
+    /// The folder holding `<key>.npy` files.
+    public let folder: URL
+
+    /// A cache in `folder`.
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// The default cache folder, from `XDG_CACHE_HOME` or `HOME`.
+    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let base: URL
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg)
+        } else {
+            base = URL(fileURLWithPath: environment["HOME"] ?? NSTemporaryDirectory()).appendingPathComponent(".cache")
+        }
+        return base.appendingPathComponent("embedq").appendingPathComponent("embeddings")
+    }
+
+    /// The file that holds the matrix stored under `key`.
+    public func url(forKey key: String) -> URL {
+        folder.appendingPathComponent("\(key).npy")
+    }
+
+    /// The matrix stored under `key` when it exists, decodes, and has `rowCount × dimension`
+    /// values; otherwise `nil`.
+    public func matrix(forKey key: String, rowCount: Int, dimension: Int) -> EmbeddingMatrix? {
+        let path = url(forKey: key).path
+        guard FileManager.default.fileExists(atPath: path),
+            let matrix = try? EmbeddingMatrix(contentsOfNPY: path),
+            matrix.rowCount == rowCount, matrix.dimension == dimension
+        else { return nil }
+        return matrix
+    }
+
+    /// Stores `matrix` under `key` (creating the folder; replacing the file atomically).
+    ///
+    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)``.
+    public func store(_ matrix: EmbeddingMatrix, forKey key: String) throws(QuantizationEvaluationError) {
+        let target = url(forKey: key)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(NPYFile.encode(matrix.npyArray)).write(to: target, options: .atomic)
+        } catch {
+            throw .cache(path: target.path, reason: "\(error)")
+        }
+    }
+}

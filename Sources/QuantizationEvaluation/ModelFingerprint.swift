@@ -1,0 +1,35 @@
+import Foundation
+
+/// Fingerprints of what decides an embedding: the model's files and the texts encoded.
+public enum ModelFingerprint {
+    /// The hash of every regular, non-hidden file under `folder` (relative path and contents, in
+    /// path order): weights, configuration and tokenizer alike.
+    ///
+    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)`` when a file cannot be read.
+    public static func hash(ofModelFolder folder: URL) throws(QuantizationEvaluationError) -> ContentHash {
+        let root = folder.resolvingSymlinksInPath()
+        var paths: [String] = []
+        if let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        {
+            for case let url as URL in enumerator {
+                let resolved = url.resolvingSymlinksInPath()
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: resolved.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    paths.append(String(url.path.dropFirst(root.path.count)))
+                }
+            }
+        }
+        var hash = ContentHash()
+        for relative in paths.sorted() {
+            let path = root.path + relative
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .cache(path: path, reason: "cannot read the model file to fingerprint it")
+            }
+            hash.update(text: relative)
+            hash.update(integer: data.count)
+            data.withUnsafeBytes { hash.update(bytes: $0) }
+        }
+        return hash
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import EmbedQ
+import Foundation
+
+/// `embedq eval`: the quantization matrix of a model on a BEIR dataset.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate retrieval quality, memory and speed of every precision on a BEIR dataset.",
+        discussion: """
+            Encodes the corpus and the judged queries once (cached under \
+            ~/.cache/embedq/embeddings, keyed by the model files and the texts), calibrates int8 / \
+            uint8 / int4 / ternary ranges on the corpus, and searches the top 100 documents per \
+            query for float32, float16, bfloat16, int8, int8 asymmetric, uint8, int4 asymmetric, \
+            ternary × ternary, float × ternary, binary, binary + rescore ×4 and binary → int8 \
+            ×1/×4/×10. Prints a Markdown table (or one JSON object with --json) on standard \
+            output; progress goes to standard error.
+            """)
+
+    @Option(help: "Model folder, or hub id (ORG/NAME, or NAME for sentence-transformers/NAME).")
+    var model = "all-MiniLM-L6-v2"
+
+    @Option(help: "BEIR dataset folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv).")
+    var dataset: String
+
+    @Option(help: "The qrels split to evaluate.")
+    var split = "test"
+
+    @Flag(help: "Print one JSON object instead of the Markdown table.")
+    var json = false
+
+    @Option(help: "Also write a self-contained HTML report (table and SVG charts) to this file.")
+    var report: String?
+
+    @Option(help: "Also measure ternary thresholds t = α·σ at these α (comma-separated, e.g. 0.5,0.7,1.0).")
+    var ternaryAlphas: String?
+
+    @Option(help: "Embedding cache folder (default: ~/.cache/embedq/embeddings).")
+    var cacheDirectory: String?
+
+    @Flag(help: "Neither read nor write the embedding cache (always encode).")
+    var noCache = false
+
+    @Option(help: "Texts per forward pass.")
+    var batchSize = 32
+
+    @Flag(help: "No encoding progress on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        _ = try alphas()
+    }
+
+    func run() throws {
+        do {
+            try evaluate()
+        } catch let error as QuantizationEvaluationError {
+            throw CommandFailure(error.description)
+        } catch let error as DatasetError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func evaluate() throws {
+        let data = try BEIRDataset.load(from: URL(fileURLWithPath: dataset), split: split)
+        let queries = data.evaluationQueries
+        StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
+        let encoder: SentenceEncoder
+        do {
+            encoder = try SentenceEncoder(model: model)
+        } catch {
+            throw CommandFailure("cannot load the model \(model): \(error)")
+        }
+        let cache = noCache
+            ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
+        let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
+        let start = ContinuousClock.now
+        let embeddings = try DatasetEmbeddings.embed(
+            documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
+            progress: { done, total in progress.update(done, of: total) })
+        progress.finish()
+        StandardError.print(embeddings.cameFromCache
+            ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
+            : "embedq: encoded in \(seconds(since: start))")
+
+        let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
+        let results = try matrix.evaluate { result in
+            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+        }
+        let modelName = encoder.folder.lastPathComponent
+        let quantizationReport: QuantizationReport
+        do {
+            quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
+        } catch {
+            throw CommandFailure("report: \(error)")
+        }
+        print(json ? quantizationReport.json() : quantizationReport.markdown(), terminator: json ? "\n" : "")
+        if let report {
+            do {
+                try Data(quantizationReport.html().utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+            } catch {
+                throw CommandFailure("cannot write the report \(report): \(error)")
+            }
+            StandardError.print("embedq: wrote \(report)")
+        }
+        let sweep = try alphas()
+        if !sweep.isEmpty {
+            let rows = try matrix.ternaryAlphaSweep(sweep)
+            // Data, but not part of the matrix: on standard error when the matrix is JSON.
+            var lines = ["", "| ternary α | ternary × ternary NDCG@10 | float × ternary NDCG@10 |", "|---:|---:|---:|"]
+            for row in rows {
+                lines.append(String(format: "| %.2f | %.2f | %.2f |", row.alpha, 100 * row.symmetric.ndcgAt10, 100 * row.asymmetric.ndcgAt10))
+            }
+            let text = lines.joined(separator: "\n")
+            if json { StandardError.print(text) } else { print(text) }
+        }
+    }
+
+    private func alphas() throws -> [Double] {
+        guard let ternaryAlphas else { return [] }
+        return try ternaryAlphas.split(separator: ",").map { text in
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value.isFinite else {
+                throw ValidationError("--ternary-alphas: '\(text)' is not a number ≥ 0")
+            }
+            return value
+        }
+    }
+}
