@@ -43,11 +43,14 @@ let package = Package(
         .target(name: "SentenceEncoderKernels"),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
+        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
+        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "RetrievalEvaluation", "SentenceEncoder",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "RetrievalEvaluation",
+                "SentenceEncoder",
             ]
         ),
         // The command-line tool.
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization"]),
         .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore"]),
+        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder"]),
         // Runs the built `embedq` executable end to end.

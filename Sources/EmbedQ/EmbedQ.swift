@@ -2,5 +2,6 @@
 @_exported import EmbeddingQuantization
 @_exported import EmbeddingSearch
 @_exported import EmbeddingStore
+@_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
 @_exported import SentenceEncoder
