@@ -55,16 +55,17 @@ search() {  # search LABEL [extra args]: RUNS fresh processes; prints "open_s ms
     for _ in $(seq "$RUNS"); do
         /usr/bin/time -v "$BIN" search "$INDEX" --queries "$DATA/queries-${QUERIES}x${DIM}.npy" -k "$K" "$@" \
             > "$DATA/search-$label.out" 2> "$DATA/search-$label.log" || { cat "$DATA/search-$label.log" >&2; exit 1; }
-        local open ms
+        local open ms steady
         open=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' "$DATA/search-$label.log" | head -1)
         ms=$(sed -n 's/.*(\([0-9.]*\) ms\/query.*/\1/p' "$DATA/search-$label.log")
-        printf '%s\t%s\t%s\n' "$open" "$ms" "$(peak_mb "$DATA/search-$label.log")" >> "$DATA/search-$label.tsv"
+        steady=$(sed -n 's/.*in memory (resident \([0-9.]*\) MB,.*/\1/p' "$DATA/search-$label.log" | head -1)
+        printf '%s\t%s\t%s\t%s\n' "$open" "$ms" "$(peak_mb "$DATA/search-$label.log")" "${steady:-?}" >> "$DATA/search-$label.tsv"
     done
-    echo "$(cut -f1 "$DATA/search-$label.tsv" | median) $(cut -f2 "$DATA/search-$label.tsv" | median) $(cut -f3 "$DATA/search-$label.tsv" | median)"
+    echo "$(cut -f1 "$DATA/search-$label.tsv" | median) $(cut -f2 "$DATA/search-$label.tsv" | median) $(cut -f3 "$DATA/search-$label.tsv" | median) $(cut -f4 "$DATA/search-$label.tsv" | median)"
 }
 echo "searching ($QUERIES queries, k = $K, $RUNS runs each)..." >&2
-read -r OPEN_FAST MS_FAST RSS_FAST < <(search fast)
-read -r OPEN_RESCORE MS_RESCORE RSS_RESCORE < <(search rescore --rescore "$MULT")
+read -r OPEN_FAST MS_FAST RSS_FAST STEADY_FAST < <(search fast)
+read -r OPEN_RESCORE MS_RESCORE RSS_RESCORE _ < <(search rescore --rescore "$MULT")
 
 cat <<TABLE
 EmbedQ index benchmark: $ROWS x $DIM, binary in memory + int8 on disk, $QUERIES queries, k = $K
@@ -75,6 +76,7 @@ EmbedQ index benchmark: $ROWS x $DIM, binary in memory + int8 on disk, $QUERIES 
 | build (embedq index build, wall) | $BUILD_S s (peak RSS $BUILD_MB MB) |
 | file size | $SIZE_MB MB |
 | open (read, check, index the fast codes) | $OPEN_FAST s |
+| resident after open (VmRSS; the reader's copy of the fast codes freed) | $STEADY_FAST MB |
 | peak RSS, embedq search, no rescoring | $RSS_FAST MB |
 | peak RSS, embedq search, rescoring x$MULT | $RSS_RESCORE MB |
 | peak RSS, embedq --version (process baseline) | $BASE_MB MB |

@@ -25,7 +25,8 @@ struct IndexSearch {
         }
         let openStart = ContinuousClock.now
         let index = try SearchableIndex(path: path)
-        IndexInput.log("opened \(path): \(index.count) documents, \(index.fastPrecision.rawValue) in memory, in \(seconds(since: openStart))")
+        let openTime = seconds(since: openStart)
+        IndexInput.log("opened \(path): \(index.count) documents, \(index.fastPrecision.rawValue) in memory (\(ResidentMemory.summary())), in \(openTime)")
         let matrix = try queryMatrix(index)
         let searchStart = ContinuousClock.now
         let results = try index.search(matrix, k: k, rescoreMultiplier: rescore, threads: threads)
@@ -35,6 +36,7 @@ struct IndexSearch {
             format: "searched %d queries in %.3f ms (%.3f ms/query, k = %d, %@)", matrix.rowCount, milliseconds,
             matrix.rowCount > 0 ? milliseconds / Double(matrix.rowCount) : 0, k,
             rescore.map { "rescored ×\($0)" } ?? "no rescoring"))
+        IndexInput.log("memory after searching: \(ResidentMemory.summary())")
         FileHandle.standardOutput.write(Data(Self.render(results, metric: index.metric(rescoring: rescore != nil), json: json).utf8))
     }
 
