@@ -152,6 +152,28 @@ final class IndexCommandTests: XCTestCase {
         }
     }
 
+    func testQueryTextIsEncodedWithTheModelTheIndexRecords() throws {
+        let model = CommandRunner.sharedFolder.appendingPathComponent("models/all-MiniLM-L6-v2")
+        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) else {
+            throw XCTSkip("shared model not found at \(model.path); set EMBEDQ_SHARED")
+        }
+        let texts = ["The cat sat on the mat.", "Quantum computers use qubits.", "Paris is the capital of France.",
+                     "A recipe for chocolate cake.", "The stock market fell sharply today."]
+        try write(texts.map { "{\"text\": \"\($0)\"}" }, to: "texts.jsonl")
+        try write(["cat", "quantum", "paris", "cake", "stocks"], to: "text-ids.txt")
+        var result = try run(["embed", "--model", model.path, "texts.jsonl", "--output", "texts.npy"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["index", "build", "texts.npy", "--ids", "text-ids.txt", "--model", model.path, "--output", "texts.embq"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["index", "info", "texts.embq", "--json"])
+        let info = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(info["modelName"] as? String, model.path)
+        result = try run(["search", "texts.embq", "--query-text", "what are qubits", "--query-text", "capital city of France",
+                          "-k", "2", "--rescore", "5", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try hits(result.standardOutput).map { $0.first?.id }, ["quantum", "paris"])
+    }
+
     func testSearchOfANPYCorpusKeepsWorking() throws {
         let result = try run(["search", "corpus.npy", "--queries", "queries.npy", "--precision", "int8", "-k", "1", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
