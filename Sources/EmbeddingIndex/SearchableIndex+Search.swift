@@ -44,17 +44,24 @@ extension SearchableIndex {
             do { _ = try fast.search(queries, k: 1, threads: threads) } catch { throw .search(path: path, error) }
             return Array(repeating: [], count: queries.rowCount)
         }
-        // Among the best `wanted + deleted` stored rows are the best `wanted` live ones.
-        let (padded, overflow) = wanted.addingReportingOverflow(deletedRows.count)
-        let request = overflow ? rowCount : Swift.min(padded, rowCount)
+        // Among the best `wanted + deleted` stored rows are the best `wanted` live ones (when
+        // `fast` holds only live rows, nothing needs skipping).
+        let skipped = liveRowMap == nil ? deletedRows.count : 0
+        let (padded, overflow) = wanted.addingReportingOverflow(skipped)
+        let request = overflow ? fast.count : Swift.min(padded, fast.count)
         let firstStage: [[SearchHit]]
         do {
             firstStage = try fast.search(queries, k: request, threads: threads)
         } catch {
             throw .search(path: path, error)
         }
-        let deleted = deletedRows
-        let live = firstStage.map { hits in Array(hits.lazy.filter { !deleted.contains($0.row) }.prefix(wanted)) }
+        let live: [[SearchHit]]
+        if let map = liveRowMap {
+            live = firstStage.map { hits in hits.map { SearchHit(row: map[$0.row], score: $0.score) } }
+        } else {
+            let deleted = deletedRows
+            live = firstStage.map { hits in Array(hits.lazy.filter { !deleted.contains($0.row) }.prefix(wanted)) }
+        }
         guard rescoreMultiplier != nil, let rescoring else {
             return live.map { hits in hits.prefix(k).map { IndexHit(id: ids[$0.row], row: $0.row, score: $0.score) } }
         }

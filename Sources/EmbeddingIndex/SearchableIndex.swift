@@ -21,8 +21,17 @@ public final class SearchableIndex: Sendable {
     public let metadata: IndexMetadata?
     /// The rescoring codes (memory-mapped, read with ``MappedCodes/copyRows(_:into:)``), if any.
     public let rescoring: MappedCodes?
-    /// The fast-pass codes, in the blocked layout of the search kernels.
+    /// The fast-pass codes, in the blocked layout of the search kernels: every stored row, or
+    /// only the live rows when ``liveRowMap`` is set.
     let fast: FlatIndex
+    /// When `fast` holds only the live rows: the stored row of each of its rows (ascending).
+    /// `nil` when it holds every stored row and searches skip the deleted ones.
+    let liveRowMap: [Int]?
+
+    /// Up to this many deleted rows, the fast codes keep every stored row and a search asks for
+    /// that many extra candidates; above it, they are copied without the deleted rows (so a
+    /// heavily deleted index costs no more per query than a compacted one).
+    public static let defaultDeletedRowLimit = 1024
 
     /// Opens the index at `path` and prepares its fast codes for search.
     ///
@@ -42,9 +51,34 @@ public final class SearchableIndex: Sendable {
 
     /// Prepares an already opened index for search. The fast codes are copied into the search
     /// layout; `index` itself is not retained, so its copy of them is freed with it.
-    public init(_ index: OpenIndex) throws(IndexSearchError) {
+    public convenience init(_ index: OpenIndex) throws(IndexSearchError) {
+        try self.init(index, deletedRowLimit: Self.defaultDeletedRowLimit)
+    }
+
+    /// Prepares `index` for search; see ``defaultDeletedRowLimit`` for `deletedRowLimit`.
+    init(_ index: OpenIndex, deletedRowLimit: Int) throws(IndexSearchError) {
+        var codes = index.fast
+        if index.deletedRows.count > deletedRowLimit {
+            let live = index.liveRows
+            let width = codes.bytesPerVector
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(live.count * width)
+            codes.codes.withUnsafeBufferPointer { all in
+                for row in live { bytes.append(contentsOf: all[(row * width)..<((row + 1) * width)]) }
+            }
+            do {
+                codes = try QuantizedEmbeddings(
+                    precision: codes.precision, rowCount: live.count, dimension: codes.dimension, codes: bytes,
+                    ranges: codes.ranges, rounding: codes.rounding)
+            } catch {
+                throw .quantization(path: index.path, reason: "\(error)")
+            }
+            liveRowMap = live
+        } else {
+            liveRowMap = nil
+        }
         do {
-            fast = try FlatIndex(index.fast)
+            fast = try FlatIndex(codes)
         } catch {
             throw .search(path: index.path, error)
         }

@@ -78,30 +78,47 @@ final class SearchableIndexTests: XCTestCase {
         for row in stride(from: 0, to: 600, by: 3) { doomed.insert("doc-\(row)") }
         try IndexFile.delete(ids: Array(doomed), from: path)
 
-        let index = try SearchableIndex(path: path)
-        XCTAssertEqual(index.count, 600 - doomed.count)
         let codes = try EmbeddingQuantizer(precision: .binary).quantize(corpus)
         let queryCodes = try EmbeddingQuantizer(precision: .binary).quantize(queries)
         let width = codes.bytesPerVector
         let liveRows = (0..<600).filter { !doomed.contains("doc-\($0)") }
-        for multiplier in [nil, 1, 4] as [Int?] {
-            let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
-            for (q, hits) in results.enumerated() {
-                XCTAssertEqual(hits.count, 10)
-                XCTAssertTrue(doomed.isDisjoint(with: hits.map(\.id)), "deleted id returned for query \(q)")
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let exactFiner = try StoredCodes(int8).asymmetricSearch(queries, k: 600).map { hits in
+            Array(hits.filter { !doomed.contains("doc-\($0.row)") }.prefix(10))
+        }
+        // Both ways of skipping deleted rows: extra candidates, and a copy of the live rows only.
+        let both = [try SearchableIndex(path: path), try SearchableIndex(try IndexFile.open(at: path), deletedRowLimit: 0)]
+        XCTAssertNil(both[0].liveRowMap)
+        XCTAssertEqual(both[1].liveRowMap, liveRows)
+        for index in both {
+            XCTAssertEqual(index.count, 600 - doomed.count)
+            for multiplier in [nil, 1, 4, 1000] as [Int?] {
+                let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
+                for (q, hits) in results.enumerated() {
+                    XCTAssertEqual(hits.count, 10)
+                    XCTAssertTrue(doomed.isDisjoint(with: hits.map(\.id)), "deleted id returned for query \(q)")
+                    XCTAssertEqual(hits.map(\.id), hits.map { "doc-\($0.row)" })
+                }
                 if multiplier == nil {
-                    let query = queryCodes.codes[(q * width)..<((q + 1) * width)]
-                    let expected = bruteForce(rows: liveRows, k: 10, higherIsBetter: false) {
-                        hamming(query, codes.codes[($0 * width)..<(($0 + 1) * width)])
+                    for (q, hits) in results.enumerated() {
+                        let query = queryCodes.codes[(q * width)..<((q + 1) * width)]
+                        let expected = bruteForce(rows: liveRows, k: 10, higherIsBetter: false) {
+                            hamming(query, codes.codes[($0 * width)..<(($0 + 1) * width)])
+                        }
+                        XCTAssertEqual(hits.map(\.row), expected.map(\.row), "query \(q)")
+                        XCTAssertEqual(hits.map(\.score), expected.map(\.score), "query \(q)")
                     }
-                    XCTAssertEqual(hits.map(\.row), expected.map(\.row), "query \(q)")
+                } else if multiplier == 1000 {
+                    XCTAssertEqual(results.map { $0.map(\.row) }, exactFiner.map { $0.map(\.row) })
+                    XCTAssertEqual(results.map { $0.map(\.score) }, exactFiner.map { $0.map(\.score) })
                 }
             }
         }
         // Everything deleted: empty results, no error.
         try IndexFile.delete(ids: liveRows.map { "doc-\($0)" }, from: path)
-        let empty = try SearchableIndex(path: path)
-        XCTAssertEqual(try empty.search(queries, k: 3, rescoreMultiplier: 2), Array(repeating: [], count: 6))
+        for empty in [try SearchableIndex(path: path), try SearchableIndex(try IndexFile.open(at: path), deletedRowLimit: 0)] {
+            XCTAssertEqual(try empty.search(queries, k: 3, rescoreMultiplier: 2), Array(repeating: [], count: 6))
+        }
     }
 
     func testRescoringEveryRowEqualsExactSearchOverTheFinerCodes() throws {
