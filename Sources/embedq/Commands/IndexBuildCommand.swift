@@ -44,6 +44,7 @@ struct IndexBuildCommand: ParsableCommand {
         try IndexInput.checkCount(ids: documentIDs, idsPath: ids, embeddings: embeddings, corpusPath: corpus)
         IndexInput.log("read \(embeddings.rowCount) × \(embeddings.dimension) embeddings and ids in \(seconds(since: start))")
         let calibration = try ranges.map { try SearchCommand.readRanges($0) }
+        IndexInput.log("quantizing to \(precision.rawValue)\(rescoring.map { " + \($0.rawValue)" } ?? "") and writing \(output)…")
         try IndexBuilder.create(
             at: output, embeddings: embeddings, ids: documentIDs, precision: precision, rescoring: rescoring,
             ranges: calibration, metadata: model.map(Self.metadata))

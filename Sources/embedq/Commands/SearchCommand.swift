@@ -62,6 +62,9 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         if IndexInput.isIndexFile(corpus) {
+            if precision != nil || ranges != nil || dimension != nil {
+                StandardError.warn("\(corpus) is an index file: --precision, --ranges and --dimension are ignored (it records its own)")
+            }
             try IndexSearch(
                 path: corpus, queries: queries, queryTexts: queryText, k: k, rescore: rescore, threads: threads, json: json
             ).run()
