@@ -116,6 +116,11 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.standardError.contains("dup.txt: line 3: duplicate id 'a' (first on line 1)"), result.standardError)
 
+        try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: directory.appendingPathComponent("bad.txt"))
+        result = try run(["index", "build", "corpus.npy", "--ids", "bad.txt", "--output", "x.embq"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("bad.txt: the ids are not valid UTF-8"), result.standardError)
+
         try write(["a", "b"], to: "short.txt")
         result = try run(["index", "build", "corpus.npy", "--ids", "short.txt", "--output", "x.embq"])
         XCTAssertNotEqual(result.status, 0)

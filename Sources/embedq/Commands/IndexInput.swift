@@ -22,7 +22,10 @@ enum IndexInput {
         } catch {
             throw CommandFailure("\(path): cannot read the ids: \(error.localizedDescription)")
         }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandFailure("\(path): the ids are not valid UTF-8")
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         if lines.last == "" { lines.removeLast() }
