@@ -51,12 +51,14 @@ let package = Package(
             name: "QuantizationEvaluation",
             dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
         ),
+        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
+        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "QuantizationEvaluation",
-                "RetrievalEvaluation", "SentenceEncoder",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder",
             ]
         ),
         // The command-line tool.
@@ -84,6 +86,7 @@ let package = Package(
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],

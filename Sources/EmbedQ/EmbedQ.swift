@@ -3,5 +3,6 @@
 @_exported import EmbeddingSearch
 @_exported import EmbeddingStore
 @_exported import QuantizationEvaluation
+@_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
 @_exported import SentenceEncoder

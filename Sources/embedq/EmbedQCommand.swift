@@ -13,6 +13,7 @@ struct EmbedQCommand: ParsableCommand {
             DequantizeCommand.self,
             InspectCommand.self,
             SearchCommand.self,
+            IndexCommand.self,
             DemoCommand.self,
             EvalCommand.self,
             EmbedCommand.self,

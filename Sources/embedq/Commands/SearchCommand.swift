@@ -4,7 +4,9 @@ import EmbedQ
 import Foundation
 
 /// `embedq search CORPUS.npy --queries Q.npy --precision P [--ranges R.npy] -k 10
-/// [--rescore MULT --rescore-with int8|float32|bits] [--threads N] [--json]`.
+/// [--rescore MULT --rescore-with int8|float32|bits] [--threads N] [--json]`, or
+/// `embedq search INDEX (--queries Q.npy | --query-text TEXT…) -k 10 [--rescore MULT] [--json]`
+/// for an index file (see ``IndexSearch``).
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -15,18 +17,23 @@ struct SearchCommand: ParsableCommand {
             (quantized like the corpus) or codes of the same precision. Scores: inner product, \
             higher is better; for binary and ubinary the Hamming distance in bits, lower is better; \
             after rescoring, the float query's inner product with the finer codes. Rows are 0-based, \
-            best first, equal scores by ascending row.
+            best first, equal scores by ascending row. An index file (`embedq index build`) in place \
+            of CORPUS.npy is searched with its own precisions and prints document ids; --rescore \
+            then rescores with its on-disk codes, and --query-text works when it records its model.
             """
     )
 
-    @Argument(help: "The corpus .npy: float embeddings (n × d) or codes (n × bytes per vector).")
+    @Argument(help: "The corpus .npy (float embeddings n × d or codes n × bytes per vector), or an index file.")
     var corpus: String
 
     @Option(name: .long, help: "The queries .npy: float embeddings (m × d) or codes of --precision.")
-    var queries: String
+    var queries: String?
 
-    @Option(name: .long, help: "Precision of the search: \(Precision.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var precision: String
+    @Option(name: .long, help: "A query text (repeatable), encoded with the model an index file records.")
+    var queryText: [String] = []
+
+    @Option(name: .long, help: "Precision of the search: \(Precision.allCases.map(\.rawValue).joined(separator: ", ")) (a .npy corpus only).")
+    var precision: String?
 
     @Option(name: .long, help: "Calibration ranges .npy (2 × d minimums / maximums, optional third row of ternary thresholds).")
     var ranges: String?
@@ -54,7 +61,19 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let precision = try Precision(parsing: self.precision)
+        if IndexInput.isIndexFile(corpus) {
+            if precision != nil || ranges != nil || dimension != nil {
+                StandardError.warn("\(corpus) is an index file: --precision, --ranges and --dimension are ignored (it records its own)")
+            }
+            try IndexSearch(
+                path: corpus, queries: queries, queryTexts: queryText, k: k, rescore: rescore, threads: threads, json: json
+            ).run()
+            return
+        }
+        guard let queries, let precisionName = self.precision, queryText.isEmpty else {
+            throw SearchInputError("searching a .npy corpus needs --queries Q.npy and --precision P (--query-text needs an index file)")
+        }
+        let precision = try Precision(parsing: precisionName)
         let corpusArray = try NPYFile.read(contentsOf: corpus)
         let queryArray = try NPYFile.read(contentsOf: queries)
         let calibration = try ranges.map { try Self.readRanges($0) }

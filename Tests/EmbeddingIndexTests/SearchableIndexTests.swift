@@ -1,0 +1,198 @@
+import EmbeddingQuantization
+import EmbeddingSearch
+import EmbeddingStore
+import Foundation
+import XCTest
+
+@testable import EmbeddingIndex
+
+/// Searching index files: the fast pass equals brute force over the same codes, deleted rows are
+/// never returned, and rescoring every row equals an exact search over the finer codes.
+final class SearchableIndexTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `rows × d` floats uniform in −1 ... 1 from a fixed seed.
+    func matrix(rows: Int, dimension d: Int, seed: UInt64) -> EmbeddingMatrix {
+        var rng = SplitMix64(seed: seed)
+        let values = (0..<(rows * d)).map { _ in Float.random(in: -1...1, using: &rng) }
+        return try! EmbeddingMatrix(rowCount: rows, dimension: d, values: values)
+    }
+
+    func build(rows: Int = 600, dimension: Int = 72, precision: Precision = .binary, rescoring: Precision? = .int8) throws -> (String, EmbeddingMatrix) {
+        let path = directory.appendingPathComponent("test.embq").path
+        let corpus = matrix(rows: rows, dimension: dimension, seed: 7)
+        try IndexBuilder.create(
+            at: path, embeddings: corpus, ids: (0..<rows).map { "doc-\($0)" }, precision: precision, rescoring: rescoring)
+        return (path, corpus)
+    }
+
+    /// Brute force: every live row scored with `score`, best `k` (by `better`), ties by ascending row.
+    func bruteForce(rows: [Int], k: Int, higherIsBetter: Bool, score: (Int) -> Double) -> [SearchHit] {
+        let scored = rows.map { SearchHit(row: $0, score: score($0)) }
+        let sorted = scored.sorted {
+            $0.score != $1.score ? (higherIsBetter ? $0.score > $1.score : $0.score < $1.score) : $0.row < $1.row
+        }
+        return Array(sorted.prefix(k))
+    }
+
+    func hamming(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Double {
+        Double(zip(a, b).reduce(0) { $0 + ($1.0 ^ $1.1).nonzeroBitCount })
+    }
+
+    func testFastPassEqualsBruteForceOverTheSameCodes() throws {
+        let (path, corpus) = try build()
+        let index = try SearchableIndex(path: path)
+        let queries = matrix(rows: 9, dimension: 72, seed: 99)
+        let codes = try EmbeddingQuantizer(precision: .binary).quantize(corpus)
+        let queryCodes = try EmbeddingQuantizer(precision: .binary).quantize(queries)
+        let width = codes.bytesPerVector
+        let results = try index.search(queries, k: 10)
+        XCTAssertEqual(results.count, 9)
+        XCTAssertEqual(index.metric(rescoring: false), .hammingDistance)
+        for q in 0..<9 {
+            let query = queryCodes.codes[(q * width)..<((q + 1) * width)]
+            let expected = bruteForce(rows: Array(0..<600), k: 10, higherIsBetter: false) {
+                hamming(query, codes.codes[($0 * width)..<(($0 + 1) * width)])
+            }
+            XCTAssertEqual(results[q].map(\.row), expected.map(\.row), "query \(q)")
+            XCTAssertEqual(results[q].map(\.score), expected.map(\.score), "query \(q)")
+            XCTAssertEqual(results[q].map(\.id), expected.map { "doc-\($0.row)" })
+        }
+    }
+
+    func testDeletedIDsAreNeverReturnedAndLiveRowsStillRankExactly() throws {
+        let (path, corpus) = try build()
+        let queries = matrix(rows: 6, dimension: 72, seed: 5)
+        // Delete every top-5 hit of every query, plus every third row.
+        let before = try SearchableIndex(path: path).search(queries, k: 5)
+        var doomed = Set(before.flatMap { $0.map(\.id) })
+        for row in stride(from: 0, to: 600, by: 3) { doomed.insert("doc-\(row)") }
+        try IndexFile.delete(ids: Array(doomed), from: path)
+
+        let codes = try EmbeddingQuantizer(precision: .binary).quantize(corpus)
+        let queryCodes = try EmbeddingQuantizer(precision: .binary).quantize(queries)
+        let width = codes.bytesPerVector
+        let liveRows = (0..<600).filter { !doomed.contains("doc-\($0)") }
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let exactFiner = try StoredCodes(int8).asymmetricSearch(queries, k: 600).map { hits in
+            Array(hits.filter { !doomed.contains("doc-\($0.row)") }.prefix(10))
+        }
+        // Both ways of skipping deleted rows: extra candidates, and a copy of the live rows only.
+        let both = [try SearchableIndex(path: path), try SearchableIndex(try IndexFile.open(at: path), deletedRowLimit: 0)]
+        XCTAssertNil(both[0].liveRowMap)
+        XCTAssertEqual(both[1].liveRowMap, liveRows)
+        for index in both {
+            XCTAssertEqual(index.count, 600 - doomed.count)
+            for multiplier in [nil, 1, 4, 1000] as [Int?] {
+                let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
+                for (q, hits) in results.enumerated() {
+                    XCTAssertEqual(hits.count, 10)
+                    XCTAssertTrue(doomed.isDisjoint(with: hits.map(\.id)), "deleted id returned for query \(q)")
+                    XCTAssertEqual(hits.map(\.id), hits.map { "doc-\($0.row)" })
+                }
+                if multiplier == nil {
+                    for (q, hits) in results.enumerated() {
+                        let query = queryCodes.codes[(q * width)..<((q + 1) * width)]
+                        let expected = bruteForce(rows: liveRows, k: 10, higherIsBetter: false) {
+                            hamming(query, codes.codes[($0 * width)..<(($0 + 1) * width)])
+                        }
+                        XCTAssertEqual(hits.map(\.row), expected.map(\.row), "query \(q)")
+                        XCTAssertEqual(hits.map(\.score), expected.map(\.score), "query \(q)")
+                    }
+                } else if multiplier == 1000 {
+                    XCTAssertEqual(results.map { $0.map(\.row) }, exactFiner.map { $0.map(\.row) })
+                    XCTAssertEqual(results.map { $0.map(\.score) }, exactFiner.map { $0.map(\.score) })
+                }
+            }
+        }
+        // Everything deleted: empty results, no error.
+        try IndexFile.delete(ids: liveRows.map { "doc-\($0)" }, from: path)
+        for empty in [try SearchableIndex(path: path), try SearchableIndex(try IndexFile.open(at: path), deletedRowLimit: 0)] {
+            XCTAssertEqual(try empty.search(queries, k: 3, rescoreMultiplier: 2), Array(repeating: [], count: 6))
+        }
+    }
+
+    func testRescoringEveryRowEqualsExactSearchOverTheFinerCodes() throws {
+        let (path, corpus) = try build()
+        let index = try SearchableIndex(path: path)
+        let queries = matrix(rows: 7, dimension: 72, seed: 11)
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let exact = try StoredCodes(int8).asymmetricSearch(queries, k: 10)
+        for multiplier in [60, 1000] {
+            let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
+            XCTAssertEqual(results.map { $0.map(\.row) }, exact.map { $0.map(\.row) }, "multiplier \(multiplier)")
+            XCTAssertEqual(results.map { $0.map(\.score) }, exact.map { $0.map(\.score) })
+        }
+        XCTAssertEqual(index.metric(rescoring: true), .innerProduct)
+    }
+
+    func testRescoringMatchesTheInMemoryTwoStageSearch() throws {
+        let (path, corpus) = try build()
+        let index = try SearchableIndex(path: path)
+        let queries = matrix(rows: 5, dimension: 72, seed: 3)
+        let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
+        let flat = try FlatIndex(try EmbeddingQuantizer(precision: .binary).quantize(corpus))
+        let expected = try flat.search(queries, k: 5, rescoring: Rescoring(multiplier: 4, codes: StoredCodes(int8)))
+        let results = try index.search(queries, k: 5, rescoreMultiplier: 4)
+        XCTAssertEqual(results.map { $0.map(\.row) }, expected.map { $0.map(\.row) })
+        XCTAssertEqual(results.map { $0.map(\.score) }, expected.map { $0.map(\.score) })
+    }
+
+    func testAddedRowsAreQuantizedWithTheIndexCalibrationAndFound() throws {
+        let (path, _) = try build(rows: 200)
+        let extra = matrix(rows: 3, dimension: 72, seed: 1234)
+        try IndexBuilder.add(to: path, embeddings: extra, ids: ["new-a", "new-b", "new-c"])
+        let index = try SearchableIndex(path: path)
+        XCTAssertEqual(index.count, 203)
+        for (row, id) in ["new-a", "new-b", "new-c"].enumerated() {
+            let hit = try index.search(Array(extra[row: row]), k: 1, rescoreMultiplier: 20)
+            XCTAssertEqual(hit.first?.id, id)
+        }
+        XCTAssertThrowsError(try IndexBuilder.add(to: path, embeddings: extra, ids: ["doc-1", "x", "y"])) { error in
+            XCTAssertTrue("\(error)".contains("duplicate document id 'doc-1'"), "\(error)")
+        }
+    }
+
+    func testErrorsNameTheFileAndProblem() throws {
+        let (path, _) = try build(rescoring: nil)
+        let index = try SearchableIndex(path: path)
+        let queries = matrix(rows: 1, dimension: 72, seed: 2)
+        XCTAssertThrowsError(try index.search(queries, k: 3, rescoreMultiplier: 2)) { error in
+            XCTAssertEqual(error as? IndexSearchError, .noRescoringCodes(path: path))
+        }
+        XCTAssertThrowsError(try index.search(queries, k: 0)) { error in
+            XCTAssertEqual(error as? IndexSearchError, .search(path: path, .invalidK(0)))
+        }
+        XCTAssertThrowsError(try index.search(matrix(rows: 1, dimension: 8, seed: 2), k: 1)) { error in
+            XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")
+        }
+        let missing = directory.appendingPathComponent("missing.embq").path
+        XCTAssertThrowsError(try SearchableIndex(path: missing)) { error in
+            XCTAssertTrue("\(error)".contains(missing), "\(error)")
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64): fixed seeds give the same data on every platform.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
