@@ -1,3 +1,4 @@
+import EmbedQTestSupport
 import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
@@ -182,17 +183,5 @@ final class SearchableIndexTests: XCTestCase {
     }
 }
 
-/// A small seeded generator (SplitMix64): fixed seeds give the same data on every platform.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared seeded generator (SplitMix64).
+typealias SplitMix64 = EmbedQTestSupport.SeededGenerator

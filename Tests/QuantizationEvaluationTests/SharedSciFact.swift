@@ -1,3 +1,4 @@
+import EmbedQTestSupport
 import Foundation
 import QuantizationEvaluation
 import RetrievalEvaluation
@@ -7,14 +8,7 @@ import XCTest
 /// The shared SciFact copy and default model (`$EMBEDQ_SHARED`, else `../shared` beside the
 /// repository), or a skip.
 enum SharedSciFact {
-    static var sharedFolder: URL {
-        if let path = ProcessInfo.processInfo.environment["EMBEDQ_SHARED"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var sharedFolder: URL { SharedData.folder }
 
     static func dataset() throws -> BEIRDataset {
         let folder = sharedFolder.appendingPathComponent("datasets/scifact")
