@@ -15,8 +15,10 @@ RUNS="${2:-5}"
 DIM=384
 QUERIES=100
 K=10
-VENV="${EMBEDQ_BENCH_VENV:-$HOME/.cache/embedq/bench-venv}"
-PYTHON="$VENV/bin/python"
+source scripts/lib/ensure-deps.sh
+source scripts/lib/bench-venv.sh
+ensure_bench_venv numpy faiss usearch
+PYTHON="$BENCH_PYTHON"
 DATA=.bench-data
 mkdir -p "$DATA"
 
