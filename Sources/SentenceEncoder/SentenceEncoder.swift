@@ -35,16 +35,24 @@ public final class SentenceEncoder: Sendable {
     /// - Parameters:
     ///   - model: a folder path, or a hub name such as `sentence-transformers/all-MiniLM-L6-v2`.
     ///   - threadCount: threads per batch; `nil` uses every active processor.
+    ///   - weights: the precision of the linear layers' weights (see ``WeightPrecision``).
+    ///   - float32Layers: linear layers kept in float32 (mixed precision), named as in
+    ///     ``BertModel/linearLayerNames``.
     /// - Throws: ``SentenceEncoderError``.
-    public convenience init(model: String, threadCount: Int? = nil) throws {
-        try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount)
+    public convenience init(model: String, threadCount: Int? = nil, weights: WeightPrecision = .float32,
+                            float32Layers: Set<String> = []) throws {
+        try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount, weights: weights,
+                      float32Layers: float32Layers)
     }
 
     /// Loads the model folder at `folder` (`config.json`, `model.safetensors`, the tokenizer
     /// files, and for sentence-transformers models `modules.json` and its module folders).
     ///
+    /// `weights` and `float32Layers` are as in ``init(model:threadCount:weights:float32Layers:)``.
+    ///
     /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or malformed.
-    public init(folder: URL, threadCount: Int? = nil) throws {
+    public init(folder: URL, threadCount: Int? = nil, weights precision: WeightPrecision = .float32,
+                float32Layers: Set<String> = []) throws {
         self.folder = folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -55,7 +63,8 @@ public final class SentenceEncoder: Sendable {
         let configuration = try BertConfiguration(contentsOf: transformer.appendingPathComponent("config.json"))
         let tokenizer = try SentenceTokenizer(pipeline: pipeline, configuration: configuration)
         let weights = try SafeTensors(contentsOf: transformer.appendingPathComponent("model.safetensors"))
-        model = try BertModel(configuration: configuration, weights: weights)
+        model = try BertModel(configuration: configuration, weights: weights, precision: precision,
+                              float32Layers: float32Layers)
         let vocabularyPath = transformer.appendingPathComponent("tokenizer.json").path
         let wordPiece = tokenizer.tokenizer
         for id in [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]

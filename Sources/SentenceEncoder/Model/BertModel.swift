@@ -10,13 +10,47 @@ public struct BertModel: Sendable {
     /// The sizes of the encoder.
     public let configuration: BertConfiguration
     let weights: BertWeights
+    /// The linear layers of each transformer layer, in their storage precision.
+    var linears: [TransformerLinears]
 
     /// Loads the encoder of `configuration` from a safetensors file, checking every tensor's shape.
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is wrong.
-    public init(configuration: BertConfiguration, weights file: SafeTensors) throws {
+    ///
+    /// - Parameters:
+    ///   - precision: how the linear layers' weights are stored and multiplied.
+    ///   - float32Layers: linear layers kept in float32 whatever `precision` says (mixed
+    ///     precision), named as in ``linearLayerNames``, e.g. `layer.5.output`.
+    public init(configuration: BertConfiguration, weights file: SafeTensors,
+                precision: WeightPrecision = .float32, float32Layers: Set<String> = []) throws {
         self.configuration = configuration
-        self.weights = try BertWeights(file: file, configuration: configuration)
+        var weights = try BertWeights(file: file, configuration: configuration)
+        linears = weights.layers.enumerated().map { index, layer in
+            TransformerLinears(layer, index: index, hidden: configuration.hiddenSize,
+                               intermediate: configuration.intermediateSize,
+                               precision: precision, float32Layers: float32Layers)
+        }
+        // The linear layers own their weights now; drop the float32 copies.
+        for index in weights.layers.indices {
+            weights.layers[index].queryKeyValueWeight = []
+            weights.layers[index].attentionOutputWeight = []
+            weights.layers[index].intermediateWeight = []
+            weights.layers[index].outputWeight = []
+        }
+        self.weights = weights
+    }
+
+    /// The names of the encoder's linear layers, four per transformer layer:
+    /// `layer.N.attention.qkv`, `layer.N.attention.output`, `layer.N.intermediate`, `layer.N.output`.
+    public var linearLayerNames: [String] {
+        linears.indices.flatMap { TransformerLinears.names(layer: $0) }
+    }
+
+    /// The precision of each linear layer, keyed by its name in ``linearLayerNames``.
+    public var linearLayerPrecisions: [String: WeightPrecision] {
+        Dictionary(uniqueKeysWithValues: linears.enumerated().flatMap { index, layer in
+            zip(TransformerLinears.names(layer: index), layer.all.map(\.precision))
+        })
     }
 
     /// The contextual token vectors of a batch of sequences, computed without padding.
@@ -49,8 +83,8 @@ public struct BertModel: Sendable {
                 wide.withUnsafeMutableBufferPointer { wide in
                     scores.withUnsafeMutableBufferPointer { scores in
                         embed(sequences, into: state.baseAddress!)
-                        for layer in weights.layers {
-                            run(layer, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
+                        for (layer, linears) in zip(weights.layers, linears) {
+                            run(layer, linears, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
                                 scores: scores.baseAddress!, spans: spans, tokens: total)
                         }
                     }
@@ -90,45 +124,23 @@ public struct BertModel: Sendable {
 
     /// One transformer layer in place on `state` (`T × H`).
     private func run(
-        _ layer: BertWeights.Layer, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        _ layer: BertWeights.Layer, _ linears: TransformerLinears, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         wide: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
         spans: [(offset: Int, length: Int)], tokens: Int
     ) {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         // Attention: wide = x Wqkvᵀ + b (T × 3H); scratch = attention context (T × H).
-        linear(input: state, inputWidth: hidden, weight: layer.queryKeyValueWeight, bias: layer.queryKeyValueBias,
-               output: wide, outputWidth: 3 * hidden, rows: tokens)
+        linears.queryKeyValue.apply(input: state, rows: tokens, output: wide)
         Attention.apply(queryKeyValue: wide, context: scratch, spans: spans, hiddenSize: hidden,
                         headCount: configuration.headCount, scores: scores)
         // wide[..T×H] = context Woᵀ + bo; state = LN(state + wide)
-        linear(input: scratch, inputWidth: hidden, weight: layer.attentionOutputWeight, bias: layer.attentionOutputBias,
-               output: wide, outputWidth: hidden, rows: tokens)
+        linears.attentionOutput.apply(input: scratch, rows: tokens, output: wide)
         layer.attentionNorm.apply(to: state, adding: wide, rows: tokens)
         // Feed-forward: state = LN(state + act(state W1ᵀ + b1) W2ᵀ + b2).
-        linear(input: state, inputWidth: hidden, weight: layer.intermediateWeight, bias: layer.intermediateBias,
-               output: wide, outputWidth: intermediate, rows: tokens)
+        linears.intermediate.apply(input: state, rows: tokens, output: wide)
         FeedForward.activate(wide, count: tokens * intermediate, activation: configuration.activation)
-        linear(input: wide, inputWidth: intermediate, weight: layer.outputWeight, bias: layer.outputBias,
-               output: scratch, outputWidth: hidden, rows: tokens)
+        linears.output.apply(input: wide, rows: tokens, output: scratch)
         layer.outputNorm.apply(to: state, adding: scratch, rows: tokens)
-    }
-
-    /// `output[rows × outputWidth] = input[rows × inputWidth] · weightᵀ + bias`.
-    private func linear(
-        input: UnsafePointer<Float>, inputWidth: Int, weight: [Float], bias: [Float],
-        output: UnsafeMutablePointer<Float>, outputWidth: Int, rows: Int
-    ) {
-        // Start from the bias in every row and accumulate the product onto it (β = 1): one pass
-        // over the output fewer than zeroing it and adding the bias afterwards.
-        bias.withUnsafeBufferPointer { bias in
-            sek_fill_rows(output, bias.baseAddress, rows, outputWidth)
-        }
-        weight.withUnsafeBufferPointer { weight in
-            MatrixMultiply.multiplyTransposed(
-                m: rows, n: outputWidth, k: inputWidth,
-                a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
-                beta: 1, c: output, ldc: outputWidth)
-        }
     }
 }

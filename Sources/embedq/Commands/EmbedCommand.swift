@@ -29,6 +29,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all active processors).")
     var threads: Int?
 
+    @Option(name: .long, help: "Weight precision of the encoder's linear layers: fp32, bf16 or int8.")
+    var weights: WeightPrecision = .float32
+
     @Option(name: .long, help: "Output precision; only float32 until the quantizer is merged.")
     var precision: String = "float32"
 
@@ -56,9 +59,10 @@ struct EmbedCommand: ParsableCommand {
         do {
             let texts = try JSONLinesInput.texts(path: input)
             let loadStart = Date()
-            let encoder = try SentenceEncoder(model: model, threadCount: threads)
-            log(String(format: "embedq: model %@ (dimension %d, max %d tokens) loaded in %.2f s",
-                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, Date().timeIntervalSince(loadStart)))
+            let encoder = try SentenceEncoder(model: model, threadCount: threads, weights: weights)
+            log(String(format: "embedq: model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
+                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
+                       Date().timeIntervalSince(loadStart)))
             // The bar redraws one line with carriage returns: only for a terminal.
             let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
             let start = Date()
