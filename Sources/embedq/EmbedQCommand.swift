@@ -15,6 +15,7 @@ struct EmbedQCommand: ParsableCommand {
             SearchCommand.self,
             DemoCommand.self,
             EmbedCommand.self,
+            QuantizeModelCommand.self,
             TokenizeCommand.self,
         ]
     )

@@ -60,6 +60,11 @@ public struct BertModel: Sendable {
     /// - Returns: `T × H` floats, row-major, `T` the total number of tokens; the rows of sequence
     ///   `s` follow those of sequence `s - 1`.
     public func tokenVectors(_ sequences: [[Int32]]) -> [Float] {
+        tokenVectors(sequences, recording: nil)
+    }
+
+    /// ``tokenVectors(_:)``, reporting each linear layer's input to `recorder` (calibration).
+    func tokenVectors(_ sequences: [[Int32]], recording recorder: LinearInputRecorder?) -> [Float] {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         var spans: [(offset: Int, length: Int)] = []
@@ -83,8 +88,10 @@ public struct BertModel: Sendable {
                 wide.withUnsafeMutableBufferPointer { wide in
                     scores.withUnsafeMutableBufferPointer { scores in
                         embed(sequences, into: state.baseAddress!)
-                        for (layer, linears) in zip(weights.layers, linears) {
-                            run(layer, linears, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
+                        for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
+                            run(layer, linears, record: recorder.map { recorder in { slot, values, count in
+                                recorder.record(layer: index, slot: slot, values: values, count: count)
+                            } }, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
                                 scores: scores.baseAddress!, spans: spans, tokens: total)
                         }
                     }
@@ -124,22 +131,27 @@ public struct BertModel: Sendable {
 
     /// One transformer layer in place on `state` (`T × H`).
     private func run(
-        _ layer: BertWeights.Layer, _ linears: TransformerLinears, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        _ layer: BertWeights.Layer, _ linears: TransformerLinears,
+        record: ((Int, UnsafePointer<Float>, Int) -> Void)?, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         wide: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
         spans: [(offset: Int, length: Int)], tokens: Int
     ) {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         // Attention: wide = x Wqkvᵀ + b (T × 3H); scratch = attention context (T × H).
+        record?(0, state, tokens * hidden)
         linears.queryKeyValue.apply(input: state, rows: tokens, output: wide)
         Attention.apply(queryKeyValue: wide, context: scratch, spans: spans, hiddenSize: hidden,
                         headCount: configuration.headCount, scores: scores)
         // wide[..T×H] = context Woᵀ + bo; state = LN(state + wide)
+        record?(1, scratch, tokens * hidden)
         linears.attentionOutput.apply(input: scratch, rows: tokens, output: wide)
         layer.attentionNorm.apply(to: state, adding: wide, rows: tokens)
         // Feed-forward: state = LN(state + act(state W1ᵀ + b1) W2ᵀ + b2).
+        record?(2, state, tokens * hidden)
         linears.intermediate.apply(input: state, rows: tokens, output: wide)
         FeedForward.activate(wide, count: tokens * intermediate, activation: configuration.activation)
+        record?(3, wide, tokens * intermediate)
         linears.output.apply(input: wide, rows: tokens, output: scratch)
         layer.outputNorm.apply(to: state, adding: scratch, rows: tokens)
     }

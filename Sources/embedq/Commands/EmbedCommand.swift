@@ -32,6 +32,12 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Weight precision of the encoder's linear layers: fp32, bf16 or int8.")
     var weights: WeightPrecision = .float32
 
+    @Option(name: .long, help: "Comma-separated linear layers kept in float32 (mixed precision; see quantize-model).")
+    var float32Layers: String?
+
+    @Option(name: .long, help: "JSON Lines texts that fix int8 activation scales (static quantization; default: per token).")
+    var calibration: String?
+
     @Option(name: .long, help: "Output precision; only float32 until the quantizer is merged.")
     var precision: String = "float32"
 
@@ -47,6 +53,7 @@ struct EmbedCommand: ParsableCommand {
         guard precision.lowercased() == "float32" else {
             throw ValidationError("--precision \(precision) is not available yet in this build; use float32")
         }
+        if calibration != nil, weights != .int8 { throw ValidationError("--calibration applies to --weights int8") }
         if ranges != nil { throw ValidationError("--ranges applies to int8/uint8/int4 output, not float32") }
         var isDirectory: ObjCBool = false
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
@@ -59,7 +66,10 @@ struct EmbedCommand: ParsableCommand {
         do {
             let texts = try JSONLinesInput.texts(path: input)
             let loadStart = Date()
-            let encoder = try SentenceEncoder(model: model, threadCount: threads, weights: weights)
+            let encoder = try SentenceEncoder(
+                model: model, threadCount: threads, weights: weights,
+                float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
+                calibration: try calibration.map(JSONLinesInput.texts(path:)))
             log(String(format: "embedq: model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
                        encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
                        Date().timeIntervalSince(loadStart)))
