@@ -76,3 +76,35 @@ final class MixedPrecisionTests: XCTestCase {
         XCTAssertEqual(minimum, -1, accuracy: 1e-12)
     }
 }
+
+/// Saving a quantized model and loading it again without the float32 weights.
+final class QuantizedModelSavingTests: XCTestCase {
+    let texts = ["the cat sat on the mat.", "a big red dog running!", "cats, dogs"]
+
+    func testSavedModelsGiveTheSameVectors() throws {
+        let folder = try temporaryFolder(for: self)
+        let source = folder.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try TinyModel().write(to: source)
+        for precision in WeightPrecision.allCases {
+            let encoder = try SentenceEncoder(folder: source, weights: precision, float32Layers: ["layer.1.intermediate"])
+            let saved = folder.appendingPathComponent(precision.rawValue)
+            try encoder.saveQuantizedModel(to: saved)
+            let file = try SafeTensors(contentsOf: saved.appendingPathComponent("model.safetensors"))
+            let expectedType = ["fp32": "F32", "bf16": "BF16", "int8": "I8"][precision.rawValue]
+            XCTAssertEqual(file.tensors["encoder.layer.0.attention.self.key.weight"]?.dataType, expectedType)
+            XCTAssertEqual(file.tensors["encoder.layer.1.intermediate.dense.weight"]?.dataType, "F32")
+            XCTAssertEqual(file.tensors["encoder.layer.0.output.dense.weight_scale"] != nil, precision == .int8)
+            let loaded = try SentenceEncoder(folder: saved, weights: precision, float32Layers: ["layer.1.intermediate"])
+            let difference = zip(try loaded.encodeRowMajor(texts), try encoder.encodeRowMajor(texts)).map { abs($0 - $1) }.max() ?? 1
+            XCTAssertLessThan(difference, 1e-6, "\(precision)")
+            if case .int8(let original) = encoder.model.linears[0].output.weight,
+               case .int8(let reloaded) = loaded.model.linears[0].output.weight {
+                XCTAssertEqual(original.codes, reloaded.codes)
+            }
+            XCTAssertThrowsError(try encoder.saveQuantizedModel(to: saved)) { error in
+                XCTAssertEqual(error as? QuantizedModelError, .destinationExists(path: saved.path))
+            }
+        }
+    }
+}

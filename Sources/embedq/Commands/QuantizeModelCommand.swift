@@ -32,6 +32,9 @@ struct QuantizeModelCommand: ParsableCommand {
     @Option(name: .long, help: "Keep this many of the most sensitive layers in float32.")
     var keepFloat32: Int = 0
 
+    @Option(name: .long, help: "Save the (mixed-precision) model to this new folder (safetensors with the int8 scales).")
+    var output: String?
+
     @Option(name: .long, help: "Use only the first N texts.")
     var limit: Int?
 
@@ -52,9 +55,11 @@ struct QuantizeModelCommand: ParsableCommand {
             let folder = try ModelLocator().locate(model)
             let layers = try LayerSensitivity.measure(folder: folder, texts: inputs, precision: weights, threadCount: threads)
             if report {
-                print("layer (only it in \(weights.rawValue))      mean cosine   min cosine")
+                print("layer (only it in \(weights.rawValue))".padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + "  mean cosine   min cosine")
                 for layer in layers {
-                    print(String(format: "%-32@ %11.6f %12.6f", layer.layer, layer.meanCosine, layer.minimumCosine))
+                    print(layer.layer.padding(toLength: 28, withPad: " ", startingAt: 0)
+                          + String(format: " %12.6f %12.6f", layer.meanCosine, layer.minimumCosine))
                 }
             }
             let kept = layers.prefix(keepFloat32).map(\.layer)
@@ -64,6 +69,11 @@ struct QuantizeModelCommand: ParsableCommand {
             print(String(format: "%@ weights, %d layers kept float32: mean cosine %.6f, min %.6f over %d texts",
                          weights.rawValue, kept.count, mean, minimum, inputs.count))
             if !kept.isEmpty { print("--float32-layers " + kept.joined(separator: ",")) }
+            if let output {
+                try mixed.saveQuantizedModel(to: URL(fileURLWithPath: output))
+                print("saved to \(output); load it with --weights \(weights.rawValue)"
+                      + (kept.isEmpty ? "" : " --float32-layers " + kept.joined(separator: ",")))
+            }
         } catch let error as ValidationError {
             throw error
         } catch {
