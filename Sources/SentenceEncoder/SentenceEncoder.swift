@@ -35,16 +35,28 @@ public final class SentenceEncoder: Sendable {
     /// - Parameters:
     ///   - model: a folder path, or a hub name such as `sentence-transformers/all-MiniLM-L6-v2`.
     ///   - threadCount: threads per batch; `nil` uses every active processor.
+    ///   - weights: the precision of the linear layers' weights (see ``WeightPrecision``).
+    ///   - float32Layers: linear layers kept in float32 (mixed precision), named as in
+    ///     ``BertModel/linearLayerNames``.
+    ///   - calibration: for int8, texts whose float32 activations fix each layer's activation
+    ///     scale (static quantization, max |x| / 127); `nil` quantizes each token with its own
+    ///     scale at run time (dynamic, the default and the more accurate).
     /// - Throws: ``SentenceEncoderError``.
-    public convenience init(model: String, threadCount: Int? = nil) throws {
-        try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount)
+    public convenience init(model: String, threadCount: Int? = nil, weights: WeightPrecision = .float32,
+                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws {
+        try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount, weights: weights,
+                      float32Layers: float32Layers, calibration: calibration)
     }
 
     /// Loads the model folder at `folder` (`config.json`, `model.safetensors`, the tokenizer
     /// files, and for sentence-transformers models `modules.json` and its module folders).
     ///
+    /// `weights`, `float32Layers` and `calibration` are as in
+    /// ``init(model:threadCount:weights:float32Layers:calibration:)``.
+    ///
     /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or malformed.
-    public init(folder: URL, threadCount: Int? = nil) throws {
+    public init(folder: URL, threadCount: Int? = nil, weights precision: WeightPrecision = .float32,
+                float32Layers: Set<String> = [], calibration: [String]? = nil) throws {
         self.folder = folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -55,7 +67,13 @@ public final class SentenceEncoder: Sendable {
         let configuration = try BertConfiguration(contentsOf: transformer.appendingPathComponent("config.json"))
         let tokenizer = try SentenceTokenizer(pipeline: pipeline, configuration: configuration)
         let weights = try SafeTensors(contentsOf: transformer.appendingPathComponent("model.safetensors"))
-        model = try BertModel(configuration: configuration, weights: weights)
+        var model = try BertModel(configuration: configuration, weights: weights, precision: precision,
+                                  float32Layers: float32Layers)
+        if let calibration, precision == .int8 {
+            model.calibrate(with: try BertModel(configuration: configuration, weights: weights),
+                            on: calibration.map(tokenizer.tokenize))
+        }
+        self.model = model
         let vocabularyPath = transformer.appendingPathComponent("tokenizer.json").path
         let wordPiece = tokenizer.tokenizer
         for id in [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]

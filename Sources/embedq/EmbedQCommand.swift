@@ -17,6 +17,7 @@ struct EmbedQCommand: ParsableCommand {
             DemoCommand.self,
             EvalCommand.self,
             EmbedCommand.self,
+            QuantizeModelCommand.self,
             TokenizeCommand.self,
         ]
     )

@@ -96,7 +96,7 @@ final class PackedLinearTests: XCTestCase {
             let b = (0..<n).map { _ in Float.random(in: -1...1, using: &generator) }
             let expected = reference(x, w, b, m: m, n: n, k: k)
             for path in [MatrixPath.packed, .blas] {
-                let layer = LinearLayer(weight: w, bias: b, outputWidth: n, inputWidth: k, path: path)
+                let layer = LinearLayer(weight: w, bias: b, outputWidth: n, inputWidth: k, precision: .float32, path: path)
                 var y = [Float](repeating: .nan, count: m * n)
                 layer.apply(x, rows: m, into: &y)
                 for (actual, wanted) in zip(y, expected) {
@@ -119,7 +119,7 @@ final class PackedLinearTests: XCTestCase {
         let m = 21, n = 40, k = 50
         let x = (0..<(m * k)).map { _ in Float.random(in: -1...1, using: &generator) }
         let w = (0..<(n * k)).map { _ in Float.random(in: -1...1, using: &generator) }
-        let layer = LinearLayer(weight: w, bias: [Float](repeating: 0.5, count: n), outputWidth: n, inputWidth: k, path: .packed)
+        let layer = LinearLayer(weight: w, bias: [Float](repeating: 0.5, count: n), outputWidth: n, inputWidth: k, precision: .float32, path: .packed)
         var all = [Float](repeating: 0, count: m * n)
         layer.apply(x, rows: m, into: &all)
         for row in [0, 7, 8, 20] {

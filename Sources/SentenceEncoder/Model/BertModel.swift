@@ -10,17 +10,54 @@ public struct BertModel: Sendable {
     /// The sizes of the encoder.
     public let configuration: BertConfiguration
     let weights: BertWeights
+    /// The linear layers of each transformer layer, in their storage precision.
+    var linears: [TransformerLinears]
 
     /// Loads the encoder of `configuration` from a safetensors file, checking every tensor's shape.
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is wrong.
-    public init(configuration: BertConfiguration, weights file: SafeTensors) throws {
-        try self.init(configuration: configuration, weights: file, path: .current)
+    ///
+    /// - Parameters:
+    ///   - precision: how the linear layers' weights are stored and multiplied.
+    ///   - float32Layers: linear layers kept in float32 whatever `precision` says (mixed
+    ///     precision), named as in ``linearLayerNames``, e.g. `layer.5.output`.
+    public init(configuration: BertConfiguration, weights file: SafeTensors,
+                precision: WeightPrecision = .float32, float32Layers: Set<String> = []) throws {
+        try self.init(configuration: configuration, weights: file, precision: precision,
+                      float32Layers: float32Layers, path: .current)
     }
 
-    init(configuration: BertConfiguration, weights file: SafeTensors, path: MatrixPath) throws {
+    /// As the public initializer, with float32 products on `path` (tests compare the two paths).
+    init(configuration: BertConfiguration, weights file: SafeTensors, precision: WeightPrecision = .float32,
+         float32Layers: Set<String> = [], path: MatrixPath) throws {
         self.configuration = configuration
-        self.weights = try BertWeights(file: file, configuration: configuration, path: path)
+        var weights = try BertWeights(file: file, configuration: configuration)
+        linears = weights.layers.enumerated().map { index, layer in
+            TransformerLinears(layer, index: index, hidden: configuration.hiddenSize,
+                               intermediate: configuration.intermediateSize,
+                               precision: precision, float32Layers: float32Layers, path: path)
+        }
+        // The linear layers own their weights now; drop the float32 copies.
+        for index in weights.layers.indices {
+            weights.layers[index].queryKeyValueWeight = []
+            weights.layers[index].attentionOutputWeight = []
+            weights.layers[index].intermediateWeight = []
+            weights.layers[index].outputWeight = []
+        }
+        self.weights = weights
+    }
+
+    /// The names of the encoder's linear layers, four per transformer layer:
+    /// `layer.N.attention.qkv`, `layer.N.attention.output`, `layer.N.intermediate`, `layer.N.output`.
+    public var linearLayerNames: [String] {
+        linears.indices.flatMap { TransformerLinears.names(layer: $0) }
+    }
+
+    /// The precision of each linear layer, keyed by its name in ``linearLayerNames``.
+    public var linearLayerPrecisions: [String: WeightPrecision] {
+        Dictionary(uniqueKeysWithValues: linears.enumerated().flatMap { index, layer in
+            zip(TransformerLinears.names(layer: index), layer.all.map(\.precision))
+        })
     }
 
     /// The contextual token vectors of a batch of sequences, computed without padding.
@@ -30,6 +67,11 @@ public struct BertModel: Sendable {
     /// - Returns: `T × H` floats, row-major, `T` the total number of tokens; the rows of sequence
     ///   `s` follow those of sequence `s - 1`.
     public func tokenVectors(_ sequences: [[Int32]]) -> [Float] {
+        tokenVectors(sequences, recording: nil)
+    }
+
+    /// ``tokenVectors(_:)``, reporting each linear layer's input to `recorder` (calibration).
+    func tokenVectors(_ sequences: [[Int32]], recording recorder: LinearInputRecorder?) -> [Float] {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         var spans: [(offset: Int, length: Int)] = []
@@ -53,8 +95,10 @@ public struct BertModel: Sendable {
                 wide.withUnsafeMutableBufferPointer { wide in
                     scores.withUnsafeMutableBufferPointer { scores in
                         embed(sequences, into: state.baseAddress!)
-                        for layer in weights.layers {
-                            run(layer, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
+                        for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
+                            run(layer, linears, record: recorder.map { recorder in { slot, values, count in
+                                recorder.record(layer: index, slot: slot, values: values, count: count)
+                            } }, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
                                 scores: scores.baseAddress!, spans: spans, tokens: total)
                         }
                     }
@@ -94,23 +138,28 @@ public struct BertModel: Sendable {
 
     /// One transformer layer in place on `state` (`T × H`).
     private func run(
-        _ layer: BertWeights.Layer, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        _ layer: BertWeights.Layer, _ linears: TransformerLinears,
+        record: ((Int, UnsafePointer<Float>, Int) -> Void)?, state: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         wide: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
         spans: [(offset: Int, length: Int)], tokens: Int
     ) {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
         // Attention: wide = x Wqkvᵀ + b (T × 3H); scratch = attention context (T × H).
-        layer.queryKeyValue.apply(state, rows: tokens, into: wide)
+        record?(0, state, tokens * hidden)
+        linears.queryKeyValue.apply(input: state, rows: tokens, output: wide)
         Attention.apply(queryKeyValue: wide, context: scratch, spans: spans, hiddenSize: hidden,
                         headCount: configuration.headCount, scores: scores)
         // wide[..T×H] = context Woᵀ + bo; state = LN(state + wide)
-        layer.attentionOutput.apply(scratch, rows: tokens, into: wide)
+        record?(1, scratch, tokens * hidden)
+        linears.attentionOutput.apply(input: scratch, rows: tokens, output: wide)
         layer.attentionNorm.apply(to: state, adding: wide, rows: tokens)
         // Feed-forward: state = LN(state + act(state W1ᵀ + b1) W2ᵀ + b2).
-        layer.intermediate.apply(state, rows: tokens, into: wide)
+        record?(2, state, tokens * hidden)
+        linears.intermediate.apply(input: state, rows: tokens, output: wide)
         FeedForward.activate(wide, count: tokens * intermediate, activation: configuration.activation)
-        layer.output.apply(wide, rows: tokens, into: scratch)
+        record?(3, wide, tokens * intermediate)
+        linears.output.apply(input: wide, rows: tokens, output: scratch)
         layer.outputNorm.apply(to: state, adding: scratch, rows: tokens)
     }
 }

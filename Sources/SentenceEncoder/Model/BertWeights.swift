@@ -1,21 +1,28 @@
 import Foundation
 
-/// All parameters of a BERT encoder as float32: embedding tables and layer norms row-major,
-/// linear layers as ``LinearLayer`` (`y = x · Wᵀ + b`, laid out for the matrix path in use).
+/// All parameters of a BERT encoder as float32, row-major, in PyTorch's `[out, in]` layout for
+/// linear layers (so `y = x · Wᵀ + b`).
 struct BertWeights: Sendable {
     /// The parameters of one transformer layer. `H` = hidden size, `I` = intermediate size.
     struct Layer: Sendable {
-        /// Query, key and value projections stacked: `[H] → [3H]` (outputs 0..<H query,
-        /// H..<2H key, 2H..<3H value).
-        var queryKeyValue: LinearLayer
-        /// Attention output projection `[H] → [H]`.
-        var attentionOutput: LinearLayer
+        /// Query, key and value projections stacked: `[3H, H]` (rows 0..<H query, H..<2H key, 2H..<3H value).
+        var queryKeyValueWeight: [Float]
+        /// Their biases stacked: `[3H]`.
+        var queryKeyValueBias: [Float]
+        /// Attention output projection `[H, H]`.
+        var attentionOutputWeight: [Float]
+        /// Its bias `[H]`.
+        var attentionOutputBias: [Float]
         /// Layer norm after attention + residual.
         var attentionNorm: LayerNorm
-        /// Feed-forward up projection `[H] → [I]`.
-        var intermediate: LinearLayer
-        /// Feed-forward down projection `[I] → [H]`.
-        var output: LinearLayer
+        /// Feed-forward up projection `[I, H]`.
+        var intermediateWeight: [Float]
+        /// Its bias `[I]`.
+        var intermediateBias: [Float]
+        /// Feed-forward down projection `[H, I]`.
+        var outputWeight: [Float]
+        /// Its bias `[H]`.
+        var outputBias: [Float]
         /// Layer norm after the feed-forward + residual.
         var outputNorm: LayerNorm
     }
@@ -37,7 +44,7 @@ struct BertWeights: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is missing, has another
     ///   shape than `config.json` implies, or an unsupported data type.
-    init(file: SafeTensors, configuration: BertConfiguration, path: MatrixPath = .current) throws {
+    init(file: SafeTensors, configuration: BertConfiguration) throws {
         let prefix = file.tensors["embeddings.word_embeddings.weight"] == nil && file.tensors["bert.embeddings.word_embeddings.weight"] != nil
             ? "bert." : ""
         let hidden = configuration.hiddenSize
@@ -59,27 +66,19 @@ struct BertWeights: Sendable {
             let base = "encoder.layer.\(index)."
             let attention = base + "attention."
             return Layer(
-                queryKeyValue: LinearLayer(
-                    weight: try tensor(attention + "self.query.weight", [hidden, hidden])
-                        + tensor(attention + "self.key.weight", [hidden, hidden])
-                        + tensor(attention + "self.value.weight", [hidden, hidden]),
-                    bias: try tensor(attention + "self.query.bias", [hidden])
-                        + tensor(attention + "self.key.bias", [hidden])
-                        + tensor(attention + "self.value.bias", [hidden]),
-                    outputWidth: 3 * hidden, inputWidth: hidden, path: path),
-                attentionOutput: LinearLayer(
-                    weight: try tensor(attention + "output.dense.weight", [hidden, hidden]),
-                    bias: try tensor(attention + "output.dense.bias", [hidden]),
-                    outputWidth: hidden, inputWidth: hidden, path: path),
+                queryKeyValueWeight: try tensor(attention + "self.query.weight", [hidden, hidden])
+                    + tensor(attention + "self.key.weight", [hidden, hidden])
+                    + tensor(attention + "self.value.weight", [hidden, hidden]),
+                queryKeyValueBias: try tensor(attention + "self.query.bias", [hidden])
+                    + tensor(attention + "self.key.bias", [hidden])
+                    + tensor(attention + "self.value.bias", [hidden]),
+                attentionOutputWeight: try tensor(attention + "output.dense.weight", [hidden, hidden]),
+                attentionOutputBias: try tensor(attention + "output.dense.bias", [hidden]),
                 attentionNorm: try norm(attention + "output.LayerNorm"),
-                intermediate: LinearLayer(
-                    weight: try tensor(base + "intermediate.dense.weight", [intermediate, hidden]),
-                    bias: try tensor(base + "intermediate.dense.bias", [intermediate]),
-                    outputWidth: intermediate, inputWidth: hidden, path: path),
-                output: LinearLayer(
-                    weight: try tensor(base + "output.dense.weight", [hidden, intermediate]),
-                    bias: try tensor(base + "output.dense.bias", [hidden]),
-                    outputWidth: hidden, inputWidth: intermediate, path: path),
+                intermediateWeight: try tensor(base + "intermediate.dense.weight", [intermediate, hidden]),
+                intermediateBias: try tensor(base + "intermediate.dense.bias", [intermediate]),
+                outputWeight: try tensor(base + "output.dense.weight", [hidden, intermediate]),
+                outputBias: try tensor(base + "output.dense.bias", [hidden]),
                 outputNorm: try norm(base + "output.LayerNorm"))
         }
     }

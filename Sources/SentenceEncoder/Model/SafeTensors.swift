@@ -101,6 +101,8 @@ public struct SafeTensors: @unchecked Sendable {
         }
         let count = info.elementCount
         let start = dataStart + info.byteRange.lowerBound
+        // I8: EmbedQ's quantized weights, one float scale per row in `<name>_scale`.
+        let rowScales = info.dataType == "I8" ? try floats(name + "_scale", expectedShape: [info.shape.first ?? 1]) : []
         return try data.withUnsafeBytes { raw -> [Float] in
             let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + info.byteRange.count)])
             switch info.dataType {
@@ -124,6 +126,14 @@ public struct SafeTensors: @unchecked Sendable {
                     for index in 0..<count {
                         let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
                         buffer[index] = Float(bitPattern: UInt32(bits) << 16)
+                    }
+                    initialized = count
+                }
+            case "I8":
+                let rowLength = count / max(rowScales.count, 1)
+                return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    for index in 0..<count {
+                        buffer[index] = Float(Int8(bitPattern: bytes[index])) * rowScales[index / max(rowLength, 1)]
                     }
                     initialized = count
                 }

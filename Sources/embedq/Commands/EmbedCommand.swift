@@ -29,6 +29,15 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Threads (default: all active processors).")
     var threads: Int?
 
+    @Option(name: .long, help: "Weight precision of the encoder's linear layers: fp32, bf16 or int8.")
+    var weights: WeightPrecision = .float32
+
+    @Option(name: .long, help: "Comma-separated linear layers kept in float32 (mixed precision; see quantize-model).")
+    var float32Layers: String?
+
+    @Option(name: .long, help: "JSON Lines texts that fix int8 activation scales (static quantization; default: per token).")
+    var calibration: String?
+
     @Option(name: .long, help: "Output precision: \(Precision.allValueStrings.joined(separator: ", ")).")
     var precision: Precision = .float32
 
@@ -44,6 +53,7 @@ struct EmbedCommand: ParsableCommand {
         if ranges != nil, !precision.needsCalibration {
             throw ValidationError("--ranges applies to int8 / uint8 / int4 / ternary output, not \(precision.rawValue)")
         }
+        if calibration != nil, weights != .int8 { throw ValidationError("--calibration applies to --weights int8") }
         var isDirectory: ObjCBool = false
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -54,11 +64,15 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         do {
             let texts = try JSONLinesInput.texts(path: input)
-            let calibration = try ranges.map { try RangesFile.read(contentsOf: $0) }
+            let outputRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
             let loadStart = Date()
-            let encoder = try SentenceEncoder(model: model, threadCount: threads)
-            log(String(format: "embedq: model %@ (dimension %d, max %d tokens) loaded in %.2f s",
-                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, Date().timeIntervalSince(loadStart)))
+            let encoder = try SentenceEncoder(
+                model: model, threadCount: threads, weights: weights,
+                float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
+                calibration: try calibration.map(JSONLinesInput.texts(path:)))
+            log(String(format: "embedq: model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
+                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
+                       Date().timeIntervalSince(loadStart)))
             // The bar redraws one line with carriage returns: only for a terminal.
             let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
             let start = Date()
@@ -69,7 +83,7 @@ struct EmbedCommand: ParsableCommand {
             progress.update(texts.count)
             progress.finish()
             let embeddings = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
-            let codes = try EmbeddingQuantizer(precision: precision, ranges: calibration).quantize(embeddings) {
+            let codes = try EmbeddingQuantizer(precision: precision, ranges: outputRanges).quantize(embeddings) {
                 log("embedq: warning: \($0)")
             }
             try NPYFile.write(codes.npyArray, to: output)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmarks EmbedQ's encoder with fp32, bf16 and int8 weights against sentence-transformers on
+# PyTorch fp32 and PyTorch dynamic int8 (torch.ao.quantization.quantize_dynamic on the Linear
+# layers), same SciFact documents, same thread count, batch size 32, 256-token truncation.
+# Prints tokens/s (median of the runs, the five encoders interleaved), ratios, and the mean and
+# minimum cosine of each encoder's vectors to PyTorch fp32.
+#
+#   scripts/bench-model-quantization.sh [--docs N] [--runs R] [--threads T]
+#
+# Default: the first 200 documents, 3 runs, 2 threads. Needs ../shared/datasets/scifact
+# (EMBEDQ_SHARED) and the Python environment ~/.cache/embedq/bench-venv (see bench-encoder.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+docs=200 runs=3 threads=2
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --docs) docs="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        --threads) threads="$2"; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "bench-model-quantization: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
+corpus="$shared/datasets/scifact/corpus.jsonl"
+[ -f "$corpus" ] || { echo "bench-model-quantization: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
+venv="$HOME/.cache/embedq/bench-venv"
+[ -x "$venv/bin/python" ] || { echo "bench-model-quantization: run scripts/bench-encoder.sh once to create $venv" >&2; exit 1; }
+
+model="$(scripts/lib/fetch-model.sh)"
+echo "bench-model-quantization: building embedq (release)" >&2
+swift build -c release --product embedq >&2
+embedq="$(swift build -c release --show-bin-path)/embedq"
+
+workdir="$(mktemp -d)"
+trap 'rm -rf "$workdir"' EXIT
+"$venv/bin/python" scripts/lib/bench_model_quantization.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
+    --docs "$docs" --runs "$runs" --threads "$threads" --batch-size 32 --workdir "$workdir"

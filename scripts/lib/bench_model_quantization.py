@@ -1,0 +1,81 @@
+"""Benchmark helper for scripts/bench-model-quantization.sh: EmbedQ fp32 / bf16 / int8 weights
+and PyTorch fp32 / dynamic int8, interleaved, on the same SciFact documents (title + " " + text,
+stripped). Times exclude model loading and include tokenization."""
+import argparse, json, os, re, statistics, subprocess, sys, time
+
+import numpy as np
+
+from bench_encoder import documents
+
+
+def cosines(a, b):
+    return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name in ("--embedq", "--model", "--corpus", "--workdir"):
+        p.add_argument(name, required=True)
+    p.add_argument("--docs", type=int, default=200)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=32)
+    a = p.parse_args()
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+    torch.set_num_threads(a.threads)
+    texts = documents(a.corpus, a.docs)
+    inputs = os.path.join(a.workdir, "docs.jsonl")
+    with open(inputs, "w", encoding="utf-8") as f:
+        for t in texts:
+            f.write(json.dumps({"text": t}) + "\n")
+    fp32 = SentenceTransformer(a.model, device="cpu")
+    fp32.max_seq_length = 256
+    int8 = torch.ao.quantization.quantize_dynamic(
+        SentenceTransformer(a.model, device="cpu"), {torch.nn.Linear}, dtype=torch.qint8)
+    int8.max_seq_length = 256
+    tokens = sum(len(ids) for ids in fp32.tokenizer(texts, truncation=True, max_length=256)["input_ids"])
+    for m in (fp32, int8):
+        m.encode(texts[:32], batch_size=a.batch_size)  # warm-up
+
+    names = ["PyTorch fp32", "PyTorch dynamic int8", "EmbedQ fp32", "EmbedQ bf16", "EmbedQ int8"]
+    times = {n: [] for n in names}
+    vectors = {}
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    for run in range(a.runs):
+        for name, m in (("PyTorch fp32", fp32), ("PyTorch dynamic int8", int8)):
+            start = time.perf_counter()
+            vectors[name] = m.encode(texts, batch_size=a.batch_size, convert_to_numpy=True)
+            times[name].append(time.perf_counter() - start)
+        for weights in ("fp32", "bf16", "int8"):
+            name = "EmbedQ " + weights
+            output = os.path.join(a.workdir, weights + ".npy")
+            cmd = [a.embedq, "embed", "--quiet", "--model", a.model, inputs, "--output", output, "--weights", weights,
+                   "--threads", str(a.threads), "--batch-size", str(a.batch_size)]
+            done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if done.returncode != 0:
+                sys.exit("embedq failed: " + done.stderr)
+            m = re.search(r"(\d+) texts, (\d+) tokens in ([0-9.]+) s", done.stderr)
+            if int(m.group(2)) != tokens:
+                print(f"  note: EmbedQ counts {m.group(2)} tokens, PyTorch {tokens}", file=sys.stderr)
+            times[name].append(float(m.group(3)))
+            vectors[name] = np.load(output)
+        print(f"  run {run + 1}/{a.runs}: " + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in names), file=sys.stderr)
+
+    rate = {n: tokens / statistics.median(times[n]) for n in names}
+    reference = vectors["PyTorch fp32"]
+    print(f"\nSciFact corpus, {len(texts)} documents, {tokens} tokens, {a.threads} threads, batch {a.batch_size}, "
+          f"median of {a.runs} runs (PyTorch {torch.__version__.split('+')[0]})")
+    print(f"{'encoder':<24}{'seconds':>9}{'tokens/s':>10}{'vs EmbedQ fp32':>16}{'vs PyTorch fp32':>17}"
+          f"{'mean cos':>10}{'min cos':>10}")
+    for n in names:
+        c = cosines(vectors[n], reference)
+        print(f"{n:<24}{statistics.median(times[n]):>9.2f}{rate[n]:>10.0f}{rate[n] / rate['EmbedQ fp32']:>15.2f}x"
+              f"{rate[n] / rate['PyTorch fp32']:>16.2f}x{c.mean():>10.6f}{c.min():>10.6f}")
+    print("cosines are to PyTorch fp32's vectors; "
+          f"load average during the runs: {os.getloadavg()[0]:.1f} (wall-clock rates assume otherwise idle cores)")
+
+
+if __name__ == "__main__":
+    main()
