@@ -61,7 +61,15 @@ public struct DatasetEmbeddings: Sendable {
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
         batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
-        let model = try ModelFingerprint.hash(ofModelFolder: encoder.folder)
+        var model = try ModelFingerprint.hash(ofModelFolder: encoder.folder)
+        // Quantized weights give other vectors: they get keys of their own (float32 keeps the
+        // keys it always had).
+        let precisions = encoder.model.linearLayerPrecisions
+        if precisions.values.contains(where: { $0 != .float32 }) || encoder.model.hasStaticActivationScales {
+            model.update(text: "weights")
+            for name in precisions.keys.sorted() { model.update(text: "\(name)=\(precisions[name]!.rawValue)") }
+            model.update(text: encoder.model.hasStaticActivationScales ? "static" : "dynamic")
+        }
         let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
         let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in

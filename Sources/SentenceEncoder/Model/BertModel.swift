@@ -53,6 +53,11 @@ public struct BertModel: Sendable {
         linears.indices.flatMap { TransformerLinears.names(layer: $0) }
     }
 
+    /// Whether any int8 layer uses calibrated (static) activation scales instead of per-token ones.
+    public var hasStaticActivationScales: Bool {
+        linears.contains { layer in layer.all.contains { $0.inputMaximum != nil } }
+    }
+
     /// The precision of each linear layer, keyed by its name in ``linearLayerNames``.
     public var linearLayerPrecisions: [String: WeightPrecision] {
         Dictionary(uniqueKeysWithValues: linears.enumerated().flatMap { index, layer in

@@ -35,6 +35,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Also measure ternary thresholds t = α·σ at these α (comma-separated, e.g. 0.5,0.7,1.0).")
     var ternaryAlphas: String?
 
+    @Option(help: "Weight precision of the encoder's linear layers: fp32, bf16 or int8 (model quantization).")
+    var weights: WeightPrecision = .float32
+
     @Option(help: "Embedding cache folder (default: ~/.cache/embedq/embeddings).")
     var cacheDirectory: String?
 
@@ -68,7 +71,7 @@ struct EvalCommand: ParsableCommand {
         StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
         let encoder: SentenceEncoder
         do {
-            encoder = try SentenceEncoder(model: model)
+            encoder = try SentenceEncoder(model: model, weights: weights)
         } catch {
             throw CommandFailure("cannot load the model \(model): \(error)")
         }
@@ -88,7 +91,7 @@ struct EvalCommand: ParsableCommand {
         let results = try matrix.evaluate { result in
             StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
-        let modelName = encoder.folder.lastPathComponent
+        let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         let quantizationReport: QuantizationReport
         do {
             quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
