@@ -29,13 +29,8 @@ shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
 corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-encoder: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
 
-venv="$HOME/.cache/embedq/bench-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import sentence_transformers, torch, numpy" 2>/dev/null; then
-    echo "bench-encoder: creating $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --index-url https://download.pytorch.org/whl/cpu torch >&2
-    "$venv/bin/pip" install --quiet sentence-transformers numpy >&2
-fi
+source scripts/lib/bench-venv.sh
+ensure_bench_venv numpy torch sentence_transformers
 
 model="$(scripts/lib/fetch-model.sh)"
 echo "bench-encoder: building embedq (release)" >&2
@@ -44,5 +39,5 @@ embedq="$(swift build -c release --show-bin-path)/embedq"
 
 workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT
-"$venv/bin/python" scripts/lib/bench_encoder.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
+"$BENCH_PYTHON" scripts/lib/bench_encoder.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
     --docs "$docs" --runs "$runs" --threads "$threads" --batch-size 32 --workdir "$workdir"

@@ -8,7 +8,7 @@
 #   scripts/bench-model-quantization.sh [--docs N] [--runs R] [--threads T]
 #
 # Default: the first 200 documents, 3 runs, 2 threads. Needs ../shared/datasets/scifact
-# (EMBEDQ_SHARED) and the Python environment ~/.cache/embedq/bench-venv (see bench-encoder.sh).
+# (EMBEDQ_SHARED); creates the Python environment ~/.cache/embedq/bench-venv when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +26,8 @@ done
 shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
 corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-model-quantization: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
-venv="$HOME/.cache/embedq/bench-venv"
-[ -x "$venv/bin/python" ] || { echo "bench-model-quantization: run scripts/bench-encoder.sh once to create $venv" >&2; exit 1; }
+source scripts/lib/bench-venv.sh
+ensure_bench_venv numpy torch sentence_transformers
 
 model="$(scripts/lib/fetch-model.sh)"
 echo "bench-model-quantization: building embedq (release)" >&2
@@ -36,5 +36,5 @@ embedq="$(swift build -c release --show-bin-path)/embedq"
 
 workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT
-"$venv/bin/python" scripts/lib/bench_model_quantization.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
+"$BENCH_PYTHON" scripts/lib/bench_model_quantization.py --embedq "$embedq" --model "$model" --corpus "$corpus" \
     --docs "$docs" --runs "$runs" --threads "$threads" --batch-size 32 --workdir "$workdir"
