@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         // C kernels: packed-weight linear layers, GELU, softmax, layer norm; AVX-512 / AVX2 /
-        // portable builds chosen at run time (per-function target attributes, no unsafeFlags).
+        // portable builds chosen at run time (per-function target attributes, no package-wide compiler flags).
         .target(name: "SentenceEncoderKernels"),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
