@@ -93,18 +93,12 @@ struct EmbedCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            throw ValidationFailure(message: "\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }
 
 /// Prints a line to standard error.
 func log(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// A failure reported as `Error: <message>` with exit status 1.
-struct ValidationFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+    StandardError.print(message)
 }

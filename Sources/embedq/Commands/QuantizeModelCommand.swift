@@ -77,7 +77,7 @@ struct QuantizeModelCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            throw ValidationFailure(message: "\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -30,7 +30,7 @@ struct TokenizeCommand: ParsableCommand {
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         } catch {
-            throw ValidationFailure(message: "\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 }
