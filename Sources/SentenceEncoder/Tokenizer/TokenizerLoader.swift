@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads the tokenizer of a model folder.
 public enum TokenizerLoader {
-    /// The tokenizer of the model folder `folder`: its `tokenizer.json` when present, otherwise
-    /// `vocab.txt` (BERT WordPiece) with the optional `tokenizer_config.json`.
+    /// The tokenizer of the model folder `folder`: its `tokenizer.json` when present (every
+    /// component in `docs/SentenceEncoder.md`), otherwise `vocab.txt` (BERT WordPiece) with the
+    /// optional `tokenizer_config.json`.
     ///
     /// - Parameters:
     ///   - folder: the folder holding the tokenizer files (the Transformer module's folder).
@@ -12,19 +13,20 @@ public enum TokenizerLoader {
     /// - Throws: ``SentenceEncoderError`` naming the file and, for `tokenizer.json`, the
     ///   component that is missing, malformed or unsupported.
     public static func load(folder: URL, maximumLength: Int) throws -> any Tokenizer {
-        WordPieceAdapter(tokenizer: try BertTokenizer(contentsOf: folder), maximumLength: maximumLength)
+        let tokenizerJSON = folder.appendingPathComponent("tokenizer.json")
+        if FileManager.default.fileExists(atPath: tokenizerJSON.path) {
+            return try TokenizerFile.tokenizer(contentsOf: tokenizerJSON, maximumLength: maximumLength)
+        }
+        return try VocabularyFile.tokenizer(vocabularyFile: folder.appendingPathComponent("vocab.txt"),
+                                            configurationFile: folder.appendingPathComponent("tokenizer_config.json"),
+                                            maximumLength: maximumLength)
     }
-}
 
-/// Temporary: today's WordPiece tokenizer behind the protocol until the interpreter lands.
-struct WordPieceAdapter: Tokenizer {
-    let tokenizer: BertTokenizer
-    let maximumLength: Int
-    var paddingID: Int32 { tokenizer.paddingID }
-    var vocabularySize: Int {
-        let vocabulary = tokenizer.configuration.vocabulary
-        return Int(max(tokenizer.classifierID, tokenizer.separatorID, tokenizer.wordPieceTokenizer.unknownID)) + 1 > vocabulary.count
-            ? Int(max(tokenizer.classifierID, tokenizer.separatorID, tokenizer.wordPieceTokenizer.unknownID)) + 1 : vocabulary.count
+    /// The tokenizer of the `tokenizer.json` file at `file`.
+    ///
+    /// - Throws: ``SentenceEncoderError`` naming the file and the component that is missing,
+    ///   malformed or unsupported.
+    public static func load(tokenizerJSON file: URL, maximumLength: Int) throws -> any Tokenizer {
+        try TokenizerFile.tokenizer(contentsOf: file, maximumLength: maximumLength)
     }
-    func encode(_ text: String) throws -> [Int32] { tokenizer.encode(text, maxLength: maximumLength) }
 }
