@@ -4,26 +4,34 @@ import Foundation
 /// ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` naming the file and the
 /// component (`normalizer.normalizers[1] (Precompiled)`).
 struct JSONComponent {
-    /// The object's fields.
-    let object: [String: Any]
+    /// The object's members, in file order.
+    let members: [(key: String, value: JSONValue)]
     /// The file it came from.
     let path: String
     /// Where the object sits in the file (`model`, `pre_tokenizer.pretokenizers[0]`).
     let location: String
 
     /// Wraps `value`, which must be a JSON object.
-    init(_ value: Any?, path: String, location: String) throws {
-        guard let object = value as? [String: Any] else {
+    init(_ value: JSONValue?, path: String, location: String) throws {
+        guard case .object(let members)? = value else {
             throw SentenceEncoderError.invalidTokenizer(
-                path: path, component: location, reason: "expected an object, found \(JSONComponent.describe(value))")
+                path: path, component: location, reason: "expected an object, found \(value?.summary ?? "nothing")")
         }
-        self.object = object
+        self.members = members
         self.path = path
         self.location = location
     }
 
+    /// The member `key` (the last one when repeated), or `nil`.
+    subscript(key: String) -> JSONValue? {
+        members.last(where: { $0.key == key })?.value
+    }
+
     /// The component's `type` field, or `nil` when absent.
-    var type: String? { object["type"] as? String }
+    var type: String? {
+        if case .string(let type)? = self["type"] { return type }
+        return nil
+    }
 
     /// The location and type, as errors name the component: `normalizer (Precompiled)`.
     var name: String { type.map { "\(location) (\($0))" } ?? location }
@@ -40,7 +48,10 @@ struct JSONComponent {
 
     /// Whether `key` is absent or JSON null.
     func isAbsent(_ key: String) -> Bool {
-        object[key] == nil || object[key] is NSNull
+        switch self[key] {
+        case nil, .null?: return true
+        default: return false
+        }
     }
 
     /// A required string field.
@@ -51,19 +62,22 @@ struct JSONComponent {
 
     /// A string field; `nil` when absent or null.
     func optionalString(_ key: String) throws -> String? {
-        if isAbsent(key) { return nil }
-        guard let value = object[key] as? String else { throw wrongType(key, expected: "a string") }
-        return value
+        switch self[key] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw wrongType(key, expected: "a string")
+        }
     }
 
     /// A Boolean field; `defaultValue` when absent or null (required when `defaultValue` is `nil`).
     func bool(_ key: String, default defaultValue: Bool? = nil) throws -> Bool {
-        if isAbsent(key) {
+        switch self[key] {
+        case nil, .null?:
             guard let defaultValue else { throw invalid("missing \"\(key)\"") }
             return defaultValue
+        case .bool(let value)?: return value
+        default: throw wrongType(key, expected: "true or false")
         }
-        guard let value = object[key], let bool = JSONComponent.bool(value) else { throw wrongType(key, expected: "true or false") }
-        return bool
     }
 
     /// An optional Boolean field (`nil` when absent or null).
@@ -71,14 +85,14 @@ struct JSONComponent {
         isAbsent(key) ? nil : try bool(key)
     }
 
-    /// A non-negative integer field; `defaultValue` when absent or null (required when `nil`).
+    /// An integer field; `defaultValue` when absent or null (required when `defaultValue` is `nil`).
     func int(_ key: String, default defaultValue: Int? = nil) throws -> Int {
-        if isAbsent(key) {
+        guard let value = self[key], !isAbsent(key) else {
             guard let defaultValue else { throw invalid("missing \"\(key)\"") }
             return defaultValue
         }
-        guard let value = JSONComponent.int(object[key]) else { throw wrongType(key, expected: "an integer") }
-        return value
+        guard let int = JSONComponent.int(value) else { throw wrongType(key, expected: "an integer") }
+        return int
     }
 
     /// An optional integer field (`nil` when absent or null).
@@ -87,16 +101,18 @@ struct JSONComponent {
     }
 
     /// A required array field.
-    func array(_ key: String) throws -> [Any] {
-        guard !isAbsent(key) else { throw invalid("missing \"\(key)\"") }
-        guard let value = object[key] as? [Any] else { throw wrongType(key, expected: "an array") }
-        return value
+    func array(_ key: String) throws -> [JSONValue] {
+        switch self[key] {
+        case nil, .null?: throw invalid("missing \"\(key)\"")
+        case .array(let elements)?: return elements
+        default: throw wrongType(key, expected: "an array")
+        }
     }
 
     /// A required object field, as a component at `location.key`.
     func component(_ key: String) throws -> JSONComponent {
         guard !isAbsent(key) else { throw invalid("missing \"\(key)\"") }
-        return try JSONComponent(object[key], path: path, location: "\(location).\(key)")
+        return try JSONComponent(self[key], path: path, location: "\(location).\(key)")
     }
 
     /// The elements of the array field `key`, each an object component at `location.key[i]`.
@@ -114,47 +130,46 @@ struct JSONComponent {
         return scalar
     }
 
+    /// The error for a field of the wrong type.
     func wrongType(_ key: String, expected: String) -> SentenceEncoderError {
-        invalid("\"\(key)\" must be \(expected), found \(JSONComponent.describe(object[key]))")
-    }
-
-    // MARK: - Values
-
-    /// Whether a parsed JSON value is `true` or `false` (`JSONSerialization` gives Booleans as
-    /// `NSNumber`s of Objective-C type `c`; `0 is Bool` holds for any number on Linux).
-    static func isBoolean(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) == "c"
+        invalid("\"\(key)\" must be \(expected), found \(self[key]?.summary ?? "nothing")")
     }
 
     /// A JSON integer (a number with no fraction, within ±2^53), or `nil`.
-    static func int(_ value: Any?) -> Int? {
-        guard let value, let number = value as? NSNumber, !isBoolean(value) else { return nil }
-        let double = number.doubleValue
-        guard double.isFinite, double.rounded() == double, abs(double) <= 9_007_199_254_740_992 else { return nil }
+    static func int(_ value: JSONValue) -> Int? {
+        guard case .number(let double) = value, double.rounded() == double, abs(double) <= 9_007_199_254_740_992 else { return nil }
         return Int(double)
     }
 
-    /// A JSON number, or `nil`.
-    static func double(_ value: Any?) -> Double? {
-        guard let value, let number = value as? NSNumber, !isBoolean(value) else { return nil }
-        return number.doubleValue
+    /// A token id: an integer in `0...Int32.max`, or `nil`.
+    static func id(_ value: JSONValue) -> Int32? {
+        guard let int = int(value), (0...Int(Int32.max)).contains(int) else { return nil }
+        return Int32(int)
     }
 
-    /// A JSON Boolean, or `nil`.
-    static func bool(_ value: Any) -> Bool? {
-        guard isBoolean(value), let number = value as? NSNumber else { return nil }
-        return number.boolValue
-    }
-
-    /// A short description of a JSON value for error messages.
-    static func describe(_ value: Any?) -> String {
-        switch value {
-        case nil, is NSNull: return "nothing"
-        case let string as String: return "the string \(string.prefix(40).debugDescription)"
-        case is [Any]: return "an array"
-        case is [String: Any]: return "an object"
-        case let value?: return "\(String(describing: value).prefix(40))"
+    /// The root object of the `tokenizer.json` file at `url`.
+    ///
+    /// - Throws: ``SentenceEncoderError/missingFile(path:)``, `unreadableFile`, or `invalidJSON`
+    ///   naming the byte offset of the first error.
+    static func root(contentsOf url: URL) throws -> JSONComponent {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw SentenceEncoderError.missingFile(path: url.path)
         }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SentenceEncoderError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse([UInt8](data))
+        } catch {
+            throw SentenceEncoderError.invalidJSON(path: url.path, reason: error.description)
+        }
+        guard case .object = value else {
+            throw SentenceEncoderError.invalidJSON(path: url.path, reason: "top level is not an object")
+        }
+        return try JSONComponent(value, path: url.path, location: "tokenizer")
     }
 }

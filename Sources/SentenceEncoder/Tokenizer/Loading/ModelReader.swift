@@ -10,8 +10,14 @@ enum ModelReader {
     ///   for an unknown `type`, ``SentenceEncoderError/invalidTokenizer(path:component:reason:)``
     ///   for a malformed field.
     static func model(_ component: JSONComponent) throws -> any TokenizerModel {
-        let type = component.type ?? (component.object["merges"] != nil ? "BPE"
-            : component.object["vocab"] is [Any] ? "Unigram" : "WordPiece")
+        var type = component.type ?? "WordPiece"
+        if component.type == nil {
+            if component["merges"] != nil {
+                type = "BPE"
+            } else if case .array? = component["vocab"] {
+                type = "Unigram"
+            }
+        }
         let source = (path: component.path, component: "\(component.location) (\(type))")
         switch type {
         case "WordPiece":
@@ -38,22 +44,22 @@ enum ModelReader {
     /// The `vocab` object: token → id.
     private static func vocabulary(_ component: JSONComponent) throws -> Vocabulary {
         guard !component.isAbsent("vocab") else { throw component.invalid("missing \"vocab\"") }
-        guard let vocab = component.object["vocab"] as? [String: Any] else {
+        guard case .object(let vocab)? = component["vocab"] else {
             throw component.wrongType("vocab", expected: "an object of token ids")
         }
         var entries: [(String, Int32)] = []
         entries.reserveCapacity(vocab.count)
         for (token, value) in vocab {
-            guard let id = JSONComponent.int(value), (0...Int(Int32.max)).contains(id) else {
-                throw component.invalid("the id of \(token.debugDescription) in \"vocab\" is not an id: \(JSONComponent.describe(value))")
+            guard let id = JSONComponent.id(value) else {
+                throw component.invalid("the id of \(token.debugDescription) in \"vocab\" is not a token id: \(value.summary)")
             }
-            entries.append((token, Int32(id)))
+            entries.append((token, id))
         }
         return Vocabulary(entries)
     }
 
     private static func bpe(_ component: JSONComponent, source: (path: String, component: String)) throws -> BPEModel {
-        if let dropout = JSONComponent.double(component.object["dropout"]), dropout > 0 {
+        if case .number(let dropout)? = component["dropout"], dropout > 0 {
             throw component.invalid("\"dropout\" \(dropout) makes tokenization random; only null or 0 is supported")
         }
         let vocabulary = try vocabulary(component)
@@ -61,14 +67,16 @@ enum ModelReader {
         let list = try component.array("merges")
         merges.reserveCapacity(list.count)
         for (index, merge) in list.enumerated() {
-            if let line = merge as? String {
+            switch merge {
+            case .string(let line):
                 // Legacy form: "a b" (exactly one space).
                 let parts = line.split(separator: " ", omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw component.invalid("merges[\(index)] \(line.debugDescription) is not two tokens separated by a space") }
                 merges.append((String(parts[0]), String(parts[1])))
-            } else if let pair = merge as? [Any], pair.count == 2, let first = pair[0] as? String, let second = pair[1] as? String {
+            case .array(let pair):
+                guard pair.count == 2, case .string(let first) = pair[0], case .string(let second) = pair[1] else { fallthrough }
                 merges.append((first, second))
-            } else {
+            default:
                 throw component.invalid("merges[\(index)] is neither \"a b\" nor [\"a\", \"b\"]")
             }
         }
@@ -95,8 +103,8 @@ enum ModelReader {
         var pieces: [(String, Double)] = []
         pieces.reserveCapacity(list.count)
         for (index, entry) in list.enumerated() {
-            guard let pair = entry as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                  let score = JSONComponent.double(pair[1]), score.isFinite else {
+            guard case .array(let pair) = entry, pair.count == 2, case .string(let piece) = pair[0],
+                  case .number(let score) = pair[1] else {
                 throw component.invalid("vocab[\(index)] is not [piece, score]")
             }
             pieces.append((piece, score))

@@ -55,12 +55,11 @@ enum PatternReader {
     /// The pattern of `component`.
     static func pattern(_ component: JSONComponent) throws -> TextPattern {
         let pattern = try component.component("pattern")
-        if let literal = pattern.object["String"] {
-            guard let text = literal as? String else { throw pattern.wrongType("String", expected: "a string") }
-            return .literal(Array(text.unicodeScalars))
+        if pattern["String"] != nil {
+            return .literal(Array(try pattern.string("String").unicodeScalars))
         }
-        if let regex = pattern.object["Regex"] {
-            guard let text = regex as? String else { throw pattern.wrongType("Regex", expected: "a string") }
+        if pattern["Regex"] != nil {
+            let text = try pattern.string("Regex")
             do {
                 return .regex(try RegularExpression(text))
             } catch {

@@ -8,17 +8,17 @@ enum TokenizerFile {
     ///   file itself; `invalidTokenizer` / `unsupportedTokenizerComponent` naming the component.
     static func tokenizer(contentsOf url: URL, maximumLength: Int) throws -> PipelineTokenizer {
         let path = url.path
-        let root = try JSONComponent(try JSONFile.object(at: url), path: path, location: "tokenizer")
+        let root = try JSONComponent.root(contentsOf: url)
         guard !root.isAbsent("model") else {
             throw SentenceEncoderError.invalidTokenizer(path: path, component: "model", reason: "missing")
         }
-        let model = try ModelReader.model(try JSONComponent(root.object["model"], path: path, location: "model"))
+        let model = try ModelReader.model(try JSONComponent(root["model"], path: path, location: "model"))
         let normalizer = try root.isAbsent("normalizer") ? nil
-            : NormalizerReader.normalizer(try JSONComponent(root.object["normalizer"], path: path, location: "normalizer"))
+            : NormalizerReader.normalizer(try JSONComponent(root["normalizer"], path: path, location: "normalizer"))
         let preTokenizer = try root.isAbsent("pre_tokenizer") ? nil
-            : PreTokenizerReader.preTokenizer(try JSONComponent(root.object["pre_tokenizer"], path: path, location: "pre_tokenizer"))
+            : PreTokenizerReader.preTokenizer(try JSONComponent(root["pre_tokenizer"], path: path, location: "pre_tokenizer"))
         let postProcessor = try root.isAbsent("post_processor") ? PostProcessor.identity
-            : PostProcessorReader.postProcessor(try JSONComponent(root.object["post_processor"], path: path, location: "post_processor"))
+            : PostProcessorReader.postProcessor(try JSONComponent(root["post_processor"], path: path, location: "post_processor"))
         let addedTokens = try self.addedTokens(root, model: model)
         var paddingID: Int32?
         if !root.isAbsent("padding") {

@@ -1,47 +1,51 @@
 /// A trie over UTF-8 bytes mapping keys to ids, for common-prefix searches (every key that is a
-/// prefix of a text position). Nodes keep their children as sorted byte/child runs; the root
-/// has a 256-entry table.
+/// prefix of a text position). Built from the keys sorted bytewise, so that each node's children
+/// are created in ascending byte order and kept as a sibling list; the root's children also sit
+/// in a 256-entry table.
 struct ByteTrie: Sendable {
     private var rootChildren = [Int32](repeating: -1, count: 256)
-    /// Per node: the id stored there (-1: none), the start and count of its children in `edges`.
+    /// Per node: its byte, the id stored there (-1: none), its first child and next sibling (-1: none).
+    private var labels: [UInt8] = [0]
     private var values: [Int32] = [-1]
-    private var childStart: [Int32] = [0]
-    private var childCount: [Int32] = [0]
-    private var edgeBytes: [UInt8] = []
-    private var edgeTargets: [Int32] = []
+    private var firstChild: [Int32] = [-1]
+    private var nextSibling: [Int32] = [-1]
 
-    /// A trie holding `keys` (UTF-8 bytes) with their ids; a later duplicate key replaces an
-    /// earlier one; empty keys are not stored (a common-prefix search never reports them).
+    /// A trie holding `keys` (UTF-8 bytes) with their ids; for a duplicate key the later entry
+    /// wins; empty keys are not stored (a common-prefix search never reports them).
     init(_ keys: [([UInt8], Int32)]) {
-        // Build with dictionaries, then lay the children out sorted.
-        var children: [[UInt8: Int32]] = [[:]]
-        var nodeValues: [Int32] = [-1]
-        for (key, id) in keys where !key.isEmpty {
-            var node: Int32 = 0
-            for byte in key {
-                if let next = children[Int(node)][byte] {
-                    node = next
-                } else {
-                    let next = Int32(children.count)
-                    children.append([:])
-                    nodeValues.append(-1)
-                    children[Int(node)][byte] = next
-                    node = next
-                }
-            }
-            nodeValues[Int(node)] = id
+        // Sort by key, then by position so that the last duplicate comes last.
+        let order = keys.indices.filter { !keys[$0].0.isEmpty }.sorted { a, b in
+            let left = keys[a].0, right = keys[b].0
+            return left.lexicographicallyPrecedes(right) || (left == right && a < b)
         }
-        values = nodeValues
-        childStart = [Int32](repeating: 0, count: children.count)
-        childCount = [Int32](repeating: 0, count: children.count)
-        for (node, table) in children.enumerated() {
-            childStart[node] = Int32(edgeBytes.count)
-            childCount[node] = Int32(table.count)
-            for (byte, target) in table.sorted(by: { $0.key < $1.key }) {
-                edgeBytes.append(byte)
-                edgeTargets.append(target)
-                if node == 0 { rootChildren[Int(byte)] = target }
+        var lastChild: [Int32] = [-1]  // while building: each node's newest child
+        var path: [Int32] = [0]  // path[d]: the node of the previous key's first d bytes
+        var previous: [UInt8] = []
+        for index in order {
+            let key = keys[index].0
+            var common = 0
+            while common < min(key.count, previous.count) && key[common] == previous[common] { common += 1 }
+            path.removeSubrange((common + 1)...)
+            for depth in common..<key.count {
+                let parent = path[depth]
+                let node = Int32(labels.count)
+                labels.append(key[depth])
+                values.append(-1)
+                firstChild.append(-1)
+                nextSibling.append(-1)
+                lastChild.append(-1)
+                // Children arrive in ascending order: the new node is the parent's last child.
+                if lastChild[Int(parent)] < 0 {
+                    firstChild[Int(parent)] = node
+                } else {
+                    nextSibling[Int(lastChild[Int(parent)])] = node
+                }
+                lastChild[Int(parent)] = node
+                if parent == 0 { rootChildren[Int(key[depth])] = node }
+                path.append(node)
             }
+            values[Int(path[key.count])] = keys[index].1
+            previous = key
         }
     }
 
@@ -61,13 +65,12 @@ struct ByteTrie: Sendable {
     }
 
     private func child(of node: Int32, byte: UInt8) -> Int32 {
-        var low = Int(childStart[Int(node)])
-        var high = low + Int(childCount[Int(node)])
-        while low < high {
-            let middle = (low + high) / 2
-            let value = edgeBytes[middle]
-            if value == byte { return edgeTargets[middle] }
-            if value < byte { low = middle + 1 } else { high = middle }
+        var child = firstChild[Int(node)]
+        while child >= 0 {
+            let label = labels[Int(child)]
+            if label == byte { return child }
+            if label > byte { return -1 }
+            child = nextSibling[Int(child)]
         }
         return -1
     }

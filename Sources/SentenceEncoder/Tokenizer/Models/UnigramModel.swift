@@ -30,8 +30,9 @@ struct UnigramModel: TokenizerModel {
         let entries = pieces.enumerated().map { ($1.0, Int32($0)) }
         let vocabulary = Vocabulary(entries)
         self.vocabulary = vocabulary
-        // Duplicate pieces: the last id wins, as in the Hugging Face token map.
-        trie = ByteTrie(entries.map { (Array($0.0.utf8), vocabulary.id(for: $0.0) ?? $0.1) })
+        // Duplicate pieces: the last id wins (in the trie as in the vocabulary), as in the
+        // Hugging Face token map.
+        trie = ByteTrie(entries.map { (Array($0.0.utf8), $0.1) })
         unknownScore = (pieces.map(\.1).min() ?? 0) - 10
         byteIDs = (0..<256).map { vocabulary.id(for: Vocabulary.byteToken($0)) }
     }

@@ -5,7 +5,6 @@
 /// equal, while the Hugging Face tokenizer compares code points exactly.
 public struct Vocabulary: Sendable {
     private var ids: [[Unicode.Scalar]: Int32]
-    private var tokens: [Int32: String]
 
     /// The number of tokens in the vocabulary.
     public var count: Int { ids.count }
@@ -19,18 +18,16 @@ public struct Vocabulary: Sendable {
     /// Builds a vocabulary from `(token, id)` pairs. A later duplicate token replaces an earlier one.
     public init<S: Sequence>(_ entries: S) where S.Element == (String, Int32) {
         var ids: [[Unicode.Scalar]: Int32] = [:]
-        var tokens: [Int32: String] = [:]
+        ids.reserveCapacity(entries.underestimatedCount)
         var longest = 0
         var largest: Int32?
         for (token, id) in entries {
             let scalars = Array(token.unicodeScalars)
             ids[scalars] = id
-            tokens[id] = token
             longest = max(longest, scalars.count)
             largest = max(largest ?? id, id)
         }
         self.ids = ids
-        self.tokens = tokens
         self.longestTokenLength = longest
         self.largestID = largest
     }
@@ -43,11 +40,6 @@ public struct Vocabulary: Sendable {
     /// The id of `token`, compared scalar by scalar, or `nil`.
     public func id(for token: String) -> Int32? {
         ids[Array(token.unicodeScalars)]
-    }
-
-    /// The text of the token with id `id`, or `nil`.
-    public func token(for id: Int32) -> String? {
-        tokens[id]
     }
 
     /// The byte-fallback token of `byte`: `<0x0A>` (two upper-case hexadecimal digits).
