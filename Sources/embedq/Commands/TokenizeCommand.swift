@@ -6,7 +6,7 @@ import Foundation
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" ([CLS] … [SEP], truncated to the model's max length)."
+        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" (special tokens included, truncated to the model's max length)."
     )
 
     @Option(name: .long, help: "Model folder, or hub id (ORG/NAME or NAME for sentence-transformers/NAME).")
