@@ -5,13 +5,8 @@ import XCTest
 /// `embedq embed --weights` and `embedq quantize-model`, run as the built binary on a tiny model.
 final class WeightsCommandLineTests: XCTestCase {
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        guard let binary = [folder, folder.deletingLastPathComponent()].map({ $0.appendingPathComponent("embedq") })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("the embedq binary is not built next to the tests (run `swift build` first)")
-        }
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try BuiltProducts.executable("embedq")
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
