@@ -8,7 +8,7 @@ import XCTest
 /// what opened and which errors refused the rest, and requires both to happen.
 final class IndexFuzzTests: XCTestCase {
     /// Mutated files per run (`EMBEDQ_FUZZ_ITERATIONS` overrides, e.g. for a long local run).
-    static let iterations = Int(ProcessInfo.processInfo.environment["EMBEDQ_FUZZ_ITERATIONS"] ?? "") ?? 1_500
+    static let iterations = Int(ProcessInfo.processInfo.environment["EMBEDQ_FUZZ_ITERATIONS"] ?? "") ?? 10_000
 
     func testRandomMutationsNeverCrash() throws {
         let directory = try makeTemporaryDirectory()
@@ -62,7 +62,7 @@ final class IndexFuzzTests: XCTestCase {
         print("fuzz: seed \(seed), \(Self.iterations) mutated files, \(opened) opened, \(verified) verified; refused: "
               + refusals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         XCTAssertEqual(opened + refused, Self.iterations)
-        XCTAssertGreaterThan(opened, Self.iterations / 50, "mutations that keep a file valid (appended bytes, re-sealed edits) open")
+        XCTAssertGreaterThan(opened, 0, "mutations that keep a file valid (re-sealed edits of unchecked bytes) open")
         XCTAssertGreaterThan(refused, Self.iterations / 2, "most mutations are refused")
         // The checks behind the checksums are reached: forged and re-sealed headers and sections.
         for kind in ["truncated", "headerChecksumMismatch", "invalidHeader", "checksumMismatch", "malformedSection"] {

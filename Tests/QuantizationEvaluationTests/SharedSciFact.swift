@@ -5,6 +5,10 @@ import RetrievalEvaluation
 import SentenceEncoder
 import XCTest
 
+/// The shared test-support types, visible to every file of this target.
+typealias SharedData = EmbedQTestSupport.SharedData
+typealias SeededGenerator = EmbedQTestSupport.SeededGenerator
+
 /// The shared SciFact copy and default model (`$EMBEDQ_SHARED`, else `../shared` beside the
 /// repository), or a skip (a failure in CI).
 enum SharedSciFact {

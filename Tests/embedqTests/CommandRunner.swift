@@ -6,6 +6,7 @@ import XCTest
 typealias SharedData = EmbedQTestSupport.SharedData
 typealias TestPrerequisite = EmbedQTestSupport.TestPrerequisite
 typealias BuiltProducts = EmbedQTestSupport.BuiltProducts
+typealias PlainNPY = EmbedQTestSupport.PlainNPY
 
 /// Runs the built `embedq` executable and captures what it prints.
 struct CommandRunner {
