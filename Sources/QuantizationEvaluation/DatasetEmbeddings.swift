@@ -54,14 +54,18 @@ public struct DatasetEmbeddings: Sendable {
     /// reading each matrix from `cache` when it holds it and storing what it encodes.
     ///
     /// - Parameters:
+    ///   - documentPrompt, queryPrompt: the prompts prepended to documents and to queries (a
+    ///     prompt's text and a truncated encoder's width enter the cache key).
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
     /// - Throws: ``QuantizationEvaluationError``.
     public static func embed(
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
+        documentPrompt: Prompt = .modelDefault, queryPrompt: Prompt = .modelDefault,
         batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
         var model = try ModelFingerprint.hash(ofModelFolder: encoder.folder)
+        if encoder.dimension != encoder.fullDimension { model.update(text: "dimensions=\(encoder.dimension)") }
         // Quantized weights give other vectors: they get keys of their own (float32 keeps the
         // keys it always had).
         let precisions = encoder.model.linearLayerPrecisions
@@ -70,8 +74,20 @@ public struct DatasetEmbeddings: Sendable {
             for name in precisions.keys.sorted() { model.update(text: "\(name)=\(precisions[name]!.rawValue)") }
             model.update(text: encoder.model.hasStaticActivationScales ? "static" : "dynamic")
         }
-        let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
-        let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
+        let jobs = [("corpus", documents.map(\.contents), documentPrompt), ("queries", queries.map(\.text), queryPrompt)]
+        var keys: [String] = []
+        for (role, texts, prompt) in jobs {
+            var key = model
+            let text: String?
+            do {
+                text = try encoder.promptText(prompt)
+            } catch {
+                throw .encoder("\(error)")
+            }
+            // No prompt keeps the key it always had.
+            if let text, !text.isEmpty { key.update(text: "prompt=" + text) }
+            keys.append(cacheKey(model: key, texts: texts, role: role))
+        }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in
             cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension)
         }
@@ -83,7 +99,9 @@ public struct DatasetEmbeddings: Sendable {
             let base = offset
             let values: [Float]
             do {
-                values = try encoder.encodeRowMajor(texts, batchSize: batchSize) { done in progress?(base + done, total) }
+                values = try encoder.encodeRowMajor(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
+                    progress?(base + done, total)
+                }
                 matrices[index] = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
             } catch {
                 throw .encoder("\(error)")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The tokenizer of a sentence-transformers model folder with the model's input settings:
-/// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by
-/// `max_position_embeddings` from `config.json`. Loads no weights.
+/// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by the longest
+/// sequence `config.json`'s positions allow. Loads no weights.
 public struct SentenceTokenizer: Sendable {
     /// The WordPiece tokenizer.
     public let tokenizer: BertTokenizer
@@ -16,13 +16,13 @@ public struct SentenceTokenizer: Sendable {
     /// - Throws: ``SentenceEncoderError`` naming the file that is missing or malformed.
     public init(folder: URL) throws {
         let pipeline = try SentenceTransformerPipeline(folder: folder)
-        let configuration = try BertConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
+        let configuration = try EncoderConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
         try self.init(pipeline: pipeline, configuration: configuration)
     }
 
-    init(pipeline: SentenceTransformerPipeline, configuration: BertConfiguration) throws {
+    init(pipeline: SentenceTransformerPipeline, configuration: EncoderConfiguration) throws {
         tokenizer = try BertTokenizer(contentsOf: pipeline.transformerFolder)
-        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxPositionEmbeddings, configuration.maxPositionEmbeddings)
+        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxSequenceLength, configuration.maxSequenceLength)
         lowercasesInput = pipeline.lowercasesInput
     }
 
