@@ -37,6 +37,8 @@ public final class SentenceEncoder: Sendable {
     /// Number of worker threads (default: the active processor count).
     public let threadCount: Int
     let pipeline: SentenceTransformerPipeline
+    /// Pooling, dense layers, Normalize and truncation.
+    let head: EmbeddingHead
 
     /// Loads a model by name or path (see ``ModelLocator``): a local folder, a Hugging Face cache
     /// entry, or a download from the hub.
@@ -118,6 +120,7 @@ public final class SentenceEncoder: Sendable {
         }
         dimension = dimensions ?? width
         normalizes = pipeline.normalizes
+        head = EmbeddingHead(pipeline: pipeline, hiddenSize: configuration.hiddenSize, dimension: dimension)
         self.threadCount = max(1, threadCount ?? ProcessInfo.processInfo.activeProcessorCount)
         MatrixMultiply.useSingleThreadedBLAS()
     }
@@ -230,7 +233,7 @@ public final class SentenceEncoder: Sendable {
                     reason: "longer than \(maxSequenceLength) ids or has an id outside 0..<\(vocabularySize)")
             }
         }
-        let output = Output(excludedTokens: try excludedPromptTokenCount(prompt), normalize: normalize)
+        let output = EmbeddingHead.Options(excludedTokens: try excludedPromptTokenCount(prompt), normalize: normalize)
         var result = [Float](repeating: 0, count: sequences.count * dimension)
         // Longest first, as sentence-transformers does, so batches hold similar lengths.
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
@@ -284,48 +287,8 @@ public final class SentenceEncoder: Sendable {
         return result
     }
 
-    /// What happens after the modules: prompt tokens left out of pooling, normalization after truncation.
-    private struct Output {
-        /// Leading tokens pooling leaves out.
-        var excludedTokens: Int
-        /// Whether the truncated vector is divided by its L2 norm.
-        var normalize: Bool
-    }
-
-    /// Vectors (`sequences.count × dimension`, row-major) for one part of a batch: pooling,
-    /// dense layers and Normalize (the model's modules), then truncation to ``dimension`` and,
-    /// when asked, L2 normalization (sentence-transformers' order).
-    private func embed(_ sequences: [[Int32]], output: Output) -> [Float] {
-        let hidden = model.configuration.hiddenSize
-        let tokens = model.tokenVectors(sequences)
-        var result: [Float] = []
-        result.reserveCapacity(sequences.count * dimension)
-        var offset = 0
-        var pooled = [Float](repeating: 0, count: hidden * pipeline.pooling.count)
-        tokens.withUnsafeBufferPointer { tokens in
-            for sequence in sequences {
-                pooled.withUnsafeMutableBufferPointer { pooled in
-                    for (position, strategy) in pipeline.pooling.enumerated() {
-                        strategy.pool(tokens.baseAddress! + offset * hidden, length: sequence.count, width: hidden,
-                                      excluding: output.excludedTokens, into: pooled.baseAddress! + position * hidden)
-                    }
-                }
-                var vector = pooled
-                for dense in pipeline.denseLayers { vector = dense.apply(vector) }
-                if normalizes { Self.normalize(&vector) }
-                if dimension < vector.count { vector.removeLast(vector.count - dimension) }
-                if output.normalize { Self.normalize(&vector) }
-                result.append(contentsOf: vector)
-                offset += sequence.count
-            }
-        }
-        return result
-    }
-
-    /// Divides `vector` by its L2 norm (at least 1e-12, as `torch.nn.functional.normalize`).
-    private static func normalize(_ vector: inout [Float]) {
-        let norm = vector.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-        let scale = Float(1 / max(norm, 1e-12))
-        for index in vector.indices { vector[index] *= scale }
+    /// Vectors (`sequences.count × dimension`, row-major) for one part of a batch.
+    private func embed(_ sequences: [[Int32]], output: EmbeddingHead.Options) -> [Float] {
+        head.vectors(tokens: model.tokenVectors(sequences), lengths: sequences.map(\.count), options: output)
     }
 }

@@ -60,7 +60,9 @@ enum ModernBertArchitecture: EncoderArchitecture {
             globalLayers = (0..<max(layers, 0)).map { $0 % every == 0 }
         }
         var globalBase = try reader.double("global_rope_theta", default: 160_000)
-        var localBase = try reader.double("local_rope_theta", default: globalBase)
+        // Absent: ModernBertConfig's 10,000; null: the global base (transformers 4.48 rotary).
+        var localBase = reader.object["local_rope_theta"] is NSNull
+            ? globalBase : try reader.double("local_rope_theta", default: 10_000)
         if let parameters = reader.object["rope_parameters"], !(parameters is NSNull) {
             guard let byType = parameters as? [String: Any] else {
                 throw SentenceEncoderError.invalidConfiguration(path: path, key: "rope_parameters", reason: "not an object")

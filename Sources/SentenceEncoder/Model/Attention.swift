@@ -37,11 +37,12 @@ enum Attention {
     ///     values; head `h` owns columns `h·d ..< (h+1)·d` of each block (`d = H / heads`).
     ///   - context: receives `tokens × H`, head `h` in columns `h·d ..< (h+1)·d`.
     ///   - spans: `(offset, length)` of each sequence in token rows.
-    ///   - scores: scratch of at least `min(queryBlock, longest) × longest` floats.
+    ///   - scores: scratch of at least `min(block, longest) × longest` floats.
+    ///   - block: query rows per block of scores (tests vary it; the result does not depend on it).
     static func apply(
         queryKeyValue: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
         spans: [(offset: Int, length: Int)], hiddenSize: Int, headCount: Int,
-        options: Options = .plain, scores: UnsafeMutablePointer<Float>
+        options: Options = .plain, scores: UnsafeMutablePointer<Float>, block: Int = queryBlock
     ) {
         let headSize = hiddenSize / headCount
         let stride = 3 * hiddenSize
@@ -57,8 +58,8 @@ enum Attention {
                 let key = query + hiddenSize
                 let value = query + 2 * hiddenSize
                 let bias = options.relativeBias?.diagonals(head: head, length: length)
-                for first in Swift.stride(from: 0, to: length, by: queryBlock) {
-                    let count = min(queryBlock, length - first)
+                for first in Swift.stride(from: 0, to: length, by: block) {
+                    let count = min(block, length - first)
                     // Keys within reach: all, or those within the window of some query of the block.
                     var keys = 0..<length
                     if let window = options.halfWindow {

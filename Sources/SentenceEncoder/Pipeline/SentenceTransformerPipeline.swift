@@ -78,6 +78,17 @@ struct SentenceTransformerPipeline: Sendable {
             }
             lowercasesInput = try reader.optionalBool("do_lower_case") ?? false
         }
+        if maxSequenceLength == nil {
+            // sentence-transformers 6 saves no max_seq_length and truncates at the tokenizer's
+            // model_max_length (tokenizer_config.json); "unbounded" sentinels (≥ 2^30) are ignored.
+            let tokenizerSettings = transformerFolder.appendingPathComponent("tokenizer_config.json")
+            if FileManager.default.fileExists(atPath: tokenizerSettings.path) {
+                let reader = JSONObjectReader(object: try JSONFile.object(at: tokenizerSettings), path: tokenizerSettings.path)
+                if let length = reader.object["model_max_length"] as? NSNumber, length.doubleValue >= 2, length.doubleValue < 1_073_741_824 {
+                    maxSequenceLength = length.intValue
+                }
+            }
+        }
         try readPrompts(from: folder.appendingPathComponent("config_sentence_transformers.json"))
     }
 
