@@ -87,20 +87,13 @@ public final class SentenceEncoder: Sendable {
                                            float32Layers: float32Layers)
         if let calibration, precision == .int8 {
             model.calibrate(with: try TransformerEncoder(configuration: configuration, weights: weights),
-                            on: calibration.map(tokenizer.tokenize))
+                            on: try calibration.map(tokenizer.tokenize))
         }
         self.model = model
-        let vocabularyPath = transformer.appendingPathComponent("tokenizer.json").path
-        let wordPiece = tokenizer.tokenizer
-        for id in [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]
-        where Int(id) >= configuration.vocabularySize || id < 0 {
+        if tokenizer.tokenizer.vocabularySize > configuration.vocabularySize {
             throw SentenceEncoderError.invalidConfiguration(
-                path: vocabularyPath, key: "vocab", reason: "token id \(id) is outside the \(configuration.vocabularySize)-row embedding table")
-        }
-        if wordPiece.configuration.vocabulary.count > configuration.vocabularySize {
-            throw SentenceEncoderError.invalidConfiguration(
-                path: vocabularyPath, key: "vocab",
-                reason: "\(wordPiece.configuration.vocabulary.count) tokens but config.json vocab_size is \(configuration.vocabularySize)")
+                path: transformer.appendingPathComponent("config.json").path, key: "vocab_size",
+                reason: "\(configuration.vocabularySize) is below the tokenizer's \(tokenizer.tokenizer.vocabularySize) ids")
         }
         self.tokenizer = tokenizer
         self.pipeline = pipeline
@@ -125,10 +118,12 @@ public final class SentenceEncoder: Sendable {
         MatrixMultiply.useSingleThreadedBLAS()
     }
 
-    /// The model input ids of `text`, without a prompt: `[CLS] … [SEP]`, at most
+    /// The model input ids of `text`: special tokens included (`[CLS] … [SEP]`), at most
     /// ``maxSequenceLength`` ids.
-    public func tokenize(_ text: String) -> [Int32] {
-        tokenizer.tokenize(text)
+    ///
+    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
+    public func tokenize(_ text: String) throws -> [Int32] {
+        try tokenizer.tokenize(text)
     }
 
     /// The text `prompt` stands for: `nil` for no prompt (``Prompt/modelDefault`` of a model
@@ -153,20 +148,21 @@ public final class SentenceEncoder: Sendable {
     /// The model input ids of each text with `prompt` prepended to it (as sentence-transformers
     /// prepends it: `prompt + text`, then tokenized), computed in parallel.
     ///
-    /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``.
+    /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``, or the first error
+    ///   ``Tokenizer/encode(_:)`` throws, in text order.
     public func tokenize(_ texts: [String], prompt: Prompt = .modelDefault) throws -> [[Int32]] {
         let prefix = try promptText(prompt) ?? ""
-        var sequences = [[Int32]](repeating: [], count: texts.count)
+        var sequences = [Result<[Int32], any Error>](repeating: .success([]), count: texts.count)
         let chunks = min(texts.count, threadCount * 4)
         guard chunks > 0 else { return [] }
         sequences.withUnsafeMutableBufferPointer { buffer in
             let sequences = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
-                for index in range { sequences.write(tokenize(prefix + texts[index]), at: index) }
+                for index in range { sequences.write(Result { try tokenize(prefix + texts[index]) }, at: index) }
             }
         }
-        return sequences
+        return try sequences.map { try $0.get() }
     }
 
     /// How many leading tokens of every sequence pooling leaves out for `prompt`: the prompt's
@@ -176,10 +172,10 @@ public final class SentenceEncoder: Sendable {
     /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``.
     public func excludedPromptTokenCount(_ prompt: Prompt) throws -> Int {
         guard !pipeline.poolingIncludesPrompt, let text = try promptText(prompt), !text.isEmpty else { return 0 }
-        let ids = tokenize(text)
-        let wordPiece = tokenizer.tokenizer
-        let special: Set<Int32> = [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]
-        return ids.count - (ids.last.map(special.contains) == true ? 1 : 0)
+        let ids = try tokenize(text)
+        // The post-processor's trailing special token ([SEP], </s>) is what the empty text ends with.
+        let trailing = try tokenize("").last
+        return ids.count - (trailing != nil && ids.last == trailing ? 1 : 0)
     }
 
     /// Encodes `texts` into vectors of ``dimension`` floats each, in input order.

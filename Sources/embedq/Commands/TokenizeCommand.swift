@@ -22,7 +22,7 @@ struct TokenizeCommand: ParsableCommand {
             let tokenizer = try SentenceTokenizer(folder: folder)
             var output = ""
             for text in texts {
-                output += "{\"input_ids\":[" + tokenizer.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
+                output += "{\"input_ids\":[" + (try tokenizer.tokenize(text)).map(String.init).joined(separator: ",") + "]}\n"
                 if output.utf8.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(output.utf8))
                     output = ""
