@@ -215,9 +215,20 @@ public struct EncoderConfiguration: Sendable, Equatable {
     /// - Throws: ``SentenceEncoderError`` naming the file and key that is missing, malformed or
     ///   describes something EmbedQ does not implement (an unknown `model_type`, say).
     public init(contentsOf url: URL) throws {
-        let reader = JSONObjectReader(object: try JSONFile.object(at: url), path: url.path)
-        let configuration = try Self.read(reader)
-        try configuration.validate(path: url.path)
+        try self.init(object: try JSONFile.object(at: url), path: url.path)
+    }
+
+    /// Reads the `config.json` text `data`; `path` names it in errors.
+    ///
+    /// - Throws: as ``init(contentsOf:)``.
+    init(data: Data, path: String) throws {
+        try self.init(object: try JSONFile.object(in: data, path: path), path: path)
+    }
+
+    /// The configuration in the parsed `config.json` object `object` read from `path`.
+    private init(object: [String: Any], path: String) throws {
+        let configuration = try Self.read(JSONObjectReader(object: object, path: path))
+        try configuration.validate(path: path)
         self = configuration
     }
 
@@ -255,6 +266,10 @@ public struct EncoderConfiguration: Sendable, Equatable {
         }
         guard typeVocabularySize >= 0, typeVocabularySize <= 1 << 16 else {
             throw SentenceEncoderError.invalidConfiguration(path: path, key: "type_vocab_size", reason: "\(typeVocabularySize) is out of range")
+        }
+        guard layerNormEpsilon.isFinite, layerNormEpsilon >= 0 else {
+            throw SentenceEncoderError.invalidConfiguration(
+                path: path, key: "layer_norm_eps", reason: "\(layerNormEpsilon) is not a finite number ≥ 0")
         }
         guard hiddenSize % headCount == 0 else {
             throw SentenceEncoderError.invalidConfiguration(
