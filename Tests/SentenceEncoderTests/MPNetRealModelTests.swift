@@ -25,10 +25,13 @@ final class MPNetRealModelTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) else {
             throw XCTSkip("all-mpnet-base-v2 not found at \(folder.path); run scripts/lib/fetch-mpnet.sh")
         }
+        let goldenFile = SharedData.packageRoot.appendingPathComponent("Tests/Fixtures/models/all-mpnet-base-v2-scifact.json")
+        guard FileManager.default.fileExists(atPath: goldenFile.path) else {
+            throw XCTSkip("\(goldenFile.path) is missing: run scripts/fixtures/make-mpnet-golden.sh")
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let golden = try decoder.decode(Golden.self, from: Data(contentsOf: SharedData.packageRoot
-            .appendingPathComponent("Tests/Fixtures/models/all-mpnet-base-v2-scifact.json")))
+        let golden = try decoder.decode(Golden.self, from: Data(contentsOf: goldenFile))
         let bytes = try XCTUnwrap(Data(base64Encoded: golden.embeddingsF32Base64))
         let flat = bytes.withUnsafeBytes { raw in
             (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
