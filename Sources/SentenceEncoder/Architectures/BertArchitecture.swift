@@ -18,7 +18,8 @@ enum BertArchitecture: EncoderArchitecture {
             throw SentenceEncoderError.unsupportedModel(path: reader.path, reason: "position_embedding_type \"\(positions)\" is not \"absolute\"")
         }
         let activationName = try reader.optionalString("hidden_act") ?? "gelu"
-        guard let activation = EncoderConfiguration.Activation(huggingFaceName: activationName) else {
+        // transformers' BERT-family ACT2FN names; "swish" / "silu" are not used by these models.
+        guard let activation = EncoderConfiguration.Activation(huggingFaceName: activationName), activation != .silu else {
             throw SentenceEncoderError.invalidConfiguration(path: reader.path, key: "hidden_act", reason: "unsupported activation \"\(activationName)\"")
         }
         var configuration = EncoderConfiguration(
@@ -32,6 +33,10 @@ enum BertArchitecture: EncoderArchitecture {
             maxPositionEmbeddings: try reader.int("max_position_embeddings", default: 512),
             typeVocabularySize: try reader.int("type_vocab_size", default: defaultTypes))
         configuration.architecture = architecture
+        if defaultTypes > 0, configuration.typeVocabularySize < 1 {
+            throw SentenceEncoderError.invalidConfiguration(
+                path: reader.path, key: "type_vocab_size", reason: "\(configuration.typeVocabularySize) is out of range")
+        }
         return configuration
     }
 
