@@ -167,6 +167,8 @@ struct SearchCommand: ParsableCommand {
             case .ternary: d = width / 2 * 8
             case .int4: d = width * 2
             case .int8, .uint8: d = width
+            case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+                d = max(width - RaBitQCodes.factorBytes, 0) / (precision.rabitqCodeBits ?? 1) * 8
             case .float32, .float16, .bfloat16:
                 throw SearchInputError("\(what): \(precision.rawValue) data must be a float .npy, not \(array.dataType.name) codes")
             }
