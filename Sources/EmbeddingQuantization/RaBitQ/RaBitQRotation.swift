@@ -17,7 +17,8 @@ public struct RaBitQRotation: Sendable, Equatable, Codable {
     /// Wraps a stored rotation, checking shapes and finiteness.
     ///
     /// - Throws: ``QuantizationError/dimensionMismatch(expected:actual:what:)`` for a centroid or
-    ///   matrix of the wrong size; ``QuantizationError/malformedRanges(_:)`` for a non-finite value.
+    ///   matrix of the wrong size; ``QuantizationError/malformedRanges(_:)`` for a non-finite value
+    ///   or a row whose length is not 1 (within 10⁻³).
     public init(dimension: Int, seed: UInt64, centroid: [Float], matrix: [Float]) throws {
         guard centroid.count == dimension else {
             throw QuantizationError.dimensionMismatch(expected: dimension, actual: centroid.count, what: "the RaBitQ centroid")
@@ -28,6 +29,13 @@ public struct RaBitQRotation: Sendable, Equatable, Codable {
         }
         if let bad = (centroid + matrix).firstIndex(where: { !$0.isFinite }) {
             throw QuantizationError.malformedRanges("the RaBitQ centroid / rotation holds a non-finite value at \(bad)")
+        }
+        for row in 0..<dimension {
+            var squared = 0.0
+            for k in 0..<dimension { squared += Double(matrix[row * dimension + k]) * Double(matrix[row * dimension + k]) }
+            guard abs(squared - 1) < 1e-3 else {
+                throw QuantizationError.malformedRanges("row \(row) of the RaBitQ rotation has length \(squared.squareRoot()), not 1")
+            }
         }
         self.dimension = dimension
         self.seed = seed

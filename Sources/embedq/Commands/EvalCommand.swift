@@ -50,6 +50,17 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "No encoding progress on standard error.")
     var quiet = false
 
+    @Flag(help: "Leave out the RaBitQ rows.")
+    var noRabitq = false
+
+    @Option(help: "Also write the embeddings (corpus.npy, queries.npy, corpus-ids.txt, query-ids.txt) to this folder.")
+    var exportEmbeddings: String?
+
+    @Option(help: ArgumentHelp(
+        "A peer's rankings on these embeddings (JSON run file, e.g. from scripts/bench-rabitq.sh); repeatable.",
+        valueName: "run.json"))
+    var peerRun: [String] = []
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         _ = try alphas()
@@ -87,9 +98,20 @@ struct EvalCommand: ParsableCommand {
             ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
             : "embedq: encoded in \(seconds(since: start))")
 
+        if let exportEmbeddings {
+            try embeddings.export(to: URL(fileURLWithPath: exportEmbeddings))
+            StandardError.print("embedq: wrote the embeddings to \(exportEmbeddings)")
+        }
+        let peers = try peerRun.map { path throws(QuantizationEvaluationError) in try PeerRun.read(contentsOf: path) }
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
-        let results = try matrix.evaluate { result in
+        let pipelines = RetrievalPipeline.standardMatrix + (noRabitq ? [] : RetrievalPipeline.rabitqMatrix)
+        var results = try matrix.evaluate(pipelines) { result in
             StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+        }
+        for peer in peers {
+            let result = try matrix.evaluate(peer: peer)
+            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+            results.append(result)
         }
         let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         let quantizationReport: QuantizationReport
