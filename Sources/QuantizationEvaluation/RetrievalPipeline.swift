@@ -70,6 +70,11 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
         .rabitq(bits: 1, refinement: .exact(.int8)),
     ]
 
+    /// The rows measured on a projection head's outputs (`embedq eval --head`).
+    public static let headRows: [RetrievalPipeline] = [
+        .symmetric(.binary), .symmetric(.ternary), .rabitq(bits: 1, refinement: .floatQuery),
+    ]
+
     /// The seed of the RaBitQ rotation the evaluation draws (fixed, so reports repeat).
     public static let rabitqSeed: UInt64 = 0x5EED_0016
 }

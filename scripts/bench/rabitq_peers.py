@@ -4,8 +4,8 @@
 
 EXPORT_FOLDER is what `embedq eval --export-embeddings` writes (corpus.npy, queries.npy,
 corpus-ids.txt, query-ids.txt). For nb_bits 1, 2 and 4, with and without FAISS's random rotation
-in front (IndexPreTransform + RandomRotationMatrix), and for 1-bit codes the query quantized to
-qb = 4 or 8 bits or kept float (qb = 0), it builds faiss.IndexRaBitQ (inner product; trained on
+in front (IndexPreTransform + RandomRotationMatrix), and the query quantized to qb = 4 or 8 bits
+(1-bit codes; 8 for multi-bit) or kept float (qb = 0), it builds faiss.IndexRaBitQ (inner product; trained on
 the corpus, so the centroid is the corpus mean), searches the top 100 per query on one thread,
 and writes {"name", "bytes_per_vector", "ms_per_query", "rankings"} (see EmbedQ's PeerRun). The
 bytes per vector are FAISS's own code_size (codes + correction factors). `embedq eval --peer-run`
@@ -36,7 +36,7 @@ def main():
     settings = []
     for bits in (1, 2, 4):
         for rotate in (False, True):
-            for qb in ((0, 4, 8) if bits == 1 else (0,)):
+            for qb in ((0, 4, 8) if bits == 1 else (0, 8)):
                 settings.append((bits, rotate, qb))
     print(f"faiss {faiss.__version__}: {len(corpus)} x {d} corpus, {len(queries)} queries", file=sys.stderr)
     for bits, rotate, qb in settings:
@@ -58,7 +58,7 @@ def main():
             else:
                 scores, rows = base.search(queries, DEPTH, params=params)
             timings.append(time.perf_counter() - start)
-        name = f"FAISS RaBitQ {bits}-bit" + (f" qb={qb}" if bits == 1 else "") + (" +rotation" if rotate else "")
+        name = f"FAISS RaBitQ {bits}-bit qb={qb}" + (" +rotation" if rotate else "")
         rankings = {}
         for q, query_id in enumerate(query_ids):
             keep = rows[q] >= 0
@@ -72,7 +72,7 @@ def main():
             "ms_per_query": 1000 * sorted(timings)[1] / len(queries),
             "rankings": rankings,
         }
-        slug = f"faiss-rabitq{bits}" + (f"-qb{qb}" if bits == 1 else "") + ("-rot" if rotate else "")
+        slug = f"faiss-rabitq{bits}-qb{qb}" + ("-rot" if rotate else "")
         with open(os.path.join(output, slug + ".json"), "w") as f:
             json.dump(run, f)
         print(f"  {name}: {base.code_size} B/vector, {run['ms_per_query']:.3f} ms/query", file=sys.stderr)

@@ -10,7 +10,10 @@ struct CalibrateCommand: ParsableCommand {
             Reads an n × d float .npy file (n ≥ 2) and writes the ranges: a 2 × d float32 .npy \
             (row 0 minimums, row 1 maximums: the array sentence-transformers takes as `ranges`) \
             plus row 2 with the ternary thresholds, or JSON when OUTPUT ends in .json. \
-            Calibrate once on the corpus and reuse the ranges for every later batch and for queries.
+            Calibrate once on the corpus and reuse the ranges for every later batch and for queries. \
+            --rotation adds the RaBitQ centroid (the mean) and a seeded random rotation, which the \
+            rabitq1 … rabitq4 precisions need ((d + 4) × d rows in .npy, version 2 in JSON). \
+            --head calibrates on the head's outputs (give the same --head when quantizing).
             """)
 
     @Argument(help: "Float embeddings, an n × d .npy file.")
@@ -25,13 +28,27 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Ternary thresholds are alpha × the standard deviation of each dimension.")
     var ternaryAlpha: Double = Calibration.defaultTernaryAlpha
 
+    @Flag(help: "Also store a RaBitQ centroid and random rotation (for rabitq1 … rabitq4).")
+    var rotation = false
+
+    @Option(help: "Seed of the RaBitQ rotation.")
+    var rotationSeed: UInt64 = 1
+
+    @Option(help: "Projection head (embedq train-head) applied to the embeddings first.")
+    var head: String?
+
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: input)
-        let ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
+        let embeddings = try HeadArgument.apply(
+            HeadArgument.load(head), to: EmbeddingMatrix(contentsOfNPY: input), what: input)
+        var ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
+        if rotation {
+            ranges = try ranges.withRotation(RaBitQRotation.random(
+                dimension: embeddings.dimension, seed: rotationSeed, centroid: RaBitQRotation.mean(of: embeddings)))
+        }
         if embeddings.rowCount < Calibration.recommendedMinimumRows {
             StandardError.warn("calibrating on only \(embeddings.rowCount) embeddings; \(Calibration.recommendedMinimumRows) or more give more stable ranges")
         }

@@ -57,6 +57,11 @@ struct EvalCommand: ParsableCommand {
     var exportEmbeddings: String?
 
     @Option(help: ArgumentHelp(
+        "A projection head (embedq train-head); adds binary, ternary × ternary and rabitq1 rows on its outputs; repeatable.",
+        valueName: "head.json"))
+    var head: [String] = []
+
+    @Option(help: ArgumentHelp(
         "A peer's rankings on these embeddings (JSON run file, e.g. from scripts/bench-rabitq.sh); repeatable.",
         valueName: "run.json"))
     var peerRun: [String] = []
@@ -107,6 +112,21 @@ struct EvalCommand: ParsableCommand {
         let pipelines = RetrievalPipeline.standardMatrix + (noRabitq ? [] : RetrievalPipeline.rabitqMatrix)
         var results = try matrix.evaluate(pipelines) { result in
             StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+        }
+        for path in head {
+            let projection = try HeadArgument.load(path)!
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let projected = try DatasetEmbeddings(
+                documentIDs: embeddings.documentIDs, queryIDs: embeddings.queryIDs,
+                corpus: HeadArgument.apply(projection, to: embeddings.corpus, what: "the corpus"),
+                queries: HeadArgument.apply(projection, to: embeddings.queries, what: "the queries"))
+            let headMatrix = try QuantizationMatrix(embeddings: projected, judgments: data.judgments)
+            for pipeline in RetrievalPipeline.headRows {
+                var result = try headMatrix.evaluate(pipeline)
+                result.name += " [\(name)]"
+                StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+                results.append(result)
+            }
         }
         for peer in peers {
             let result = try matrix.evaluate(peer: peer)

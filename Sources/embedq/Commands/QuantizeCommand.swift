@@ -39,6 +39,9 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
+    @Option(help: "Projection head (embedq train-head) applied to the embeddings (and calibration embeddings) first.")
+    var head: String?
+
     func validate() throws {
         if ranges != nil, calibration != nil {
             throw ValidationError("give either --ranges or --calibration, not both")
@@ -47,10 +50,12 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: input)
+        let projection = try HeadArgument.load(head)
+        let embeddings = try HeadArgument.apply(projection, to: EmbeddingMatrix(contentsOfNPY: input), what: input)
         var resolvedRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
         if let calibration, precision.needsCalibration {
-            resolvedRanges = try Calibration.ranges(from: EmbeddingMatrix(contentsOfNPY: calibration))
+            resolvedRanges = try Calibration.ranges(
+                from: HeadArgument.apply(projection, to: EmbeddingMatrix(contentsOfNPY: calibration), what: calibration))
         }
         let quantizer = EmbeddingQuantizer(precision: precision, ranges: resolvedRanges, rounding: rounding)
         let quantized = try quantizer.quantize(embeddings) { StandardError.warn($0) }
