@@ -121,4 +121,32 @@ extension DatasetEmbeddings {
             }
         }
     }
+
+    /// Reads what ``export(to:)`` wrote.
+    ///
+    /// - Throws: ``QuantizationEvaluationError/file(path:reason:)`` naming the file that is
+    ///   missing or malformed; ``QuantizationEvaluationError/shapeMismatch(what:expected:actual:)``
+    ///   when ids and rows disagree.
+    public static func imported(from folder: URL) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
+        func matrix(_ name: String) throws(QuantizationEvaluationError) -> EmbeddingMatrix {
+            let path = folder.appendingPathComponent(name).path
+            do {
+                return try EmbeddingMatrix(NPYFile.read(contentsOf: path))
+            } catch {
+                throw .file(path: path, reason: "\(error)")
+            }
+        }
+        func ids(_ name: String) throws(QuantizationEvaluationError) -> [String] {
+            let path = folder.appendingPathComponent(name).path
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .file(path: path, reason: "cannot read as UTF-8 text")
+            }
+            var lines = text.components(separatedBy: "\n")
+            if lines.last == "" { lines.removeLast() }
+            return lines
+        }
+        return try DatasetEmbeddings(
+            documentIDs: ids("corpus-ids.txt"), queryIDs: ids("query-ids.txt"), corpus: matrix("corpus.npy"),
+            queries: matrix("queries.npy"), cameFromCache: true)
+    }
 }

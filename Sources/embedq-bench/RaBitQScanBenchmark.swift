@@ -50,23 +50,31 @@ struct RaBitQScanBenchmark: ParsableCommand {
         let index = try RaBitQIndex(QuantizedEmbeddings(precision: .rabitq1, rowCount: rows, dimension: d, codes: rabitq, ranges: ranges))
         let queryBits = try EmbeddingQuantizer(precision: .ubinary).quantize(queryMatrix)
         let table = eq_rabitq_kernels()!.pointee
-        let hammingTime = try timed(runs: runs) { _ = try hamming.search(queryBits, k: k, threads: 1) }.seconds
-        let scanTime = try timed(runs: runs) {
+        // Seconds of CPU per batch (wall × cores kept busy): robust when other work shares the machine.
+        func cpu(_ measured: (seconds: Double, cores: Double)) -> Double { measured.seconds * min(measured.cores, 1) }
+        let hammingTime = try cpu(timed(runs: runs) { _ = try hamming.search(queryBits, k: k, threads: 1) })
+        // One query at a time as well: FlatIndex tiles 4 queries per pass over the corpus.
+        let single = (0..<queries).map { queryBits[row: $0] }
+        let singleCodes = try single.map { try QuantizedEmbeddings(precision: .ubinary, rowCount: 1, dimension: d, codes: Array($0)) }
+        let hammingSingle = try cpu(timed(runs: runs) { for codes in singleCodes { _ = try hamming.search(codes, k: k, threads: 1) } })
+        let scanTime = try cpu(timed(runs: runs) {
             _ = try index.search(queryMatrix, k: k, parameters: RaBitQSearchParameters(refinement: .estimate), threads: 1)
-        }.seconds
+        })
         var refined = 0
-        let refineTime = try timed(runs: runs) {
+        let refineTime = try cpu(timed(runs: runs) {
             let results = try index.searchWithStatistics(queryMatrix, k: k, threads: 1)
             refined = results.reduce(0) { $0 + $1.statistics.candidatesRefined } / max(results.count, 1)
-        }.seconds
+        })
         func ms(_ seconds: Double) -> String { String(format: "%.3f", 1000 * seconds / Double(queries)) }
         print("""
             rows \(rows) × \(d), \(queries) queries, k = \(k), one thread, median of \(runs); RaBitQ kernels: \(String(cString: table.name))
-            | scan | bytes/vector | ms/query | × Hamming |
+            CPU ms per query (wall time × the share of a core the process got)
+            | scan | bytes/vector | ms/query | × Hamming (one query per pass) |
             |---|---:|---:|---:|
-            | Hamming (ubinary, FlatIndex) | 48 | \(ms(hammingTime)) | 1.00 |
-            | RaBitQ 1-bit, 4-bit query, estimates | 56 | \(ms(scanTime)) | \(String(format: "%.2f", scanTime / hammingTime)) |
-            | RaBitQ 1-bit, + float-query refinement (\(refined) candidates/query) | 56 | \(ms(refineTime)) | \(String(format: "%.2f", refineTime / hammingTime)) |
+            | Hamming (ubinary, FlatIndex), 4 queries per corpus pass | 48 | \(ms(hammingTime)) | \(String(format: "%.2f", hammingTime / hammingSingle)) |
+            | Hamming (ubinary, FlatIndex), one query per pass | 48 | \(ms(hammingSingle)) | 1.00 |
+            | RaBitQ 1-bit, 4-bit query, estimates | 56 | \(ms(scanTime)) | \(String(format: "%.2f", scanTime / hammingSingle)) |
+            | RaBitQ 1-bit, + float-query refinement (\(refined) candidates/query) | 56 | \(ms(refineTime)) | \(String(format: "%.2f", refineTime / hammingSingle)) |
             """)
     }
 }

@@ -175,14 +175,21 @@ public struct RaBitQIndex: Sendable {
         let wordsPerBlock = bits * planeWords * Self.blockRows
         let keep = min(k, rowCount)
 
-        var estimates = [Float](repeating: 0, count: Self.chunkRows)
-        var uppers = [Float](repeating: 0, count: Self.chunkRows)
-        var selected = [Int32](repeating: 0, count: Self.chunkRows)
+        // Scratch for one chunk: estimates (then lower bounds), upper bounds, selected positions.
+        let estimates = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
+        let uppers = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
+        let selected = UnsafeMutablePointer<Int32>.allocate(capacity: Self.chunkRows)
+        defer {
+            estimates.deallocate()
+            uppers.deallocate()
+            selected.deallocate()
+        }
         var lowerBounds = TopK<Float>(capacity: keep)
         var best = TopK<Float>(capacity: keep)
         var candidates: [(row: Int, upper: Float)] = []
         let estimateOnly: Bool
         if case .estimate = parameters.refinement { estimateOnly = true } else { estimateOnly = false }
+        let centre = prepared.centre
 
         blocks.withUnsafeBufferPointer { blockWords in
             scales.withUnsafeBufferPointer { scaleValues in
@@ -192,27 +199,28 @@ public struct RaBitQIndex: Sendable {
                         while start < rowCount {
                             let count = min(Self.chunkRows, rowCount - start)
                             let blockCount = (count + Self.blockRows - 1) / Self.blockRows
-                            estimates.withUnsafeMutableBufferPointer { out in
-                                kernel(
-                                    blockWords.baseAddress! + (start / Self.blockRows) * wordsPerBlock, Int64(blockCount),
-                                    Int64(planeWords), Int32(bits), planes.baseAddress!, Int32(prepared.queryBits),
-                                    scaleValues.baseAddress! + start, prepared.delta, prepared.low, prepared.bias,
-                                    out.baseAddress!)
-                            }
+                            kernel(
+                                blockWords.baseAddress! + (start / Self.blockRows) * wordsPerBlock, Int64(blockCount),
+                                Int64(planeWords), Int32(bits), planes.baseAddress!, Int32(prepared.queryBits),
+                                scaleValues.baseAddress! + start, prepared.delta, prepared.low, prepared.bias, estimates)
                             if estimateOnly {
-                                for i in 0..<count { best.offer(key: prepared.centre + estimates[i], row: start + i) }
+                                // Only rows that can enter the top k are offered.
+                                let bar = best.isFull ? best.worst!.key - centre : -Float.infinity
+                                let found = Int(eq_select_above_f32(estimates, Int64(count), bar.nextDown, selected))
+                                for position in 0..<found {
+                                    let i = Int(selected[position])
+                                    best.offer(key: centre + estimates[i], row: start + i)
+                                }
                             } else {
+                                let scale = scaleValues.baseAddress! + start, error = errorValues.baseAddress! + start
                                 for i in 0..<count {
-                                    let bound = scaleValues[start + i] * queryTerm + errorValues[start + i] * codeTerm
-                                    uppers[i] = prepared.centre + estimates[i] + bound
-                                    estimates[i] = prepared.centre + estimates[i] - bound  // now the lower bound
+                                    let bound = scale[i] * queryTerm + error[i] * codeTerm
+                                    let estimate = centre + estimates[i]
+                                    uppers[i] = estimate + bound
+                                    estimates[i] = estimate - bound  // now the lower bound
                                 }
                                 let bar = lowerBounds.isFull ? lowerBounds.worst!.key : -Float.infinity
-                                let found = uppers.withUnsafeBufferPointer { upper in
-                                    selected.withUnsafeMutableBufferPointer { indices in
-                                        Int(eq_select_above_f32(upper.baseAddress!, Int64(count), bar.nextDown, indices.baseAddress!))
-                                    }
-                                }
+                                let found = Int(eq_select_above_f32(uppers, Int64(count), bar.nextDown, selected))
                                 for position in 0..<found {
                                     let i = Int(selected[position])
                                     lowerBounds.offer(key: estimates[i], row: start + i)

@@ -55,6 +55,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Leave out the RaBitQ rows.")
     var noRabitq = false
 
+    @Option(name: .customLong("embeddings"), help: "Read the embeddings a previous --export-embeddings wrote (this folder) instead of encoding.")
+    var importEmbeddings: String?
+
     @Option(help: "Also write the embeddings (corpus.npy, queries.npy, corpus-ids.txt, query-ids.txt) to this folder.")
     var exportEmbeddings: String?
 
@@ -87,24 +90,36 @@ struct EvalCommand: ParsableCommand {
         let data = try BEIRDataset.load(from: URL(fileURLWithPath: dataset), split: split)
         let queries = data.evaluationQueries
         StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
-        let encoder: SentenceEncoder
-        do {
-            encoder = try SentenceEncoder(model: model, weights: weights)
-        } catch {
-            throw CommandFailure("cannot load the model \(model): \(error)")
+        let embeddings: DatasetEmbeddings
+        let modelName: String
+        if let importEmbeddings {
+            embeddings = try DatasetEmbeddings.imported(from: URL(fileURLWithPath: importEmbeddings))
+            guard embeddings.documentIDs == data.documents.map(\.id), embeddings.queryIDs == queries.map(\.id) else {
+                throw CommandFailure("--embeddings \(importEmbeddings): its ids are not the dataset's documents and \(split) queries in order")
+            }
+            modelName = "embeddings from \(importEmbeddings)"
+            StandardError.print("embedq: embeddings read from \(importEmbeddings)")
+        } else {
+            let encoder: SentenceEncoder
+            do {
+                encoder = try SentenceEncoder(model: model, weights: weights)
+            } catch {
+                throw CommandFailure("cannot load the model \(model): \(error)")
+            }
+            let cache = noCache
+                ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
+            let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
+            let start = ContinuousClock.now
+            embeddings = try DatasetEmbeddings.embed(
+                documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
+                progress: { done, total in progress.update(done, of: total) },
+                warning: { StandardError.warn($0) })
+            progress.finish()
+            StandardError.print(embeddings.cameFromCache
+                ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
+                : "embedq: encoded in \(seconds(since: start))")
+            modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         }
-        let cache = noCache
-            ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
-        let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
-        let start = ContinuousClock.now
-        let embeddings = try DatasetEmbeddings.embed(
-            documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
-            progress: { done, total in progress.update(done, of: total) },
-            warning: { StandardError.warn($0) })
-        progress.finish()
-        StandardError.print(embeddings.cameFromCache
-            ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
-            : "embedq: encoded in \(seconds(since: start))")
 
         if let exportEmbeddings {
             try embeddings.export(to: URL(fileURLWithPath: exportEmbeddings))
@@ -136,7 +151,6 @@ struct EvalCommand: ParsableCommand {
             StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
             results.append(result)
         }
-        let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         let quantizationReport: QuantizationReport
         do {
             quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
