@@ -206,11 +206,16 @@ public enum HeadTrainer {
         switch options.initialization {
         case .pca: head = try IterativeQuantization.pcaHead(documents, count: n, dimension: d, outputDimension: p)
         case .itq: head = try IterativeQuantization.itqHead(documents, count: n, dimension: d, outputDimension: p, seed: options.seed)
-        case .rotation:
-            let rotation = try IterativeQuantization.randomOrthogonal(d, seed: options.seed)
+        case .rotation, .identity:
+            var directions = [Double](repeating: 0, count: d * d)
+            if options.initialization == .rotation {
+                directions = try IterativeQuantization.randomOrthogonal(d, seed: options.seed)
+            } else {
+                for i in 0..<d { directions[i * d + i] = 1 }
+            }
             var mean = [Double](repeating: 0, count: d)
             for row in 0..<n { for k in 0..<d { mean[k] += documents[row * d + k] / Double(n) } }
-            head = try IterativeQuantization.head(directions: Array(rotation[0..<(p * d)]), mean: mean, dimension: d, outputDimension: p)
+            head = try IterativeQuantization.head(directions: Array(directions[0..<(p * d)]), mean: mean, dimension: d, outputDimension: p)
         }
         let outputs = DenseMath.multiplyTransposed(documents, rows: n, head.weights, rows: p, inner: d)
         for i in 0..<p {

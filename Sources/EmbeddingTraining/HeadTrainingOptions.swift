@@ -4,6 +4,9 @@ import EmbeddingQuantization
 public struct HeadTrainingOptions: Sendable {
     /// How `W` starts.
     public enum Initialization: String, Sendable, CaseIterable {
+        /// The identity (its first d′ rows), centred on the corpus mean: training starts from the
+        /// precision's own codes of the centred embeddings.
+        case identity
         /// A seeded random rotation (its first d′ rows), centred on the corpus mean.
         case rotation
         /// The top d′ principal directions, centred.
@@ -43,12 +46,12 @@ public struct HeadTrainingOptions: Sendable {
     /// Seed of every random choice (initialization, sampling, held-out split).
     public var seed: UInt64
 
-    /// Creates options with the defaults used for SciFact (d = 384): rotation start, AdamW 2e-3,
+    /// Creates options with the defaults used for SciFact (d = 384): identity start, AdamW 5e-4,
     /// 32 queries × (16 neighbours each + 160 random documents), τ = 0.05, ≤ 400 steps, held-out
     /// check every 20 steps, patience 5, 10 % held out.
     public init(
-        quantizer: HeadQuantizer, outputDimension: Int? = nil, initialization: Initialization = .rotation,
-        learningRate: Double = 2e-3, weightDecay: Double = 1e-4, batchQueries: Int = 32, neighbours: Int = 16,
+        quantizer: HeadQuantizer, outputDimension: Int? = nil, initialization: Initialization = .identity,
+        learningRate: Double = 5e-4, weightDecay: Double = 1e-4, batchQueries: Int = 32, neighbours: Int = 16,
         randomDocuments: Int = 160, teacherTemperature: Double = 0.05, maximumSteps: Int = 400,
         evaluationInterval: Int = 20, patience: Int = 5, heldOutFraction: Double = 0.1, pairWeight: Double = 1,
         seed: UInt64 = 1

@@ -131,7 +131,7 @@ final class HeadTrainingTests: XCTestCase {
         }
         let corpus = try EmbeddingMatrix(rows: rows)
         let options = HeadTrainingOptions(
-            quantizer: .sign, outputDimension: 16, batchQueries: 16, neighbours: 8, randomDocuments: 32,
+            quantizer: .sign, outputDimension: 16, initialization: .rotation, learningRate: 2e-3, batchQueries: 16, neighbours: 8, randomDocuments: 32,
             maximumSteps: 60, evaluationInterval: 10, patience: 10, seed: 4)
         var reports: [HeadTrainingProgress] = []
         let head = try HeadTrainer.train(corpus: corpus, options: options) { reports.append($0) }

@@ -120,6 +120,12 @@ public struct RaBitQRotation: Sendable, Equatable, Codable {
         }
     }
 
+    /// Rotations are equal when their centroids and matrices are: the seed is informational
+    /// (`.npy` ranges and index files keep the matrix, not the seed).
+    public static func == (left: RaBitQRotation, right: RaBitQRotation) -> Bool {
+        left.dimension == right.dimension && left.centroid == right.centroid && left.matrix == right.matrix
+    }
+
     /// `R · vector` for an array.
     public func rotate(_ vector: [Float]) -> [Float] {
         var output = [Float](repeating: 0, count: dimension)

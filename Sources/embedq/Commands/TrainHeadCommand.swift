@@ -9,7 +9,7 @@ struct TrainHeadCommand: ParsableCommand {
         abstract: "Train a projection head (linear map, offsets, scales) for a precision on frozen float embeddings.",
         discussion: """
             Quantization-aware training (--method qat, the default): the head y = s ⊙ (W·x) − b \
-            (W: d′ × d, initialized from a seeded random rotation, PCA or ITQ) is trained with the \
+            (W: d′ × d, initialized from the identity, a seeded random rotation, PCA or ITQ) is trained with the \
             precision's quantizer in the forward pass and straight-through gradients, on the \
             listwise distillation of the float32 similarities of sampled queries (--queries, else \
             corpus rows) over pools of their nearest and random documents; labelled pairs \
@@ -40,14 +40,14 @@ struct TrainHeadCommand: ParsableCommand {
     @Option(help: "Output dimension d′ ≤ d (default: d).")
     var dimension: Int?
 
-    @Option(help: "Start of W for qat: rotation, pca or itq.")
-    var initialization: HeadTrainingOptions.Initialization = .rotation
+    @Option(help: "Start of W for qat: identity, rotation, pca or itq.")
+    var initialization: HeadTrainingOptions.Initialization = .identity
 
     @Option(help: "Maximum training steps.")
     var steps = 400
 
     @Option(help: "AdamW learning rate.")
-    var learningRate = 2e-3
+    var learningRate = 5e-4
 
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 1
