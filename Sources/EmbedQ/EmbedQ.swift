@@ -5,4 +5,5 @@
 @_exported import QuantizationEvaluation
 @_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
+@_exported import SemanticSearch
 @_exported import SentenceEncoder

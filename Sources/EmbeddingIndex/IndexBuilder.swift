@@ -14,7 +14,7 @@ public enum IndexBuilder {
     ///   - ranges: calibration for `int8`, `uint8`, `int4` and `ternary` codes; `nil` computes
     ///     min/max ranges (and ternary thresholds) from `embeddings` when a precision needs them.
     ///   - metadata: the model that made the embeddings, recorded for query-text search.
-    /// - Throws: ``IndexSearchError/quantization(path:reason:)`` for non-finite values or
+    /// - Throws: ``IndexSearchError/quantization(path:_:)`` for non-finite values or
     ///   unusable ranges; ``IndexSearchError/store(_:)`` for bad ids or a failed write.
     public static func create(
         at path: String, embeddings: EmbeddingMatrix, ids: [String], precision: Precision, rescoring: Precision? = nil,
@@ -34,7 +34,7 @@ public enum IndexBuilder {
                 calibration = nil
             }
         } catch {
-            throw .quantization(path: path, reason: "\(error)")
+            throw .quantization(path: path, error)
         }
         let fast = try quantize(embeddings, precision: precision, ranges: calibration, path: path)
         let finer = try rescoring.map { (finerPrecision) throws(IndexSearchError) in
@@ -89,7 +89,7 @@ public enum IndexBuilder {
                 precision: precision, ranges: precision.needsCalibration ? ranges : nil, rounding: rounding)
             return try quantizer.quantize(embeddings)
         } catch {
-            throw .quantization(path: path, reason: "\(error)")
+            throw .quantization(path: path, error)
         }
     }
 }

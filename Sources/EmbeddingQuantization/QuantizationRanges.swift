@@ -18,7 +18,7 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
 
     /// Creates ranges, checking that every array has the same length, every value is finite,
     /// `minimum ≤ maximum` per dimension and thresholds are not negative.
-    public init(minimums: [Float], maximums: [Float], ternaryThresholds: [Float]? = nil) throws {
+    public init(minimums: [Float], maximums: [Float], ternaryThresholds: [Float]? = nil) throws(QuantizationError) {
         guard maximums.count == minimums.count else {
             throw QuantizationError.dimensionMismatch(expected: minimums.count, actual: maximums.count, what: "the maximums")
         }
@@ -42,7 +42,7 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
     }
 
     /// These ranges with `thresholds` as ternary thresholds.
-    public func withTernaryThresholds(_ thresholds: [Float]?) throws -> QuantizationRanges {
+    public func withTernaryThresholds(_ thresholds: [Float]?) throws(QuantizationError) -> QuantizationRanges {
         try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: thresholds)
     }
 

@@ -28,7 +28,7 @@ public struct QuantizedEmbeddings: Sendable, Equatable {
     public init(
         precision: Precision, rowCount: Int, dimension: Int, codes: [UInt8],
         ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
-    ) throws {
+    ) throws(QuantizationError) {
         guard rowCount >= 0, dimension >= 0 else {
             throw QuantizationError.invalidParameter("negative shape \(rowCount) × \(dimension)")
         }

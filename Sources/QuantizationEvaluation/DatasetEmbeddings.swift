@@ -1,6 +1,7 @@
 import EmbeddingQuantization
 import Foundation
 import RetrievalEvaluation
+import SemanticSearch
 import SentenceEncoder
 
 /// The float32 embeddings of a corpus and its queries, encoded once by one model (or read back
@@ -81,12 +82,10 @@ public struct DatasetEmbeddings: Sendable {
         for index in jobs.indices where matrices[index] == nil {
             let texts = jobs[index].1
             let base = offset
-            let values: [Float]
             do {
-                values = try encoder.encodeRowMajor(texts, batchSize: batchSize) { done in progress?(base + done, total) }
-                matrices[index] = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
+                matrices[index] = try encoder.encodeMatrix(texts, batchSize: batchSize) { done in progress?(base + done, total) }
             } catch {
-                throw .encoder("\(error)")
+                throw .encoder(error)
             }
             offset += texts.count
             if let cache, let matrix = matrices[index] { try cache.store(matrix, forKey: keys[index]) }

@@ -44,14 +44,19 @@ public struct EmbeddingCache: Sendable {
 
     /// Stores `matrix` under `key` (creating the folder; replacing the file atomically).
     ///
-    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)``.
+    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)`` when the folder cannot be
+    ///   created; ``QuantizationEvaluationError/cacheFile(_:)`` when the file cannot be written.
     public func store(_ matrix: EmbeddingMatrix, forKey key: String) throws(QuantizationEvaluationError) {
         let target = url(forKey: key)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(NPYFile.encode(matrix.npyArray)).write(to: target, options: .atomic)
         } catch {
-            throw .cache(path: target.path, reason: "\(error)")
+            throw .cache(path: folder.path, reason: error.localizedDescription)
+        }
+        do {
+            try NPYFile.write(matrix.npyArray, to: target.path)
+        } catch {
+            throw .cacheFile(error)
         }
     }
 }

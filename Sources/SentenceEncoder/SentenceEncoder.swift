@@ -43,7 +43,7 @@ public final class SentenceEncoder: Sendable {
     ///     scale at run time (dynamic, the default and the more accurate).
     /// - Throws: ``SentenceEncoderError``.
     public convenience init(model: String, threadCount: Int? = nil, weights: WeightPrecision = .float32,
-                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws {
+                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws(SentenceEncoderError) {
         try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount, weights: weights,
                       float32Layers: float32Layers, calibration: calibration)
     }
@@ -55,8 +55,20 @@ public final class SentenceEncoder: Sendable {
     /// ``init(model:threadCount:weights:float32Layers:calibration:)``.
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or malformed.
-    public init(folder: URL, threadCount: Int? = nil, weights precision: WeightPrecision = .float32,
-                float32Layers: Set<String> = [], calibration: [String]? = nil) throws {
+    public convenience init(folder: URL, threadCount: Int? = nil, weights: WeightPrecision = .float32,
+                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws(SentenceEncoderError) {
+        do {
+            try self.init(loading: folder, threadCount: threadCount, weights: weights, float32Layers: float32Layers,
+                          calibration: calibration)
+        } catch {
+            throw SentenceEncoderError.typed(error, reading: folder)
+        }
+    }
+
+    /// Loads the model folder (see ``init(folder:threadCount:weights:float32Layers:calibration:)``);
+    /// everything it calls throws ``SentenceEncoderError``.
+    init(loading folder: URL, threadCount: Int?, weights precision: WeightPrecision,
+         float32Layers: Set<String>, calibration: [String]?) throws {
         self.folder = folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -116,14 +128,14 @@ public final class SentenceEncoder: Sendable {
     ///     thread, one call at a time, with increasing counts.
     /// - Returns: `texts.count` vectors of ``dimension`` floats (unit length when ``normalizes``).
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`.
-    public func encode(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [[Float]] {
+    public func encode(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [[Float]] {
         let flat = try encodeRowMajor(texts, batchSize: batchSize, progress: progress)
         return (0..<texts.count).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
     /// Encodes `texts` into one row-major `texts.count × dimension` float array, in input order.
     /// See ``encode(_:batchSize:progress:)``.
-    public func encodeRowMajor(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
+    public func encodeRowMajor(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
@@ -136,7 +148,7 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
     ///   an overlong sequence or an id outside the vocabulary.
-    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
+    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can go wrong while loading a model folder or encoding text.
 ///
 /// Each case names the file (and, where there is one, the tensor or key) that was wrong, so that
@@ -27,6 +29,8 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     case modelNotFound(name: String, reason: String)
     /// Downloading a file from the hub failed.
     case downloadFailed(url: String, reason: String)
+    /// Encoding was cancelled (its task was cancelled between two chunks of texts).
+    case cancelled
 
     /// A one-line message naming the file (and tensor, key or URL) and what is wrong with it.
     public var description: String {
@@ -55,6 +59,18 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
             return "model \"\(name)\" not found: \(reason)"
         case .downloadFailed(let url, let reason):
             return "download of \(url) failed: \(reason)"
+        case .cancelled:
+            return "encoding was cancelled"
         }
+    }
+}
+
+extension SentenceEncoderError {
+    /// `error` as a ``SentenceEncoderError``: itself when it is one (every loader in this module
+    /// throws only these), otherwise — a file-system error that escaped — ``unreadableFile(path:reason:)``
+    /// for `folder`, with the system's explanation.
+    static func typed(_ error: any Error, reading folder: URL) -> SentenceEncoderError {
+        if let error = error as? SentenceEncoderError { return error }
+        return .unreadableFile(path: folder.path, reason: error.localizedDescription)
     }
 }

@@ -34,7 +34,7 @@ extension QuantizedEmbeddings {
     public init(
         _ array: NPYArray, precision: Precision, dimension: Int? = nil,
         ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
-    ) throws {
+    ) throws(QuantizationError) {
         guard array.shape.count == 2 || array.shape.count == 1 else {
             throw QuantizationError.invalidParameter("codes must be a 2-D array, got shape \(array.shape)")
         }
@@ -61,5 +61,27 @@ extension QuantizedEmbeddings {
         }
         try self.init(precision: precision, rowCount: rows, dimension: resolvedDimension, codes: array.bytes,
                       ranges: ranges, rounding: rounding)
+    }
+
+    /// Reads codes of `precision` from the `.npy` file at `path` (see
+    /// ``init(_:precision:dimension:ranges:rounding:)``): the one reader of code files.
+    ///
+    /// - Throws: ``QuantizationError/npy(_:)`` when the file cannot be read as `.npy`; otherwise
+    ///   ``QuantizationError/inFile(path:_:)`` wrapping why the array is not such codes.
+    public init(
+        contentsOfNPY path: String, precision: Precision, dimension: Int? = nil,
+        ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
+    ) throws(QuantizationError) {
+        let array: NPYArray
+        do {
+            array = try NPYFile.read(contentsOf: path)
+        } catch {
+            throw .npy(error)
+        }
+        do {
+            try self.init(array, precision: precision, dimension: dimension, ranges: ranges, rounding: rounding)
+        } catch {
+            throw .inFile(path: path, error)
+        }
     }
 }

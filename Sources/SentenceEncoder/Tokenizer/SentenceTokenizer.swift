@@ -14,10 +14,14 @@ public struct SentenceTokenizer: Sendable {
     /// Reads the tokenizer and settings of the model folder `folder`.
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file that is missing or malformed.
-    public init(folder: URL) throws {
-        let pipeline = try SentenceTransformerPipeline(folder: folder)
-        let configuration = try BertConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
-        try self.init(pipeline: pipeline, configuration: configuration)
+    public init(folder: URL) throws(SentenceEncoderError) {
+        do {
+            let pipeline = try SentenceTransformerPipeline(folder: folder)
+            let configuration = try BertConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
+            try self.init(pipeline: pipeline, configuration: configuration)
+        } catch {
+            throw SentenceEncoderError.typed(error, reading: folder)
+        }
     }
 
     init(pipeline: SentenceTransformerPipeline, configuration: BertConfiguration) throws {

@@ -56,25 +56,10 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try evaluate()
-        } catch let error as QuantizationEvaluationError {
-            throw CommandFailure(error.description)
-        } catch let error as DatasetError {
-            throw CommandFailure(error.description)
-        }
-    }
-
-    private func evaluate() throws {
         let data = try BEIRDataset.load(from: URL(fileURLWithPath: dataset), split: split)
         let queries = data.evaluationQueries
-        StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
-        let encoder: SentenceEncoder
-        do {
-            encoder = try SentenceEncoder(model: model, weights: weights)
-        } catch {
-            throw CommandFailure("cannot load the model \(model): \(error)")
-        }
+        StandardError.log("\(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
+        let encoder = try SentenceEncoder(model: model, weights: weights)
         let cache = noCache
             ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
         let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
@@ -83,29 +68,24 @@ struct EvalCommand: ParsableCommand {
             documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
             progress: { done, total in progress.update(done, of: total) })
         progress.finish()
-        StandardError.print(embeddings.cameFromCache
-            ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
-            : "embedq: encoded in \(seconds(since: start))")
+        StandardError.log(embeddings.cameFromCache
+            ? "embeddings read from the cache \(cache?.folder.path ?? "")"
+            : "encoded in \(seconds(since: start))")
 
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
         let results = try matrix.evaluate { result in
-            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+            StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
         let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
-        let quantizationReport: QuantizationReport
-        do {
-            quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
-        } catch {
-            throw CommandFailure("report: \(error)")
-        }
+        let quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
         print(json ? quantizationReport.json() : quantizationReport.markdown(), terminator: json ? "\n" : "")
         if let report {
             do {
                 try Data(quantizationReport.html().utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
             } catch {
-                throw CommandFailure("cannot write the report \(report): \(error)")
+                throw CommandFailure("cannot write the report \(report): \(error.localizedDescription)")
             }
-            StandardError.print("embedq: wrote \(report)")
+            StandardError.log("wrote \(report)")
         }
         let sweep = try alphas()
         if !sweep.isEmpty {

@@ -16,21 +16,17 @@ struct TokenizeCommand: ParsableCommand {
     var input: String
 
     func run() throws {
-        do {
-            let texts = try JSONLinesInput.texts(path: input)
-            let folder = try ModelLocator().locate(model)
-            let tokenizer = try SentenceTokenizer(folder: folder)
-            var output = ""
-            for text in texts {
-                output += "{\"input_ids\":[" + tokenizer.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
-                if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
-                    output = ""
-                }
+        let texts = try JSONLinesInput.texts(path: input)
+        let folder = try ModelLocator().locate(model)
+        let tokenizer = try SentenceTokenizer(folder: folder)
+        var output = ""
+        for text in texts {
+            output += "{\"input_ids\":[" + tokenizer.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
+            if output.utf8.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(output.utf8))
+                output = ""
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
-        } catch {
-            throw CommandFailure("\(error)")
         }
+        FileHandle.standardOutput.write(Data(output.utf8))
     }
 }

@@ -1,0 +1,45 @@
+import EmbeddingQuantization
+
+/// Finer codes a ``RefineIndex`` rescores candidates with: one row of ``precision`` codes per row
+/// of the index it refines, wherever they live — in memory or memory-mapped (``StoredCodes`` over
+/// an array or a ``MemoryMappedFile``), or in a file read with `pread` (an index file's rescoring
+/// section, conformance in `EmbeddingIndex`).
+///
+/// Conformers must be safe to read from several threads at once.
+public protocol RefinementCodes: Sendable {
+    /// The precision of the codes (layouts in ``Precision``).
+    var precision: Precision { get }
+    /// Number of rows.
+    var rowCount: Int { get }
+    /// Dimensions of the embeddings the codes encode.
+    var dimension: Int { get }
+    /// The calibration of `int8`, `uint8`, `int4` (needed to score them) and `ternary` codes.
+    var ranges: QuantizationRanges? { get }
+    /// The rounding the integer codes were made with (decides the dequantized values).
+    var rounding: RoundingMode { get }
+
+    /// Calls `body(position, bytes)` for each row of `rows`, in order, with that row's
+    /// `precision.bytesPerVector(dimension:)` bytes (valid only during the call).
+    ///
+    /// - Parameter rows: distinct rows in `0 ..< rowCount`, ascending.
+    /// - Throws: ``SearchError/rowOutOfRange(row:rowCount:)``; ``SearchError/readFailed(operation:errno:message:)``
+    ///   when the codes live in a file that cannot be read.
+    func withRows(_ rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(SearchError)
+}
+
+extension StoredCodes: RefinementCodes {
+    /// Calls `body` with each row's bytes in place (no copy); see ``RefinementCodes/withRows(_:_:)``.
+    ///
+    /// - Throws: ``SearchError/rowOutOfRange(row:rowCount:)``.
+    public func withRows(_ rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(SearchError) {
+        if let bad = rows.first(where: { $0 < 0 || $0 >= rowCount }) {
+            throw SearchError.rowOutOfRange(row: bad, rowCount: rowCount)
+        }
+        let width = bytesPerVector
+        bytes.withUnsafeBytes { all in
+            for (position, row) in rows.enumerated() {
+                body(position, UnsafeRawBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)]))
+            }
+        }
+    }
+}

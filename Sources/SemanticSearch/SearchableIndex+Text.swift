@@ -1,0 +1,54 @@
+import EmbeddingIndex
+import EmbeddingQuantization
+import EmbeddingSearch
+import EmbeddingStore
+import SentenceEncoder
+
+extension SearchableIndex {
+    /// The encoder of the model the index records (``IndexMetadata/modelToLoad``), for text
+    /// queries.
+    ///
+    /// - Parameter threadCount: encoder threads; `nil` uses every core.
+    /// - Throws: ``TextSearchError/noModelRecorded(path:)``; ``TextSearchError/encoder(_:)`` when
+    ///   the model cannot be loaded.
+    public func recordedEncoder(threadCount: Int? = nil) throws(TextSearchError) -> SentenceEncoder {
+        guard let model = metadata?.modelToLoad else { throw .noModelRecorded(path: path) }
+        do {
+            return try SentenceEncoder(model: model, threadCount: threadCount)
+        } catch {
+            throw .encoder(error)
+        }
+    }
+}
+
+extension IndexBuilder {
+    /// Encodes `texts` with `encoder` and creates the index file at `path` from them (see
+    /// ``IndexBuilder/create(at:embeddings:ids:precision:rescoring:ranges:metadata:)``), recording
+    /// `model` (the name or folder `encoder` was loaded from) so that the index can be searched
+    /// with text later (``SearchableIndex/recordedEncoder(threadCount:)``).
+    ///
+    /// - Parameters:
+    ///   - texts: one text per document; `ids[i]` names `texts[i]`.
+    ///   - progress: called after each batch with the number of texts encoded so far.
+    /// - Throws: ``TextSearchError/encoder(_:)``; ``TextSearchError/index(_:)`` for bad ids, ranges
+    ///   or a failed write.
+    public static func create(
+        at path: String, texts: [String], ids: [String], encoder: SentenceEncoder, model: String,
+        precision: Precision, rescoring: Precision? = nil, ranges: QuantizationRanges? = nil,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(TextSearchError) {
+        let embeddings: EmbeddingMatrix
+        do {
+            embeddings = try encoder.encodeMatrix(texts, progress: progress)
+        } catch {
+            throw .encoder(error)
+        }
+        do {
+            try create(
+                at: path, embeddings: embeddings, ids: ids, precision: precision, rescoring: rescoring, ranges: ranges,
+                metadata: IndexMetadata(model: model))
+        } catch {
+            throw .index(error)
+        }
+    }
+}
