@@ -36,9 +36,7 @@ extension FlatIndex: VectorIndex {
     ///   ascending row.
     /// - Throws: ``SearchError/precisionMismatch(index:queries:)`` for codes of another precision,
     ///   and the errors of ``search(_:k:parameters:)``.
-    public func search(
-        codes queries: QuantizedEmbeddings, k: Int, parameters: SearchParameters = SearchParameters()
-    ) throws(SearchError) -> SearchResults {
+    public func search(_ queries: QuantizedEmbeddings, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
         let threadCount = try validate(k: k, threads: parameters.threads, queryDimension: queries.dimension)
         let filter = parameters.filter?.compiled(rowCount: rowCount)
         if precision.isFloat {
@@ -57,6 +55,16 @@ extension FlatIndex: VectorIndex {
             throw SearchError.precisionMismatch(index: precision, queries: queries.precision)
         }
         return searchCodes(queries.codes, queryCount: queries.rowCount, k: k, threads: threadCount, filter: filter)
+    }
+
+    /// Searches with code queries of the index's precision among the rows `filter` allows (every
+    /// row when `nil`), on `threads` threads (`nil`: every core); see ``search(_:k:parameters:)-(QuantizedEmbeddings,_,_)``.
+    ///
+    /// - Throws: ``SearchError``, as ``search(_:k:parameters:)-(QuantizedEmbeddings,_,_)``.
+    public func search(
+        _ queries: QuantizedEmbeddings, k: Int, filter: RowFilter? = nil, threads: Int? = nil
+    ) throws(SearchError) -> SearchResults {
+        try search(queries, k: k, parameters: SearchParameters(filter: filter, threads: threads))
     }
 
     /// The queries quantized the way the corpus was (`m × d` → codes of ``precision``).

@@ -126,10 +126,10 @@ func runSearchBenchmark(_ arguments: [String]) throws {
     emit(["name": "build", "what": "binary (quantize + index)", "ms": (now() - start) * 1000])
     let queryBits = try bitQuantizer.quantize(queries)
     for threads in threadCounts {
-        let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(codes: queryBits, k: k, parameters: SearchParameters(threads: threads)) }
+        let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(queryBits, k: k, threads: threads) }
         emit(["name": "embedq-binary", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
-    writeIDs(try bits.search(codes: queryBits, k: k, parameters: SearchParameters(threads: maxThreads)), to: directory + "/embedq-binary-ids.i32")
+    writeIDs(try bits.search(queryBits, k: k, threads: maxThreads), to: directory + "/embedq-binary-ids.i32")
 
     // Single-query binary latency against the memory floor of the same number of bytes.
     let scanned = ((corpus.rowCount + 15) / 16) * 16 * ((d + 63) / 64) * 8
@@ -144,7 +144,7 @@ func runSearchBenchmark(_ arguments: [String]) throws {
         var latencies = [Double]()
         for single in singles {
             let start = now()
-            _ = try bits.search(codes: single, k: k, parameters: SearchParameters(threads: threads))
+            _ = try bits.search(single, k: k, threads: threads)
             latencies.append(now() - start)
         }
         let latency = latencies.sorted()[latencies.count / 2]
@@ -161,7 +161,7 @@ func runSearchBenchmark(_ arguments: [String]) throws {
         for single in singles {
             probes.append(Double(scanned) / readBandwidth(probe, bytes: scanned, threads: threads, runs: 0))
             let start = now()
-            _ = try bits.search(codes: single, k: k, parameters: SearchParameters(threads: threads))
+            _ = try bits.search(single, k: k, threads: threads)
             coldLatencies.append(now() - start)
         }
         let floor = probes.sorted()[probes.count / 2]
@@ -182,10 +182,10 @@ func runSearchBenchmark(_ arguments: [String]) throws {
     emit(["name": "build", "what": "int8 (quantize + index)", "ms": (now() - start) * 1000])
     let queryInt8 = try int8Quantizer.quantize(queries)
     for threads in threadCounts {
-        let (seconds, cores) = try timed(runs: runs) { _ = try int8.search(codes: queryInt8, k: k, parameters: SearchParameters(threads: threads)) }
+        let (seconds, cores) = try timed(runs: runs) { _ = try int8.search(queryInt8, k: k, threads: threads) }
         emit(["name": "embedq-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
-    let int8Hits = try int8.search(codes: queryInt8, k: k, parameters: SearchParameters(threads: maxThreads))
+    let int8Hits = try int8.search(queryInt8, k: k, threads: maxThreads)
     writeIDs(int8Hits, to: directory + "/embedq-int8-ids.i32")
 
     // Two stages: k × 4 candidates from the bits, rescored with the float query against int8.
@@ -194,7 +194,7 @@ func runSearchBenchmark(_ arguments: [String]) throws {
         let (seconds, cores) = try timed(runs: runs) { _ = try rescoring.search(queries, k: k, threads: threads) }
         emit(["name": "embedq-binary-rescore-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
-    let binaryHits = try bits.search(codes: queryBits, k: k, parameters: SearchParameters(threads: maxThreads))
+    let binaryHits = try bits.search(queryBits, k: k, threads: maxThreads)
     let rescoredHits = try rescoring.search(queries, k: k, threads: maxThreads)
 
     // float32 (exact dot products).

@@ -55,7 +55,7 @@ final class ConformanceTests: XCTestCase {
 
     func testFlatIndexInEveryPrecision() throws {
         for precision in Precision.allCases {
-            try VectorIndexConformance.check(
+            VectorIndexConformance.check(
                 "FlatIndex \(precision.rawValue)",
                 build: { corpus, _ in precision == .float32 ? try FlatIndex(corpus) : try FlatIndex(try self.quantize(corpus, precision)) },
                 oracle: { _, corpus, queries in try self.symmetricOracle(precision, corpus: corpus, queries: queries) })
@@ -64,7 +64,7 @@ final class ConformanceTests: XCTestCase {
 
     func testAsymmetricIndex() throws {
         for precision in [Precision.int8, .uint8, .int4, .ternary, .binary, .float16] {
-            try VectorIndexConformance.check(
+            VectorIndexConformance.check(
                 "AsymmetricIndex \(precision.rawValue)",
                 build: { corpus, _ in try AsymmetricIndex(StoredCodes(try self.quantize(corpus, precision))) },
                 oracle: { index, _, queries in
@@ -78,7 +78,7 @@ final class ConformanceTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for (finer, mapped) in [(Precision.int8, false), (.float32, false), (.int8, true)] {
-            try VectorIndexConformance.check(
+            VectorIndexConformance.check(
                 "RefineIndex ubinary → \(finer.rawValue)\(mapped ? " (memory-mapped)" : "")",
                 build: { corpus, _ in
                     var codes = StoredCodes(try self.quantize(corpus, finer))

@@ -71,20 +71,23 @@ final class TextSearchTests: XCTestCase {
     }
 
     func testAsyncEncodingAndSearchMatchTheSynchronousCalls() async throws {
-        let (encoder, _) = try encoder()
-        let synchronous = try encoder.encodeMatrix(Self.texts)
+        let encoder: SentenceEncoder = try self.encoder().0
+        // Sync closures: in an async context the async overloads are chosen.
+        let synchronous = try { try encoder.encodeMatrix(Self.texts) }()
         let asynchronous: EmbeddingMatrix = try await encoder.encodeMatrix(Self.texts, chunkSize: 4)
         XCTAssertEqual(asynchronous, synchronous)
         let index = try FlatIndex(synchronous)
-        let expected = try index.search(texts: ["what are qubits"], encoder: encoder, k: 3)
+        let expected = try { try index.search(texts: ["what are qubits"], encoder: encoder, k: 3) }()
         let awaited: SearchResults = try await index.search(texts: ["what are qubits"], encoder: encoder, k: 3)
         XCTAssertEqual(awaited, expected)
 
-        // A cancelled task stops before encoding.
-        let task = Task { () async throws -> EmbeddingMatrix in
-            withUnsafeCurrentTask { $0?.cancel() }
-            return try await encoder.encodeMatrix(Self.texts, chunkSize: 1)
+        // A cancelled task stops before encoding (the task waits until it is cancelled).
+        let texts = Self.texts
+        let task = Task { () async throws(SentenceEncoderError) -> EmbeddingMatrix in
+            while !Task.isCancelled { await Task.yield() }
+            return try await encoder.encodeMatrix(texts, chunkSize: 1)
         }
+        task.cancel()
         do {
             _ = try await task.value
             XCTFail("a cancelled encoding must throw")

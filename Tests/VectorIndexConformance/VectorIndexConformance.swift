@@ -37,8 +37,8 @@ public enum VectorIndexConformance {
         var filters: Bool
     }
 
-    /// Runs the whole suite against the index `build` makes; failures are reported with `name`
-    /// and the scenario (corpus, k, filter, threads).
+    /// Runs the whole suite against the index `build` makes and reports each failure with
+    /// `XCTFail`, naming `name` and the scenario (corpus, k, filter, threads).
     ///
     /// - Parameters:
     ///   - dimension: the corpus and query dimension.
@@ -51,18 +51,39 @@ public enum VectorIndexConformance {
         parameters: SearchParameters = SearchParameters(),
         build: Build<Index>, oracle: Oracle<Index>,
         file: StaticString = #filePath, line: UInt = #line
-    ) throws {
+    ) {
+        for failure in failures(name, dimension: dimension, supportsDeletion: supportsDeletion, parameters: parameters, build: build, oracle: oracle) {
+            XCTFail(failure, file: file, line: line)
+        }
+    }
+
+    /// Runs the whole suite (see ``check(_:dimension:supportsDeletion:parameters:build:oracle:file:line:)``)
+    /// and returns its failures, one message each (empty when the index conforms). Errors thrown
+    /// by `build`, the oracle or a search count as failures.
+    public static func failures<Index: VectorIndex>(
+        _ name: String, dimension: Int = 20, supportsDeletion: Bool = false,
+        parameters: SearchParameters = SearchParameters(),
+        build: Build<Index>, oracle: Oracle<Index>
+    ) -> [String] {
+        let report = Report()
         for scenario in scenarios(dimension: dimension) {
-            try checkScenario(
-                name, scenario, deleted: [], parameters: parameters, build: build, oracle: oracle, file: file, line: line)
+            var deletions: [Set<Int>] = [[]]
             if supportsDeletion, scenario.corpus.rowCount > 1 {
                 var generator = SeededGenerator(seed: 0xDE1E7E)
                 var deleted = Set((0..<scenario.corpus.rowCount).filter { _ in Int.random(in: 0..<10, using: &generator) < 3 })
                 deleted.insert(0)  // a row that ties with others: the tie must go to a live row
-                try checkScenario(
-                    name, scenario, deleted: deleted, parameters: parameters, build: build, oracle: oracle, file: file, line: line)
+                deletions.append(deleted)
+            }
+            for deleted in deletions {
+                let context = "\(name), \(scenario.name) corpus\(deleted.isEmpty ? "" : ", \(deleted.count) deleted")"
+                do {
+                    try checkScenario(scenario, deleted: deleted, parameters: parameters, build: build, oracle: oracle, context: context, report: report)
+                } catch {
+                    report.fail("\(context): unexpected error \(error)")
+                }
             }
         }
+        return report.messages
     }
 
     /// The corpora: standard (ties; a batch split by queries), large (split by rows), one row, empty.
@@ -116,13 +137,12 @@ public enum VectorIndexConformance {
     }
 
     private static func checkScenario<Index: VectorIndex>(
-        _ name: String, _ scenario: Scenario, deleted: Set<Int>, parameters: SearchParameters,
-        build: Build<Index>, oracle makeOracle: Oracle<Index>, file: StaticString, line: UInt
+        _ scenario: Scenario, deleted: Set<Int>, parameters: SearchParameters,
+        build: Build<Index>, oracle makeOracle: Oracle<Index>, context: String, report: Report
     ) throws {
-        let context = "\(name), \(scenario.name) corpus\(deleted.isEmpty ? "" : ", \(deleted.count) deleted")"
         let index = try build(scenario.corpus, deleted)
-        XCTAssertEqual(index.rowCount, scenario.corpus.rowCount, "\(context): rowCount", file: file, line: line)
-        XCTAssertEqual(index.dimension, scenario.corpus.dimension, "\(context): dimension", file: file, line: line)
+        report.expect(index.rowCount == scenario.corpus.rowCount, "\(context): rowCount \(index.rowCount), expected \(scenario.corpus.rowCount)")
+        report.expect(index.dimension == scenario.corpus.dimension, "\(context): dimension \(index.dimension)")
         let oracle = try makeOracle(index, scenario.corpus, scenario.queries)
         let live = { (row: Int) in !deleted.contains(row) }
         let filters = scenario.filters ? filters(rowCount: scenario.corpus.rowCount) : [("none", nil, { _ in true })]
@@ -135,23 +155,12 @@ public enum VectorIndexConformance {
                     searchParameters.threads = threads
                     let results = try index.search(scenario.queries, k: k, parameters: searchParameters)
                     let where_ = "\(context), filter \(filterName), k \(k), \(threads) threads"
-                    XCTAssertEqual(results.metric, expected.metric, "\(where_): metric", file: file, line: line)
-                    XCTAssertEqual(results.count, scenario.queries.rowCount, "\(where_): one list per query", file: file, line: line)
-                    for q in 0..<Swift.min(results.count, expected.count) where results[q] != expected[q] {
-                        XCTFail("\(where_), query \(q): got \(results[q].prefix(12)), expected \(expected[q].prefix(12))", file: file, line: line)
-                    }
+                    report.compare(results, expected, where_)
                 }
             }
         }
-        try checkSharedInstance(index, scenario, parameters: parameters, expected: oracle.expected(k: 7, allows: live), context: context, file: file, line: line)
-        try checkEdges(index, scenario, parameters: parameters, context: context, file: file, line: line)
-    }
-
-    /// Four threads searching the same instance at once get the same answers as one.
-    private static func checkSharedInstance<Index: VectorIndex>(
-        _ index: Index, _ scenario: Scenario, parameters: SearchParameters, expected: SearchResults, context: String,
-        file: StaticString, line: UInt
-    ) throws {
+        // Four threads searching the same instance at once get the same answers as one.
+        let expected = oracle.expected(k: 7, allows: live)
         let answers = Answers(count: 4)
         DispatchQueue.concurrentPerform(iterations: 4) { member in
             var searchParameters = parameters
@@ -159,25 +168,25 @@ public enum VectorIndexConformance {
             answers.set(member, Result { try index.search(scenario.queries, k: 7, parameters: searchParameters) })
         }
         for member in 0..<4 {
-            let results = try answers.get(member).get()
-            XCTAssertEqual(results, expected, "\(context): concurrent search \(member)", file: file, line: line)
+            report.compare(try answers.get(member).get(), expected, "\(context): concurrent search \(member)")
         }
-    }
-
-    /// An empty batch, `k < 1`, and queries of another dimension.
-    private static func checkEdges<Index: VectorIndex>(
-        _ index: Index, _ scenario: Scenario, parameters: SearchParameters, context: String, file: StaticString, line: UInt
-    ) throws {
+        // An empty batch, k < 1, and queries of another dimension.
         let d = scenario.corpus.dimension
         let none = try index.search(EmbeddingMatrix.empty(dimension: d), k: 3, parameters: parameters)
-        XCTAssertEqual(none.count, 0, "\(context): an empty batch gives no lists", file: file, line: line)
-        XCTAssertThrowsError(try index.search(scenario.queries, k: 0, parameters: parameters), "\(context): k = 0", file: file, line: line) {
-            XCTAssertEqual(unwrapped($0), .invalidK(0), "\(context)", file: file, line: line)
+        report.expect(none.isEmpty, "\(context): an empty batch gives \(none.count) lists")
+        do {
+            _ = try index.search(scenario.queries, k: 0, parameters: parameters)
+            report.fail("\(context): k = 0 did not throw")
+        } catch {
+            report.expect(unwrapped(error) == .invalidK(0), "\(context): k = 0 threw \(error)")
         }
-        let wrong = matrix(rows: 2, dimension: d + 1, seed: 99)
-        XCTAssertThrowsError(try index.search(wrong, k: 3, parameters: parameters), "\(context): wrong dimension", file: file, line: line) {
-            XCTAssertEqual(
-                unwrapped($0), .dimensionMismatch(expected: d, actual: d + 1, what: "the queries"), "\(context)", file: file, line: line)
+        do {
+            _ = try index.search(matrix(rows: 2, dimension: d + 1, seed: 99), k: 3, parameters: parameters)
+            report.fail("\(context): queries of dimension \(d + 1) did not throw")
+        } catch {
+            report.expect(
+                unwrapped(error) == .dimensionMismatch(expected: d, actual: d + 1, what: "the queries"),
+                "\(context): queries of dimension \(d + 1) threw \(error)")
         }
     }
 
@@ -193,6 +202,26 @@ public enum VectorIndexConformance {
         var generator = SeededGenerator(seed: seed)
         let values = (0..<(rows * d)).map { _ in Float(Int.random(in: -64...64, using: &generator)) / 64 }
         return try! EmbeddingMatrix(rowCount: rows, dimension: d, values: values)
+    }
+}
+
+/// The failures of one run of the suite.
+private final class Report {
+    private(set) var messages: [String] = []
+
+    func fail(_ message: String) { messages.append(message) }
+
+    func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
+        if !condition { fail(message()) }
+    }
+
+    /// Compares a search's answer with the oracle's: the metric, one list per query, each list.
+    func compare(_ results: SearchResults, _ expected: SearchResults, _ context: String) {
+        expect(results.metric == expected.metric, "\(context): metric \(results.metric), expected \(expected.metric)")
+        expect(results.count == expected.count, "\(context): \(results.count) lists for \(expected.count) queries")
+        for q in 0..<Swift.min(results.count, expected.count) where results[q] != expected[q] {
+            fail("\(context), query \(q): got \(results[q].prefix(8)), expected \(expected[q].prefix(8))")
+        }
     }
 }
 

@@ -102,7 +102,7 @@ struct SearchCommand: ParsableCommand {
             guard rescore == nil else {
                 throw CommandFailure("--rescore needs float queries (the rescoring scores the float query against finer codes)")
             }
-            results = try index.search(codes: codes, k: k, parameters: SearchParameters(threads: threads))
+            results = try index.search(codes, k: k, threads: threads)
         }
         try SearchOutput.print(results, json: json)
     }
