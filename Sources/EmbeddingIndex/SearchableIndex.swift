@@ -27,7 +27,7 @@ public final class SearchableIndex: Sendable {
     /// The first stage over the stored rows: the fast codes' ``FlatIndex`` (every stored row,
     /// deleted ones excluded by ``deletedFilter``), or a ``LiveRowsIndex`` holding the live rows only.
     let fast: any VectorIndex
-    /// The deleted rows as a filter, when ``fast`` holds them (`nil` when none are deleted or
+    /// The filter that excludes the deleted rows, when ``fast`` holds them (`nil` when none are deleted or
     /// ``fast`` holds only live rows).
     let deletedFilter: RowFilter?
     /// ``fast`` refined with the rescoring codes read by `pread`, when the file has them.
@@ -70,9 +70,10 @@ public final class SearchableIndex: Sendable {
                 deletedFilter = nil
             } else {
                 first = try FlatIndex(codes)
+                // The live rows as an allow-list over exactly the stored rows: a scan uses it as its mask as it is.
                 deletedFilter = index.deletedRows.count == 0
                     ? nil
-                    : .excluding(RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap))
+                    : .allowing(RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap).complement)
             }
             refined = try index.rescoring.map { (finer) throws(SearchError) in
                 try RefineIndex(base: first, codes: PreadCodes(finer), multiplier: 1)

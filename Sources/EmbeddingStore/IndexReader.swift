@@ -96,15 +96,14 @@ extension IndexFile {
         }
         let metadataBytes = try checkedSection(.metadata)
         let metadata = metadataBytes.isEmpty ? nil : try IndexMetadata(decoding: metadataBytes)
+        let fastCodes = try checkedSection(.fast)
         let fast: QuantizedEmbeddings
         do {
             fast = try QuantizedEmbeddings(
                 precision: header.fastPrecision, rowCount: header.rowCount, dimension: header.dimension,
-                codes: checkedSection(.fast), ranges: fastRanges, rounding: header.fastRounding)
-        } catch let error as IndexFileError {
-            throw error
+                codes: fastCodes, ranges: fastRanges, rounding: header.fastRounding)
         } catch {
-            throw .malformedSection(section: .fast, reason: "\(error)")
+            throw .invalidSection(section: .fast, error)
         }
         var rescoring: MappedCodes?
         if let precision = header.rescoringPrecision {
@@ -132,7 +131,7 @@ extension IndexFile {
             do {
                 return try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternary)
             } catch {
-                throw .malformedSection(section: .ranges, reason: "\(error)")
+                throw .invalidSection(section: .ranges, error)
             }
         }
         let fast = try ranges(IndexHeader.Flag.fastRanges, IndexHeader.Flag.fastThresholds)

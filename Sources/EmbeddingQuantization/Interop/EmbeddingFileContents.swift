@@ -16,20 +16,10 @@ public enum EmbeddingFileContents: Sendable, Equatable {
     public init(
         contentsOfNPY path: String, precision: Precision, dimension: Int? = nil, ranges: QuantizationRanges? = nil
     ) throws(QuantizationError) {
-        let array: NPYArray
-        do {
-            array = try NPYFile.read(contentsOf: path)
-        } catch {
-            throw .npy(error)
-        }
-        do {
-            if array.dataType.isFloatingPoint {
-                self = .floats(try EmbeddingMatrix(array))
-            } else {
-                self = .codes(try QuantizedEmbeddings(array, precision: precision, dimension: dimension, ranges: ranges))
-            }
-        } catch {
-            throw .inFile(path: path, error)
+        self = try NPYFile.read(contentsOf: path) { (array) throws(QuantizationError) in
+            array.dataType.isFloatingPoint
+                ? .floats(try EmbeddingMatrix(array))
+                : .codes(try QuantizedEmbeddings(array, precision: precision, dimension: dimension, ranges: ranges))
         }
     }
 }

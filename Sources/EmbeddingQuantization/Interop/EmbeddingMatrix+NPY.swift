@@ -31,17 +31,7 @@ extension EmbeddingMatrix {
     /// - Throws: ``QuantizationError/npy(_:)`` when the file cannot be read as `.npy`; the errors
     ///   of ``init(_:)``, prefixed with the path.
     public init(contentsOfNPY path: String) throws(QuantizationError) {
-        let array: NPYArray
-        do {
-            array = try NPYFile.read(contentsOf: path)
-        } catch {
-            throw .npy(error)
-        }
-        do {
-            try self.init(array)
-        } catch {
-            throw .inFile(path: path, error)
-        }
+        self = try NPYFile.read(contentsOf: path) { (array) throws(QuantizationError) in try EmbeddingMatrix(array) }
     }
 
     /// The matrix as a float32 `.npy` array of shape `rowCount × dimension`.

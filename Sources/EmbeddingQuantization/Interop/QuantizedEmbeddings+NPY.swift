@@ -72,16 +72,8 @@ extension QuantizedEmbeddings {
         contentsOfNPY path: String, precision: Precision, dimension: Int? = nil,
         ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
     ) throws(QuantizationError) {
-        let array: NPYArray
-        do {
-            array = try NPYFile.read(contentsOf: path)
-        } catch {
-            throw .npy(error)
-        }
-        do {
-            try self.init(array, precision: precision, dimension: dimension, ranges: ranges, rounding: rounding)
-        } catch {
-            throw .inFile(path: path, error)
+        self = try NPYFile.read(contentsOf: path) { (array) throws(QuantizationError) in
+            try QuantizedEmbeddings(array, precision: precision, dimension: dimension, ranges: ranges, rounding: rounding)
         }
     }
 }
