@@ -1,9 +1,9 @@
 import EmbeddingSearch
 
 /// A search of an index file with the document ids attached: one list of ``IndexHit``s per query,
-/// best first, and the ``Metric`` of their scores (from ``SearchableIndex/documents(_:)``).
+/// best first, and the `Metric` of their scores (from ``SearchableIndex/documents(_:)``).
 public struct DocumentResults: Sendable, Equatable, RandomAccessCollection {
-    /// How the scores were computed; ``Metric/higherIsBetter`` gives their direction.
+    /// How the scores were computed; `Metric/higherIsBetter` gives their direction.
     public let metric: Metric
     /// One list per query, best first, equal scores by ascending row.
     public let hits: [[IndexHit]]

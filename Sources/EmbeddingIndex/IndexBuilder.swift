@@ -2,11 +2,12 @@ import EmbeddingQuantization
 import EmbeddingStore
 
 /// Writes float32 embeddings into index files: quantizes them to the fast (and rescoring)
-/// precision and creates the file or appends to it (``IndexFile``).
+/// precision and creates the file or appends to it (`IndexFile`).
 public enum IndexBuilder {
     /// Creates the index at `path` (replacing any file there) from float32 embeddings.
     ///
     /// - Parameters:
+    ///   - path: the index file to create.
     ///   - embeddings: `n × d` float32 embeddings, one row per document.
     ///   - ids: one non-empty, unique id per row.
     ///   - precision: the fast-pass precision (e.g. `binary`), kept in memory when searching.

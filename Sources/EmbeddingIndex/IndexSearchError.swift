@@ -4,8 +4,8 @@ import EmbeddingStore
 
 /// Errors raised while building, changing or opening an index file through ``IndexBuilder`` and
 /// ``SearchableIndex``. Each case names the file (where there is one) and the problem. (Searching
-/// an opened index throws ``SearchError/inIndex(path:_:)``, as every ``VectorIndex`` throws
-/// ``SearchError``.)
+/// an opened index throws `SearchError/inIndex(path:_:)`, as every `VectorIndex` throws
+/// `SearchError`.)
 public enum IndexSearchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Opening, reading or writing the index file failed (the error names the file).
     case store(IndexFileError)

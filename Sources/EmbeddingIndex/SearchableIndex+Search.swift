@@ -4,19 +4,19 @@ import EmbeddingStore
 
 extension SearchableIndex: VectorIndex {
     /// Searches float32 queries (`m × d`) and returns the best `k` live rows per query; see
-    /// ``VectorIndex/search(_:k:parameters:)``. Deleted rows are never returned: they are excluded
-    /// by the same ``RowFilter`` mechanism as the caller's filter, inside the scan.
+    /// `VectorIndex/search(_:k:parameters:)`. Deleted rows are never returned: they are excluded
+    /// by the same `RowFilter` mechanism as the caller's filter, inside the scan.
     ///
     /// First stage: the queries are quantized like the fast codes and scored against the stored
-    /// rows (``FlatIndex``). With ``SearchParameters/rescoreMultiplier`` the best
+    /// rows (`FlatIndex`). With `SearchParameters/rescoreMultiplier` the best
     /// `k × rescoreMultiplier` allowed live candidates are rescored: their finer codes are read
-    /// from the file with `pread` and scored against the float query (``RefineIndex``, higher is
-    /// better). Without it the hits keep the fast codes' scores (``SearchResults/metric`` says
+    /// from the file with `pread` and scored against the float query (`RefineIndex`, higher is
+    /// better). Without it the hits keep the fast codes' scores (`SearchResults/metric` says
     /// which). A multiplier with `k × multiplier ≥` ``count`` rescores every live row, i.e. an
     /// exact search over the finer codes.
     ///
-    /// - Throws: ``SearchError/inIndex(path:_:)`` naming the file, wrapping
-    ///   ``SearchError/noRescoringCodes`` (a multiplier for an index without rescoring codes), a
+    /// - Throws: `SearchError/inIndex(path:_:)` naming the file, wrapping
+    ///   `SearchError/noRescoringCodes` (a multiplier for an index without rescoring codes), a
     ///   bad `k`, multiplier, thread count, dimension or non-finite query, or a failed read.
     public func search(_ queries: EmbeddingMatrix, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
         var stage = parameters

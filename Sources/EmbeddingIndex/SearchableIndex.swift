@@ -2,7 +2,7 @@ import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
 
-/// An index file opened for searching, a ``VectorIndex``: the fast codes in a ``FlatIndex``
+/// An index file opened for searching, a `VectorIndex`: the fast codes in a `FlatIndex`
 /// (resident), the rescoring codes left in the file (read per query with `pread`, never through
 /// the mapping, so they do not become resident), the ids and the deleted rows.
 ///
@@ -22,7 +22,7 @@ public final class SearchableIndex: Sendable {
     public let deletedRows: DeletedRows
     /// The model that made the embeddings, when the index records it.
     public let metadata: IndexMetadata?
-    /// The rescoring codes (memory-mapped, read with ``MappedCodes/copyRows(_:into:)``), if any.
+    /// The rescoring codes (memory-mapped, read with `MappedCodes/copyRows(_:into:)`), if any.
     public let rescoring: MappedCodes?
     /// The first stage over the stored rows: the fast codes' ``FlatIndex`` (every stored row,
     /// deleted ones excluded by ``deletedFilter``), or a ``LiveRowsIndex`` holding the live rows only.
@@ -34,14 +34,16 @@ public final class SearchableIndex: Sendable {
     let refined: RefineIndex?
 
     /// Up to this many deleted rows, the fast codes keep every stored row and the scan skips the
-    /// deleted ones through a ``RowFilter``; above it, they are copied without the deleted rows
+    /// deleted ones through a `RowFilter`; above it, they are copied without the deleted rows
     /// (so a heavily deleted index costs no more per query than a compacted one).
     public static let defaultDeletedRowLimit = 1024
 
     /// Opens the index at `path` and prepares its fast codes for search.
     ///
-    /// - Parameter verify: also check the rescoring section's checksum and id uniqueness
-    ///   (``OpenIndex/verify()``; streams the rescoring codes without keeping them resident).
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - verify: also check the rescoring section's checksum and id uniqueness
+    ///     (`OpenIndex/verify()`; streams the rescoring codes without keeping them resident).
     /// - Throws: ``IndexSearchError/store(_:)`` for a missing, corrupt or unreadable file;
     ///   ``IndexSearchError/search(path:_:)`` if the fast codes cannot be indexed.
     public convenience init(path: String, verify: Bool = false) throws(IndexSearchError) {

@@ -29,7 +29,9 @@ public struct EmbeddingMatrix: Sendable, Equatable {
 
     /// Builds a matrix from rows of equal length.
     ///
-    /// - Parameter dimension: the dimension to use when `rows` is empty.
+    /// - Parameters:
+    ///   - rows: the rows, each of the same length (the dimension).
+    ///   - dimension: the dimension to use when `rows` is empty.
     /// - Throws: ``QuantizationError/raggedRows(row:expectedDimension:actualDimension:)``.
     public init(rows: [[Float]], dimension: Int? = nil) throws(QuantizationError) {
         let width = rows.first?.count ?? dimension ?? 0

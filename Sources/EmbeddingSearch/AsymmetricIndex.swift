@@ -4,7 +4,7 @@ import EmbeddingQuantization
 /// float query × `int8` / `uint8` / `int4` (per-dimension scale honoured), × `ternary`, × bits as
 /// ±1, × float rows. A ``VectorIndex``; scores are inner products (higher is better).
 ///
-/// The codes stay in their row-major ``Precision`` layout in any ``ByteSource`` (an array or a
+/// The codes stay in their row-major `Precision` layout in any ``ByteSource`` (an array or a
 /// memory-mapped file) and are scanned in place. Safe to share between threads.
 public struct AsymmetricIndex: VectorIndex {
     /// The corpus codes, one row per corpus row.

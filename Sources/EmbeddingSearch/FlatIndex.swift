@@ -1,7 +1,7 @@
 import EmbeddingKernels
 import EmbeddingQuantization
 
-/// An exact (brute-force) index over embeddings in any ``Precision``: a ``VectorIndex``.
+/// An exact (brute-force) index over embeddings in any `Precision`: a ``VectorIndex``.
 ///
 /// Every search scores each query against every row the ``RowFilter`` allows and returns the best
 /// `k`, sorted best first, equal scores by ascending row. Float32 queries against codes are

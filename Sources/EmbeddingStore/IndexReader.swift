@@ -15,8 +15,10 @@ extension IndexFile {
     /// Every size in the header is checked against the file's size before anything is allocated,
     /// so a corrupt or hostile file yields an error, never a crash or an absurd allocation.
     ///
-    /// - Parameter verify: also check the rescoring section's checksum and id uniqueness
-    ///   (``OpenIndex/verify()``); this reads the whole file once, without keeping it resident.
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - verify: also check the rescoring section's checksum and id uniqueness
+    ///     (``OpenIndex/verify()``); this reads the whole file once, without keeping it resident.
     /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping what was wrong.
     public static func open(at path: String, verify: Bool = false) throws(IndexFileError) -> OpenIndex {
         let index: OpenIndex

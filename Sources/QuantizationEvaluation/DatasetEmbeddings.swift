@@ -11,7 +11,7 @@ public struct DatasetEmbeddings: Sendable {
     public let documentIDs: [String]
     /// Query identifiers, one per query row.
     public let queryIDs: [String]
-    /// `documents × d` embeddings of ``CorpusDocument/contents``.
+    /// `documents × d` embeddings of `CorpusDocument/contents`.
     public let corpus: EmbeddingMatrix
     /// `queries × d` embeddings of the query texts.
     public let queries: EmbeddingMatrix
@@ -51,10 +51,15 @@ public struct DatasetEmbeddings: Sendable {
         return "\(role)-\(hash.hexDigest)"
     }
 
-    /// Embeds `documents` (their ``CorpusDocument/contents``) and `queries` with `encoder`,
+    /// Embeds `documents` (their `CorpusDocument/contents`) and `queries` with `encoder`,
     /// reading each matrix from `cache` when it holds it and storing what it encodes.
     ///
     /// - Parameters:
+    ///   - documents: the corpus, encoded as their `contents`.
+    ///   - queries: the queries, encoded as their text.
+    ///   - encoder: the model.
+    ///   - cache: where matrices are looked up and stored; `nil` always encodes.
+    ///   - batchSize: texts per forward pass.
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
     /// - Throws: ``QuantizationEvaluationError``.

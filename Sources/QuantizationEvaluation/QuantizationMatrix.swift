@@ -11,7 +11,7 @@ public struct QuantizationMatrix: Sendable {
     public let embeddings: DatasetEmbeddings
     /// The relevance judgments of the queries.
     public let judgments: RelevanceJudgments
-    /// Ranges (and ternary thresholds at ``Calibration/defaultTernaryAlpha``) from the corpus.
+    /// Ranges (and ternary thresholds at `Calibration/defaultTernaryAlpha`) from the corpus.
     public let ranges: QuantizationRanges
     /// Documents retrieved per query (≥ 100 so that Recall@100 is exact).
     public let depth: Int

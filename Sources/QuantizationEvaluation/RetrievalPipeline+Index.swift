@@ -2,10 +2,10 @@ import EmbeddingQuantization
 import EmbeddingSearch
 
 extension RetrievalPipeline {
-    /// The pipeline as a ``VectorIndex`` over `corpus` (`n × d` float32), its codes quantized with
-    /// `ranges`: a ``FlatIndex`` for `.float` and `.symmetric`, an ``AsymmetricIndex`` for
-    /// `.asymmetric`, a binary ``FlatIndex`` refined by the finer codes (``RefineIndex``) for
-    /// `.binaryRescore`. The searches' ``SearchResults/metric`` tells the score direction.
+    /// The pipeline as a `VectorIndex` over `corpus` (`n × d` float32), its codes quantized with
+    /// `ranges`: a `FlatIndex` for `.float` and `.symmetric`, an `AsymmetricIndex` for
+    /// `.asymmetric`, a binary `FlatIndex` refined by the finer codes (`RefineIndex`) for
+    /// `.binaryRescore`. The searches' `SearchResults/metric` tells the score direction.
     ///
     /// - Throws: ``QuantizationEvaluationError/quantization(_:)`` when quantizing fails;
     ///   ``QuantizationEvaluationError/search(_:)`` when the codes cannot be indexed.

@@ -15,7 +15,7 @@ extension IndexMetadata {
     }
 
     /// The model to load for encoding queries: the recorded folder while it exists, else the
-    /// recorded name (resolved by ``ModelLocator``); `nil` when nothing is recorded.
+    /// recorded name (resolved by `ModelLocator`); `nil` when nothing is recorded.
     public var modelToLoad: String? {
         if let modelPath, FileManager.default.fileExists(atPath: modelPath) { return modelPath }
         return modelName

@@ -5,7 +5,7 @@ import EmbeddingStore
 import SentenceEncoder
 
 extension SearchableIndex {
-    /// The encoder of the model the index records (``IndexMetadata/modelToLoad``), for text
+    /// The encoder of the model the index records (`IndexMetadata/modelToLoad`), for text
     /// queries.
     ///
     /// - Parameter threadCount: encoder threads; `nil` uses every core.
@@ -23,12 +23,20 @@ extension SearchableIndex {
 
 extension IndexBuilder {
     /// Encodes `texts` with `encoder` and creates the index file at `path` from them (see
-    /// ``IndexBuilder/create(at:embeddings:ids:precision:rescoring:ranges:metadata:)``), recording
+    /// `IndexBuilder/create(at:embeddings:ids:precision:rescoring:ranges:metadata:)`), recording
     /// `model` (the name or folder `encoder` was loaded from) so that the index can be searched
     /// with text later (``SearchableIndex/recordedEncoder(threadCount:)``).
     ///
     /// - Parameters:
+    ///   - path: the index file to create (replaced if it exists).
     ///   - texts: one text per document; `ids[i]` names `texts[i]`.
+    ///   - ids: one non-empty, unique id per text.
+    ///   - encoder: the model that encodes the texts.
+    ///   - model: the name or folder `encoder` was loaded from, recorded in the file.
+    ///   - precision: the fast-pass precision (e.g. `binary`).
+    ///   - rescoring: the finer precision kept on disk for rescoring (e.g. `int8`), or `nil`.
+    ///   - ranges: calibration for `int8`, `uint8`, `int4` and `ternary` codes; `nil` computes
+    ///     them from the embeddings when a precision needs them.
     ///   - progress: called after each batch with the number of texts encoded so far.
     /// - Throws: ``TextSearchError/encoder(_:)``; ``TextSearchError/index(_:)`` for bad ids, ranges
     ///   or a failed write.

@@ -7,15 +7,16 @@ extension SentenceEncoder {
     /// thread pool is never blocked) and awaited.
     ///
     /// The texts are encoded in chunks of `chunkSize`; when the calling task is cancelled, encoding
-    /// stops before the next chunk and throws ``SentenceEncoderError/cancelled``. A text's vector
+    /// stops before the next chunk and throws `SentenceEncoderError/cancelled`. A text's vector
     /// does not depend on its chunk.
     ///
     /// - Parameters:
+    ///   - texts: the texts, in order.
     ///   - batchSize: texts per forward pass (≥ 1).
     ///   - chunkSize: texts per awaited chunk (≥ 1; smaller chunks notice cancellation sooner).
     ///   - progress: called after each batch with the number of texts done so far, overall.
     /// - Returns: `texts.count × dimension` float32 embeddings, in input order.
-    /// - Throws: ``SentenceEncoderError/cancelled``; ``SentenceEncoderError/invalidConfiguration(path:key:reason:)``
+    /// - Throws: `SentenceEncoderError/cancelled`; `SentenceEncoderError/invalidConfiguration(path:key:reason:)`
     ///   for `batchSize` or `chunkSize` below 1.
     public func encodeMatrix(
         _ texts: [String], batchSize: Int = 32, chunkSize: Int = 1024, progress: (@Sendable (Int) -> Void)? = nil

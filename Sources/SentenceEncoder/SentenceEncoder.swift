@@ -123,6 +123,7 @@ public final class SentenceEncoder: Sendable {
     /// Encodes `texts` into vectors of ``dimension`` floats each, in input order.
     ///
     /// - Parameters:
+    ///   - texts: the texts, any length (longer ones are truncated to ``maxSequenceLength`` ids).
     ///   - batchSize: texts per forward pass (≥ 1); memory grows with it.
     ///   - progress: called after each batch with the number of texts done so far, from a worker
     ///     thread, one call at a time, with increasing counts.

@@ -26,9 +26,14 @@ extension QuantizedEmbeddings {
     /// Wraps codes read from a `.npy` array.
     ///
     /// - Parameters:
+    ///   - array: `n × columns` codes (or one row), in the dtype of ``npyLayout(of:dimension:)``
+    ///     (int8 or uint8 for `int8` and `binary`).
+    ///   - precision: the precision of the codes.
     ///   - dimension: the embeddings' dimension; needed where the array's columns do not fix it
     ///     (`binary`, `ubinary`, `ternary`: a multiple of 8 is assumed; `int4`: twice the
     ///     columns). When `ranges` are given, their dimension is used.
+    ///   - ranges: the calibration the codes were made with (`int8`, `uint8`, `int4`, `ternary`).
+    ///   - rounding: the rounding the integer codes were made with.
     /// - Throws: ``QuantizationError/invalidParameter(_:)`` when dtype or shape do not fit the
     ///   precision, naming both.
     public init(

@@ -1,7 +1,7 @@
 import EmbeddingQuantization
 
 extension VectorIndex {
-    /// Searches from Swift concurrency: the same search as ``search(_:k:parameters:)``, run on
+    /// Searches from Swift concurrency: the same search as the synchronous `search(_:k:parameters:)`, run on
     /// EmbedQ's own threads (the cooperative thread pool is never blocked) and awaited.
     ///
     /// Queries are searched in batches of `batchSize`; when the calling task is cancelled, the
@@ -14,7 +14,7 @@ extension VectorIndex {
     ///   - batchSize: queries per batch (≥ 1; smaller batches notice cancellation sooner).
     /// - Returns: the hits of all `m` queries, as the synchronous search returns them.
     /// - Throws: ``SearchError/cancelled``; ``SearchError/invalidBatchSize(_:)``;
-    ///   the errors of ``search(_:k:parameters:)``.
+    ///   the errors of the synchronous `search(_:k:parameters:)`.
     public func search(
         _ queries: EmbeddingMatrix, k: Int, parameters: SearchParameters = SearchParameters(), batchSize: Int = 256
     ) async throws(SearchError) -> SearchResults {

@@ -7,7 +7,7 @@ import EmbeddingQuantization
 ///
 /// Conformers must be safe to read from several threads at once.
 public protocol RefinementCodes: Sendable {
-    /// The precision of the codes (layouts in ``Precision``).
+    /// The precision of the codes (layouts in `Precision`).
     var precision: Precision { get }
     /// Number of rows.
     var rowCount: Int { get }
@@ -21,7 +21,9 @@ public protocol RefinementCodes: Sendable {
     /// Calls `body(position, bytes)` for each row of `rows`, in order, with that row's
     /// `precision.bytesPerVector(dimension:)` bytes (valid only during the call).
     ///
-    /// - Parameter rows: distinct rows in `0 ..< rowCount`, ascending.
+    /// - Parameters:
+    ///   - rows: distinct rows in `0 ..< rowCount`, ascending.
+    ///   - body: called with each row's position in `rows` and its bytes.
     /// - Throws: ``SearchError/rowOutOfRange(row:rowCount:)``; ``SearchError/readFailed(operation:errno:message:)``
     ///   when the codes live in a file that cannot be read.
     func withRows(_ rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(SearchError)

@@ -18,6 +18,8 @@ public struct BertModel: Sendable {
     /// - Throws: ``SentenceEncoderError`` naming the file and tensor that is wrong.
     ///
     /// - Parameters:
+    ///   - configuration: the model's `config.json`.
+    ///   - file: the weights.
     ///   - precision: how the linear layers' weights are stored and multiplied.
     ///   - float32Layers: linear layers kept in float32 whatever `precision` says (mixed
     ///     precision), named as in ``linearLayerNames``, e.g. `layer.5.output`.

@@ -59,7 +59,9 @@ public struct BertTokenizer: Sendable {
 
     /// The model input ids of `text`: `[CLS]`, at most `maxLength - 2` token ids, `[SEP]`.
     ///
-    /// - Parameter maxLength: the longest sequence, special tokens included (at least 2).
+    /// - Parameters:
+    ///   - text: the text to tokenize.
+    ///   - maxLength: the longest sequence, special tokens included (at least 2).
     public func encode(_ text: String, maxLength: Int) -> [Int32] {
         var ids = tokenIDs(text)
         let budget = max(0, maxLength - 2)
