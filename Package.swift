@@ -26,8 +26,11 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // ISA-specific inner loops (C, target attributes + runtime CPU detection). No dependencies.
-        .target(name: "EmbeddingKernels"),
+        // What the running CPU can execute (one bitmask, detected once, capped by EMBEDQ_ISA);
+        // every kernel target fills its dispatch table from it.
+        .target(name: "CPUCapabilities"),
+        // ISA-specific inner loops (C, target attributes + runtime CPU detection).
+        .target(name: "EmbeddingKernels", dependencies: ["CPUCapabilities"]),
         // Float32 embeddings -> compact codes, calibration ranges, .npy interop.
         // No package dependencies; its hot loops call EmbeddingKernels.
         .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
@@ -54,7 +57,7 @@ let package = Package(
         ),
         // C kernels: packed-weight linear layers, GELU, softmax, layer norm; AVX-512 / AVX2 /
         // portable builds chosen at run time (per-function target attributes, no package-wide compiler flags).
-        .target(name: "SentenceEncoderKernels"),
+        .target(name: "SentenceEncoderKernels", dependencies: ["CPUCapabilities"]),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
@@ -105,6 +108,7 @@ let package = Package(
         .target(
             name: "VectorIndexConformance", dependencies: ["EmbeddingSearch", "EmbedQTestSupport"],
             path: "Tests/VectorIndexConformance"),
+        .testTarget(name: "CPUCapabilitiesTests", dependencies: ["CPUCapabilities"]),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),
