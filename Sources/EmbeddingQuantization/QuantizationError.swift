@@ -31,6 +31,7 @@ public indirect enum QuantizationError: Error, Equatable, Sendable, CustomString
     /// An error about the contents of the file at `path` (its description starts with the path).
     case inFile(path: String, QuantizationError)
 
+    /// A one-line message naming the offending value and where it is (row, column, file).
     public var description: String {
         switch self {
         case .unknownPrecision(let name):
