@@ -35,8 +35,12 @@ public struct EmbeddingCache: Sendable {
     /// The matrix stored under `key` when it exists, decodes, and has `rowCount × dimension`
     /// values; otherwise `nil`.
     ///
-    /// - Parameter warning: called with a message naming the file when one exists under `key`
-    ///   but is corrupt (not a float32 `.npy`, truncated, another shape, non-finite values).
+    /// - Parameters:
+    ///   - key: the content key (``DatasetEmbeddings/cacheKey(model:texts:role:)``'s form).
+    ///   - rowCount: the rows the matrix must have.
+    ///   - dimension: the dimension the matrix must have.
+    ///   - warning: called with a message naming the file when one exists under `key`
+    ///     but is corrupt (not a float32 `.npy`, truncated, another shape, non-finite values).
     public func matrix(
         forKey key: String, rowCount: Int, dimension: Int, warning: ((String) -> Void)? = nil
     ) -> EmbeddingMatrix? {
