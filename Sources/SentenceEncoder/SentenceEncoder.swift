@@ -111,8 +111,9 @@ public final class SentenceEncoder: Sendable {
     /// The model input ids of `text`: special tokens included (`[CLS] … [SEP]`), at most
     /// ``maxSequenceLength`` ids.
     ///
-    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
-    public func tokenize(_ text: String) throws -> [Int32] {
+    /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text needs
+    ///   a token the tokenizer lacks (see ``Tokenizer/encode(_:)``).
+    public func tokenize(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         try tokenizer.tokenize(text)
     }
 
@@ -136,13 +137,7 @@ public final class SentenceEncoder: Sendable {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
-        let sequences: [[Int32]]
-        do {
-            sequences = try tokenize(texts)
-        } catch {
-            // Tokenizers throw SentenceEncoderError (see `Tokenizer/encode(_:)`).
-            throw SentenceEncoderError.typed(error, reading: folder)
-        }
+        let sequences = try tokenize(texts)
         return try encodeRowMajor(tokenized: sequences, batchSize: batchSize, progress: progress)
     }
 
@@ -195,19 +190,22 @@ public final class SentenceEncoder: Sendable {
 
     /// The model input ids of each text (see ``tokenize(_:)-(String)``), computed in parallel.
     ///
-    /// - Throws: the first error ``Tokenizer/encode(_:)`` throws, in text order.
-    public func tokenize(_ texts: [String]) throws -> [[Int32]] {
-        var sequences = [Result<[Int32], any Error>](repeating: .success([]), count: texts.count)
+    /// - Throws: the first ``SentenceEncoderError`` ``Tokenizer/encode(_:)`` throws, in text order.
+    public func tokenize(_ texts: [String]) throws(SentenceEncoderError) -> [[Int32]] {
+        var sequences = [Result<[Int32], SentenceEncoderError>](repeating: .success([]), count: texts.count)
         let chunks = min(texts.count, threadCount * 4)
         guard chunks > 0 else { return [] }
         sequences.withUnsafeMutableBufferPointer { buffer in
             let sequences = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
-                for index in range { sequences.write(Result { try tokenize(texts[index]) }, at: index) }
+                for index in range { sequences.write(Result { () throws(SentenceEncoderError) in try tokenize(texts[index]) }, at: index) }
             }
         }
-        return try sequences.map { try $0.get() }
+        var output: [[Int32]] = []
+        output.reserveCapacity(texts.count)
+        for sequence in sequences { output.append(try sequence.get()) }
+        return output
     }
 
     /// Splits a batch into up to ``threadCount`` contiguous parts of about equal token count.

@@ -33,8 +33,9 @@ public struct SentenceTokenizer: Sendable {
     /// The model input ids of `text` (lowercased first when ``lowercasesInput``): special tokens
     /// included, at most ``maxSequenceLength`` ids.
     ///
-    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
-    public func tokenize(_ text: String) throws -> [Int32] {
+    /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text needs
+    ///   a token the tokenizer lacks (see ``Tokenizer/encode(_:)``).
+    public func tokenize(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         try tokenizer.encode(lowercasesInput ? text.lowercased() : text)
     }
 }
