@@ -4,13 +4,26 @@ import PackageDescription
 
 let package = Package(
     name: "EmbedQ",
+    // Products per layer (README "Products"): depend on the smallest one that does the job.
     products: [
+        // Quantize, calibrate, .npy and ranges files. No BLAS, no encoder.
+        .library(name: "EmbeddingQuantization", targets: ["EmbeddingQuantization"]),
+        // Quantization + search (VectorIndex, flat / asymmetric / refine, row filters) + index
+        // files. No BLAS, no encoder.
+        .library(name: "EmbedQSearch", targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
+        // Text -> embeddings (OpenBLAS on Linux, Accelerate on Apple platforms).
+        .library(name: "SentenceEncoder", targets: ["SentenceEncoder"]),
+        // Ranking metrics and quantization reports over plain rankings. No search, no encoder.
+        .library(name: "RetrievalEvaluation", targets: ["RetrievalEvaluation"]),
+        // Everything, re-exported by `import EmbedQ`.
         .library(name: "EmbedQ", targets: ["EmbedQ"]),
         .executable(name: "embedq", targets: ["embedq"]),
         .executable(name: "embedq-bench", targets: ["embedq-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (scripts/docs.sh); not linked into any product.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // What the running CPU can execute (one bitmask, detected once, capped by EMBEDQ_ISA);
@@ -47,24 +60,34 @@ let package = Package(
         .target(name: "SentenceEncoderKernels", dependencies: ["CPUCapabilities"]),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
+        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
+        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
+        // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
+        // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
+        // the search and the index files, which stay free of it.
+        .target(
+            name: "SemanticSearch",
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "SentenceEncoder"]
+        ),
         // The quantization matrix on real data: encodes a BEIR dataset once (embeddings cached on
         // disk), quantizes, searches and scores every precision. Joins the encoder and the search
         // to RetrievalEvaluation, which stays free of both.
         .target(
             name: "QuantizationEvaluation",
-            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining"]
+            dependencies: [
+                "EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch",
+                "EmbeddingTraining",
+            ]
         ),
         // Quantization-aware training of a projection head on frozen float embeddings
         // (listwise distillation, straight-through quantizers, AdamW), PCA and ITQ heads.
         .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
-        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
-        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
-                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch", "EmbeddingTraining",
             ]
         ),
         // The command-line tool.
@@ -86,15 +109,23 @@ let package = Package(
         ),
         // Shared by the test targets: seeded random generator, the location of ../shared.
         .target(name: "EmbedQTestSupport", path: "Tests/EmbedQTestSupport"),
+        // The conformance suite every VectorIndex passes (brute force oracle, filters, ties,
+        // threads); a target of its own so that later indexes' test targets reuse it.
+        .target(
+            name: "VectorIndexConformance", dependencies: ["EmbeddingSearch", "EmbedQTestSupport"],
+            path: "Tests/VectorIndexConformance"),
         .testTarget(name: "CPUCapabilitiesTests", dependencies: ["CPUCapabilities"]),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization", "EmbedQTestSupport"]),
-        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
-        .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
+        .testTarget(
+            name: "QuantizationEvaluationTests",
+            dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
-        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],

@@ -5,5 +5,6 @@
 @_exported import QuantizationEvaluation
 @_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
+@_exported import SemanticSearch
 @_exported import SentenceEncoder
 @_exported import EmbeddingTraining

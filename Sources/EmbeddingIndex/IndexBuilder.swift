@@ -2,11 +2,12 @@ import EmbeddingQuantization
 import EmbeddingStore
 
 /// Writes float32 embeddings into index files: quantizes them to the fast (and rescoring)
-/// precision and creates the file or appends to it (``IndexFile``).
+/// precision and creates the file or appends to it (`IndexFile`).
 public enum IndexBuilder {
     /// Creates the index at `path` (replacing any file there) from float32 embeddings.
     ///
     /// - Parameters:
+    ///   - path: the index file to create.
     ///   - embeddings: `n × d` float32 embeddings, one row per document.
     ///   - ids: one non-empty, unique id per row.
     ///   - precision: the fast-pass precision (e.g. `binary`), kept in memory when searching.
@@ -14,7 +15,7 @@ public enum IndexBuilder {
     ///   - ranges: calibration for `int8`, `uint8`, `int4` and `ternary` codes; `nil` computes
     ///     min/max ranges (and ternary thresholds) from `embeddings` when a precision needs them.
     ///   - metadata: the model that made the embeddings, recorded for query-text search.
-    /// - Throws: ``IndexSearchError/quantization(path:reason:)`` for non-finite values or
+    /// - Throws: ``IndexSearchError/quantization(path:_:)`` for non-finite values or
     ///   unusable ranges; ``IndexSearchError/store(_:)`` for bad ids or a failed write.
     public static func create(
         at path: String, embeddings: EmbeddingMatrix, ids: [String], precision: Precision, rescoring: Precision? = nil,
@@ -40,7 +41,7 @@ public enum IndexBuilder {
                     dimension: embeddings.dimension, seed: 1, centroid: RaBitQRotation.mean(of: embeddings)))
             }
         } catch {
-            throw .quantization(path: path, reason: "\(error)")
+            throw .quantization(path: path, error)
         }
         let fast = try quantize(embeddings, precision: precision, ranges: calibration, path: path)
         let finer = try rescoring.map { (finerPrecision) throws(IndexSearchError) in
@@ -95,7 +96,7 @@ public enum IndexBuilder {
                 precision: precision, ranges: precision.needsCalibration ? ranges : nil, rounding: rounding)
             return try quantizer.quantize(embeddings)
         } catch {
-            throw .quantization(path: path, reason: "\(error)")
+            throw .quantization(path: path, error)
         }
     }
 }

@@ -3,7 +3,7 @@
 /// The score's meaning follows the search: without rescoring it is the fast codes' own score
 /// (a Hamming distance in bits for `binary` / `ubinary`, lower is better; an inner product
 /// otherwise); after rescoring it is the float query's inner product with the finer codes
-/// (higher is better). See ``SearchableIndex/metric(rescoring:)``.
+/// (higher is better): the `SearchResults/metric` of the search says which.
 public struct IndexHit: Sendable, Hashable, CustomStringConvertible {
     /// The document id recorded for the row.
     public let id: String

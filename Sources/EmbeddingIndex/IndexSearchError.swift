@@ -2,17 +2,17 @@ import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
 
-/// Errors raised while building, changing or searching an index file through ``SearchableIndex``
-/// and ``IndexBuilder``. Each case names the file (where there is one) and the problem.
+/// Errors raised while building, changing or opening an index file through ``IndexBuilder`` and
+/// ``SearchableIndex``. Each case names the file (where there is one) and the problem. (Searching
+/// an opened index throws `SearchError/inIndex(path:_:)`, as every `VectorIndex` throws
+/// `SearchError`.)
 public enum IndexSearchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Opening, reading or writing the index file failed (the error names the file).
     case store(IndexFileError)
-    /// The search itself failed (k, dimensions, non-finite queries, …) on the index at `path`.
+    /// Preparing the index at `path` for search failed (its codes cannot be indexed).
     case search(path: String, SearchError)
     /// Quantizing embeddings for the index at `path` failed.
-    case quantization(path: String, reason: String)
-    /// Rescoring was asked for, but the index at `path` holds no rescoring codes.
-    case noRescoringCodes(path: String)
+    case quantization(path: String, QuantizationError)
     /// An argument is inconsistent with the index at `path` (row counts, dimension, precision).
     case invalidArgument(path: String, reason: String)
 
@@ -23,10 +23,8 @@ public enum IndexSearchError: Error, Equatable, Sendable, CustomStringConvertibl
             return error.description
         case .search(let path, let error):
             return "\(path): \(error.description)"
-        case .quantization(let path, let reason):
-            return "\(path): quantizing the embeddings failed: \(reason)"
-        case .noRescoringCodes(let path):
-            return "\(path): the index has no rescoring codes (build it with a rescoring precision)"
+        case .quantization(let path, let error):
+            return "\(path): quantizing the embeddings failed: \(error.description)"
         case .invalidArgument(let path, let reason):
             return "\(path): \(reason)"
         }

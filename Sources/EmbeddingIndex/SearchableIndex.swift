@@ -2,9 +2,12 @@ import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
 
-/// An index file opened for searching: the fast codes in a ``FlatIndex`` (resident), the
-/// rescoring codes left in the file (read per query with `pread`, never through the mapping, so
-/// they do not become resident), the ids and the deleted rows.
+/// An index file opened for searching, a `VectorIndex`: the fast codes in a `FlatIndex`
+/// (resident), the rescoring codes left in the file (read per query with `pread`, never through
+/// the mapping, so they do not become resident), the ids and the deleted rows.
+///
+/// Rows are the file's stored rows (`0 ..< rowCount`, deleted ones included, never returned);
+/// ``documents(_:)`` attaches the ids to a search's hits.
 ///
 /// The index is a snapshot of the file's generation when it was opened; later changes to the
 /// file (they replace it by rename) are not seen. Immutable and safe to share between threads.
@@ -19,24 +22,28 @@ public final class SearchableIndex: Sendable {
     public let deletedRows: DeletedRows
     /// The model that made the embeddings, when the index records it.
     public let metadata: IndexMetadata?
-    /// The rescoring codes (memory-mapped, read with ``MappedCodes/copyRows(_:into:)``), if any.
+    /// The rescoring codes (memory-mapped, read with `MappedCodes/copyRows(_:into:)`), if any.
     public let rescoring: MappedCodes?
-    /// The fast-pass codes, in the blocked layout of the search kernels: every stored row, or
-    /// only the live rows when ``liveRowMap`` is set.
-    let fast: FlatIndex
-    /// When `fast` holds only the live rows: the stored row of each of its rows (ascending).
-    /// `nil` when it holds every stored row and searches skip the deleted ones.
-    let liveRowMap: [Int]?
+    /// The first stage over the stored rows: the fast codes' ``FlatIndex`` (every stored row,
+    /// deleted ones excluded by ``deletedFilter``), or a ``LiveRowsIndex`` holding the live rows only.
+    let fast: any VectorIndex
+    /// The filter that excludes the deleted rows, when ``fast`` holds them (`nil` when none are deleted or
+    /// ``fast`` holds only live rows).
+    let deletedFilter: RowFilter?
+    /// ``fast`` refined with the rescoring codes read by `pread`, when the file has them.
+    let refined: RefineIndex?
 
-    /// Up to this many deleted rows, the fast codes keep every stored row and a search asks for
-    /// that many extra candidates; above it, they are copied without the deleted rows (so a
-    /// heavily deleted index costs no more per query than a compacted one).
+    /// Up to this many deleted rows, the fast codes keep every stored row and the scan skips the
+    /// deleted ones through a `RowFilter`; above it, they are copied without the deleted rows
+    /// (so a heavily deleted index costs no more per query than a compacted one).
     public static let defaultDeletedRowLimit = 1024
 
     /// Opens the index at `path` and prepares its fast codes for search.
     ///
-    /// - Parameter verify: also check the rescoring section's checksum and id uniqueness
-    ///   (``OpenIndex/verify()``; streams the rescoring codes without keeping them resident).
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - verify: also check the rescoring section's checksum and id uniqueness
+    ///     (`OpenIndex/verify()`; streams the rescoring codes without keeping them resident).
     /// - Throws: ``IndexSearchError/store(_:)`` for a missing, corrupt or unreadable file;
     ///   ``IndexSearchError/search(path:_:)`` if the fast codes cannot be indexed.
     public convenience init(path: String, verify: Bool = false) throws(IndexSearchError) {
@@ -57,31 +64,26 @@ public final class SearchableIndex: Sendable {
 
     /// Prepares `index` for search; see ``defaultDeletedRowLimit`` for `deletedRowLimit`.
     init(_ index: OpenIndex, deletedRowLimit: Int) throws(IndexSearchError) {
-        var codes = index.fast
-        if index.deletedRows.count > deletedRowLimit {
-            let live = index.liveRows
-            let width = codes.bytesPerVector
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(live.count * width)
-            codes.codes.withUnsafeBufferPointer { all in
-                for row in live { bytes.append(contentsOf: all[(row * width)..<((row + 1) * width)]) }
-            }
-            do {
-                codes = try QuantizedEmbeddings(
-                    precision: codes.precision, rowCount: live.count, dimension: codes.dimension, codes: bytes,
-                    ranges: codes.ranges, rounding: codes.rounding)
-            } catch {
-                throw .quantization(path: index.path, reason: "\(error)")
-            }
-            liveRowMap = live
-        } else {
-            liveRowMap = nil
-        }
+        let codes = index.fast
+        let first: any VectorIndex
         do {
-            fast = try FlatIndex(codes)
+            if index.deletedRows.count > deletedRowLimit {
+                first = try LiveRowsIndex(codes, liveRows: index.liveRows)
+                deletedFilter = nil
+            } else {
+                first = try FlatIndex(codes)
+                // The live rows as an allow-list over exactly the stored rows: a scan uses it as its mask as it is.
+                deletedFilter = index.deletedRows.count == 0
+                    ? nil
+                    : .allowing(RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap).complement)
+            }
+            refined = try index.rescoring.map { (finer) throws(SearchError) in
+                try RefineIndex(base: first, codes: PreadCodes(finer), multiplier: 1)
+            }
         } catch {
             throw .search(path: index.path, error)
         }
+        fast = first
         path = index.path
         header = index.header
         ids = index.ids
@@ -101,9 +103,13 @@ public final class SearchableIndex: Sendable {
     /// The precision of the rescoring codes, `nil` when the index has none.
     public var rescoringPrecision: Precision? { header.rescoringPrecision }
 
-    /// The metric of the scores a search returns: the fast codes' own metric, or the inner
-    /// product (higher is better) after rescoring.
-    public func metric(rescoring: Bool) -> Metric {
-        rescoring ? .innerProduct : fast.metric
+    /// When the first stage holds only the live rows: the stored row of each of its rows.
+    var liveRowMap: [Int]? { (fast as? LiveRowsIndex)?.liveRows }
+
+    /// The hits of `results` (a search of this index) with their document ids.
+    public func documents(_ results: SearchResults) -> DocumentResults {
+        DocumentResults(
+            metric: results.metric,
+            hits: results.map { hits in hits.map { IndexHit(id: ids[$0.row], row: $0.row, score: $0.score) } })
     }
 }

@@ -25,37 +25,51 @@ package enum AtomicFile {
     /// (e.g. when another writer replaced `path` meanwhile). On failure the temporary file is
     /// removed and the old file is untouched.
     ///
-    /// - Throws: ``NPYError/inFile(path:_:)`` wrapping the failed system call, or what `body` or
-    ///   `beforeRename` threw.
-    package static func write(
-        to path: String, _ body: (borrowing NPYSystemFile) throws -> Void, beforeRename: () throws -> Void = {}
-    ) throws {
+    /// - Parameter systemFailure: turns a failed system call (open, fsync, close, rename) into
+    ///   the caller's error type.
+    /// - Throws: `systemFailure` of the failed system call, or what `body` or `beforeRename` threw.
+    package static func write<Failure: Error>(
+        to path: String, _ body: (borrowing NPYSystemFile) throws(Failure) -> Void,
+        beforeRename: () throws(Failure) -> Void = {}, systemFailure: (NPYError) -> Failure
+    ) throws(Failure) {
         let (directory, name) = directoryAndName(of: path)
         let temporaryPath = (directory == "/" ? "" : directory) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        do {
+        do throws(Failure) {
+            let file: NPYSystemFile
             do {
-                let file = try NPYSystemFile(path: temporaryPath, flags: O_WRONLY | O_CREAT | O_EXCL)
-                try body(file)
+                file = try NPYSystemFile(path: temporaryPath, flags: O_WRONLY | O_CREAT | O_EXCL)
+            } catch {
+                throw systemFailure(error)
+            }
+            try body(file)
+            do {
                 try file.synchronize()
                 try file.closeReportingErrors()
-                try beforeRename()
-                guard rename(temporaryPath, path) == 0 else { throw NPYSystemFile.lastError("rename") }
             } catch {
-                _ = unlink(temporaryPath)
-                throw error
+                throw systemFailure(error)
             }
-            // Make the rename itself durable. Some file systems refuse fsync on directories;
-            // the data is already safe then, so that is not an error.
-            if let directoryFile = try? NPYSystemFile(path: directory, flags: O_RDONLY) {
-                try? directoryFile.synchronize()
-            }
-        } catch let error as NPYError {
-            throw NPYError.inFile(path: path, error)
+            try beforeRename()
+            guard rename(temporaryPath, path) == 0 else { throw systemFailure(NPYSystemFile.lastError("rename")) }
+        } catch {
+            _ = unlink(temporaryPath)
+            throw error
+        }
+        // Make the rename itself durable. Some file systems refuse fsync on directories;
+        // the data is already safe then, so that is not an error.
+        if let directoryFile = try? NPYSystemFile(path: directory, flags: O_RDONLY) {
+            try? directoryFile.synchronize()
         }
     }
 
     /// Replaces `path` with `bytes`.
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        try write(to: path) { file in try bytes.withUnsafeBytes { try file.write($0) } }
+    ///
+    /// - Throws: ``NPYError/inFile(path:_:)`` wrapping the failed system call.
+    static func write(_ bytes: [UInt8], to path: String) throws(NPYError) {
+        do {
+            try write(to: path, { (file) throws(NPYError) in try bytes.withUnsafeBufferPointer { (buffer) throws(NPYError) in try file.write(UnsafeRawBufferPointer(buffer)) } },
+                      systemFailure: { $0 })
+        } catch {
+            throw .inFile(path: path, error)
+        }
     }
 }

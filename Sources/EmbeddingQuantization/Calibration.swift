@@ -19,7 +19,7 @@ public enum Calibration {
         from embeddings: EmbeddingMatrix,
         method: CalibrationMethod = .minMax,
         ternaryAlpha: Double = defaultTernaryAlpha
-    ) throws -> QuantizationRanges {
+    ) throws(QuantizationError) -> QuantizationRanges {
         guard embeddings.rowCount >= 2 else {
             throw QuantizationError.tooFewRowsToCalibrate(rows: embeddings.rowCount)
         }

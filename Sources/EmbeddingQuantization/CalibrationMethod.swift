@@ -10,7 +10,7 @@ public enum CalibrationMethod: Sendable, Equatable, CustomStringConvertible {
     case meanStd(Double)
 
     /// Parses `minmax`, `quantile:P` or `meanstd:K` (the CLI's `--method`).
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(QuantizationError) {
         let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first ?? "", parts.count) {
         case ("minmax", 1):

@@ -15,7 +15,7 @@ public struct EmbeddingMatrix: Sendable, Equatable {
     /// - Throws: ``QuantizationError/shapeMismatch(expectedValues:actualValues:)`` when
     ///   `values.count != rowCount * dimension`, or ``QuantizationError/invalidParameter(_:)``
     ///   for a negative shape.
-    public init(rowCount: Int, dimension: Int, values: [Float]) throws {
+    public init(rowCount: Int, dimension: Int, values: [Float]) throws(QuantizationError) {
         guard rowCount >= 0, dimension >= 0 else {
             throw QuantizationError.invalidParameter("negative shape \(rowCount) × \(dimension)")
         }
@@ -29,9 +29,11 @@ public struct EmbeddingMatrix: Sendable, Equatable {
 
     /// Builds a matrix from rows of equal length.
     ///
-    /// - Parameter dimension: the dimension to use when `rows` is empty.
+    /// - Parameters:
+    ///   - rows: the rows, each of the same length (the dimension).
+    ///   - dimension: the dimension to use when `rows` is empty.
     /// - Throws: ``QuantizationError/raggedRows(row:expectedDimension:actualDimension:)``.
-    public init(rows: [[Float]], dimension: Int? = nil) throws {
+    public init(rows: [[Float]], dimension: Int? = nil) throws(QuantizationError) {
         let width = rows.first?.count ?? dimension ?? 0
         var flat = [Float]()
         flat.reserveCapacity(rows.count * width)
@@ -62,6 +64,16 @@ public struct EmbeddingMatrix: Sendable, Equatable {
         values[(row * dimension)..<((row + 1) * dimension)]
     }
 
+    /// The rows in `range` as a matrix of their own (`range.count × dimension`, copied).
+    ///
+    /// - Precondition: `range` lies inside `0 ..< rowCount`.
+    public subscript(rows range: Range<Int>) -> EmbeddingMatrix {
+        // Force-try is safe: the slice holds exactly range.count × dimension values.
+        try! EmbeddingMatrix(
+            rowCount: range.count, dimension: dimension,
+            values: Array(values[(range.lowerBound * dimension)..<(range.upperBound * dimension)]))
+    }
+
     /// The rows as separate arrays (copies).
     public var rows: [[Float]] {
         (0..<rowCount).map { Array(self[row: $0]) }
@@ -69,8 +81,8 @@ public struct EmbeddingMatrix: Sendable, Equatable {
 
     /// Throws ``QuantizationError/nonFiniteValue(row:column:value:)`` for the first NaN or
     /// infinity, scanning rows in order.
-    public func validateFinite() throws {
-        try values.withUnsafeBufferPointer { buffer in
+    public func validateFinite() throws(QuantizationError) {
+        try values.withUnsafeBufferPointer { (buffer) throws(QuantizationError) in
             // Fast scan: x - x is NaN exactly when x is NaN or infinite.
             var probe: Float = 0
             for value in buffer { probe += value - value }

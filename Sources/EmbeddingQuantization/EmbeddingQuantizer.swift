@@ -33,7 +33,7 @@ public struct EmbeddingQuantizer: Sendable {
     ///   cover another dimension; ``QuantizationError/tooFewRowsToCalibrate(rows:)``.
     public func quantize(
         _ embeddings: EmbeddingMatrix, warningHandler: (String) -> Void = { _ in }
-    ) throws -> QuantizedEmbeddings {
+    ) throws(QuantizationError) -> QuantizedEmbeddings {
         let resolvedRanges = try calibration(for: embeddings, warningHandler: warningHandler)
         let codes = try QuantizationKernels.encode(
             embeddings, precision: precision, ranges: resolvedRanges, rounding: rounding)
@@ -55,14 +55,14 @@ public struct EmbeddingQuantizer: Sendable {
     ///   the RaBitQ estimate (see ``RaBitQCodes``).
     public func dequantize(
         _ quantized: QuantizedEmbeddings, bitValues: BitValues = .plusMinusOne
-    ) throws -> EmbeddingMatrix {
+    ) throws(QuantizationError) -> EmbeddingMatrix {
         try QuantizationKernels.decode(quantized, bitValues: bitValues)
     }
 
     /// The ranges to use for `embeddings`: the quantizer's own, or self-calibrated ones.
     private func calibration(
         for embeddings: EmbeddingMatrix, warningHandler: (String) -> Void
-    ) throws -> QuantizationRanges? {
+    ) throws(QuantizationError) -> QuantizationRanges? {
         guard precision.needsCalibration else { return nil }
         if let ranges {
             guard ranges.dimension == embeddings.dimension else {

@@ -38,7 +38,7 @@ public enum Precision: String, CaseIterable, Sendable, Codable {
     /// Parses a precision name (`"int8"`, `"binary"`, …), case-insensitively.
     ///
     /// - Throws: ``QuantizationError/unknownPrecision(_:)`` naming the valid choices.
-    public init(parsing name: String) throws {
+    public init(parsing name: String) throws(QuantizationError) {
         guard let precision = Precision(rawValue: name.lowercased()) else {
             throw QuantizationError.unknownPrecision(name)
         }

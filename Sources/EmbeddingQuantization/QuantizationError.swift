@@ -1,7 +1,7 @@
 /// Errors raised while calibrating, quantizing or dequantizing embeddings.
 ///
 /// Every case says what was wrong and where (row, column, dimension).
-public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A precision name that is none of ``Precision``'s cases.
     case unknownPrecision(String)
     /// A matrix whose value count is not `rows × dimension`.
@@ -26,7 +26,12 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
     case missingCalibration(Precision)
     /// A ranges file (JSON or .npy) that cannot be read as ranges.
     case malformedRanges(String)
+    /// Reading or writing a `.npy` file (or decoding its array) failed; the error names the file.
+    case npy(NPYError)
+    /// An error about the contents of the file at `path` (its description starts with the path).
+    case inFile(path: String, QuantizationError)
 
+    /// A one-line message naming the offending value and where it is (row, column, file).
     public var description: String {
         switch self {
         case .unknownPrecision(let name):
@@ -56,6 +61,10 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
             return "precision \(precision.rawValue) needs calibration ranges; give ranges or calibration embeddings"
         case .malformedRanges(let message):
             return "malformed ranges: \(message)"
+        case .npy(let error):
+            return error.description
+        case .inFile(let path, let error):
+            return "\(path): \(error.description)"
         }
     }
 }

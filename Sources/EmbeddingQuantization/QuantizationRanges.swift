@@ -24,7 +24,7 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
     /// same dimension.
     public init(
         minimums: [Float], maximums: [Float], ternaryThresholds: [Float]? = nil, rotation: RaBitQRotation? = nil
-    ) throws {
+    ) throws(QuantizationError) {
         guard maximums.count == minimums.count else {
             throw QuantizationError.dimensionMismatch(expected: minimums.count, actual: maximums.count, what: "the maximums")
         }
@@ -52,12 +52,12 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
     }
 
     /// These ranges with `thresholds` as ternary thresholds.
-    public func withTernaryThresholds(_ thresholds: [Float]?) throws -> QuantizationRanges {
+    public func withTernaryThresholds(_ thresholds: [Float]?) throws(QuantizationError) -> QuantizationRanges {
         try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: thresholds, rotation: rotation)
     }
 
     /// These ranges with `rotation` as the RaBitQ centroid and rotation.
-    public func withRotation(_ rotation: RaBitQRotation?) throws -> QuantizationRanges {
+    public func withRotation(_ rotation: RaBitQRotation?) throws(QuantizationError) -> QuantizationRanges {
         try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternaryThresholds, rotation: rotation)
     }
 

@@ -14,7 +14,7 @@ public struct QuantizedEmbeddings: Sendable, Equatable {
     public let codes: [UInt8]
     /// The calibration used for `int8`, `uint8`, `int4` and `ternary`; `nil` for the others.
     public let ranges: QuantizationRanges?
-    /// The rounding used for integer codes (decides how ``EmbeddingQuantizer/dequantize(_:)``
+    /// The rounding used for integer codes (decides how ``EmbeddingQuantizer/dequantize(_:bitValues:)``
     /// reconstructs values).
     public let rounding: RoundingMode
 
@@ -28,7 +28,7 @@ public struct QuantizedEmbeddings: Sendable, Equatable {
     public init(
         precision: Precision, rowCount: Int, dimension: Int, codes: [UInt8],
         ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
-    ) throws {
+    ) throws(QuantizationError) {
         guard rowCount >= 0, dimension >= 0 else {
             throw QuantizationError.invalidParameter("negative shape \(rowCount) × \(dimension)")
         }

@@ -20,10 +20,12 @@ public enum RangesFile {
     /// The `format` tag of the JSON layout.
     public static let jsonFormatTag = "embedq.ranges"
 
-    /// Reads ranges from `path` (`.json` or `.npy`).
+    /// Reads ranges from `path` (`.json` or `.npy`): the one reader of ranges files.
     ///
-    /// - Throws: ``QuantizationError/malformedRanges(_:)`` naming the file and the problem.
-    public static func read(contentsOf path: String) throws -> QuantizationRanges {
+    /// - Throws: ``QuantizationError/malformedRanges(_:)`` naming the file and the problem;
+    ///   ``QuantizationError/npy(_:)`` for a `.npy` file that cannot be read;
+    ///   ``QuantizationError/inFile(path:_:)`` for ranges that are not valid (e.g. inverted).
+    public static func read(contentsOf path: String) throws(QuantizationError) -> QuantizationRanges {
         if path.lowercased().hasSuffix(".json") {
             let data: Data
             do {
@@ -37,17 +39,23 @@ public enum RangesFile {
         do {
             array = try NPYFile.read(contentsOf: path)
         } catch {
-            throw QuantizationError.malformedRanges("\(error)")
+            throw .npy(error)
         }
         return try ranges(from: array, source: path)
     }
 
     /// Writes `ranges` to `path`: JSON when it ends in `.json`, else `.npy`.
-    public static func write(_ ranges: QuantizationRanges, to path: String) throws {
-        if path.lowercased().hasSuffix(".json") {
-            try AtomicFile.write(Array(encodeJSON(ranges)), to: path)
-        } else {
-            try NPYFile.write(npyArray(for: ranges), to: path)
+    ///
+    /// - Throws: ``QuantizationError/npy(_:)`` wrapping the failed system call.
+    public static func write(_ ranges: QuantizationRanges, to path: String) throws(QuantizationError) {
+        do {
+            if path.lowercased().hasSuffix(".json") {
+                try AtomicFile.write(Array(encodeJSON(ranges)), to: path)
+            } else {
+                try NPYFile.write(npyArray(for: ranges), to: path)
+            }
+        } catch {
+            throw .npy(error)
         }
     }
 
@@ -62,7 +70,7 @@ public enum RangesFile {
     }
 
     /// Ranges from a `2 × d` or `3 × d` float array.
-    public static func ranges(from array: NPYArray, source: String = "ranges") throws -> QuantizationRanges {
+    public static func ranges(from array: NPYArray, source: String = "ranges") throws(QuantizationError) -> QuantizationRanges {
         guard array.dataType.isFloatingPoint else {
             throw QuantizationError.malformedRanges("\(source): ranges must be float32, got \(array.dataType.name)")
         }
@@ -74,7 +82,12 @@ public enum RangesFile {
                 "\(source): ranges must have shape (2, d) or (3, d) — minimums, maximums[, ternary thresholds] — "
                     + "or (d + 3, d) / (d + 4, d) with a RaBitQ centroid and rotation, got \(array.shape)")
         }
-        let values = try array.float32Values()
+        let values: [Float]
+        do {
+            values = try array.float32Values()
+        } catch {
+            throw .npy(.inFile(path: source, error))
+        }
         let hasThresholds = rows == 3 || rows == d + 4
         do {
             var rotation: RaBitQRotation?
@@ -88,7 +101,7 @@ public enum RangesFile {
                 minimums: Array(values[0..<d]), maximums: Array(values[d..<(2 * d)]),
                 ternaryThresholds: hasThresholds ? Array(values[(2 * d)..<(3 * d)]) : nil, rotation: rotation)
         } catch {
-            throw QuantizationError.malformedRanges("\(source): \(error)")
+            throw .inFile(path: source, error)
         }
     }
 
@@ -107,14 +120,14 @@ public enum RangesFile {
     }
 
     /// Parses the JSON layout.
-    public static func decodeJSON(_ data: Data, source: String = "ranges") throws -> QuantizationRanges {
+    public static func decodeJSON(_ data: Data, source: String = "ranges") throws(QuantizationError) -> QuantizationRanges {
         let document: RangesDocument
         do {
             document = try JSONDecoder().decode(RangesDocument.self, from: data)
         } catch let error as DecodingError {
             throw QuantizationError.malformedRanges("\(source): \(describe(error))")
         } catch {
-            throw QuantizationError.malformedRanges("\(source): not valid JSON (\(error))")
+            throw QuantizationError.malformedRanges("\(source): not valid JSON")
         }
         if let format = document.format, format != jsonFormatTag {
             throw QuantizationError.malformedRanges("\(source): format is '\(format)', expected '\(jsonFormatTag)'")
@@ -126,7 +139,7 @@ public enum RangesFile {
             throw QuantizationError.malformedRanges(
                 "\(source): 'dimension' is \(dimension) but 'minimums' has \(document.minimums.count) values")
         }
-        do {
+        do throws(QuantizationError) {
             var rotation: RaBitQRotation?
             if document.rabitqCentroid != nil || document.rabitqRotation != nil {
                 guard let centroid = document.rabitqCentroid, let matrix = document.rabitqRotation else {
@@ -139,7 +152,7 @@ public enum RangesFile {
                 minimums: document.minimums, maximums: document.maximums, ternaryThresholds: document.ternaryThresholds,
                 rotation: rotation)
         } catch {
-            throw QuantizationError.malformedRanges("\(source): \(error)")
+            throw .inFile(path: source, error)
         }
     }
 

@@ -2,7 +2,7 @@ import EmbeddingKernels
 import EmbeddingQuantization
 
 /// Scores one float32 query against rows of codes, as the inner product of the query with the
-/// dequantized row (what ``EmbeddingQuantizer/dequantize(_:bitValues:)`` reconstructs):
+/// dequantized row (what `EmbeddingQuantizer/dequantize(_:bitValues:)` reconstructs):
 ///
 /// - `float32`, `float16`, `bfloat16`: `Σ x_j q_j` as the fused multiply-add chain
 ///   `acc = fma(x_j, q_j, acc)` in dimension order (bit-identical to ``FlatIndex``'s float scores);

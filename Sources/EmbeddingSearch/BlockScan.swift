@@ -2,6 +2,10 @@
 /// thread walks its blocks in cache-sized chunks, scores a group of queries against a chunk with
 /// one kernel call, and keeps the best `k` rows per query with a vectorized "key above the
 /// current bar" selection feeding a ``TopK`` heap. The per-thread results are merged.
+///
+/// A ``CompiledRowFilter`` is applied at the same place: blocks without an allowed row are not
+/// scored, and a row enters the heap only when the filter allows it, so the result is the exact
+/// best `k` among the allowed rows.
 struct BlockScan<Key: RankingKey>: Sendable {
     /// Writes keys for `queryCount` queries from `queryStart` against `blockCount` blocks from
     /// `blockStart`: `out[q * stride + row]`, rows relative to the first block passed.
@@ -24,11 +28,12 @@ struct BlockScan<Key: RankingKey>: Sendable {
     /// Blocks per thread below which a scan does not use another thread.
     static var minimumBlocksPerThread: Int { 256 }
 
-    /// The best `k` rows for each of `queryCount` queries, best first.
+    /// The best `k` rows `filter` allows (every row when `nil`) for each of `queryCount` queries,
+    /// best first.
     ///
     /// A large corpus is split across threads by rows (one query or many); a small corpus with
     /// many queries is split by queries instead.
-    func run(queryCount: Int, k: Int, threads: Int) -> [[RankedRow<Key>]] {
+    func run(queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter? = nil) -> [[RankedRow<Key>]] {
         guard queryCount > 0 else { return [] }
         let blocks = BlockLayout.blockCount(rows: rowCount)
         guard blocks > 0 else { return Array(repeating: [], count: queryCount) }
@@ -38,12 +43,12 @@ struct BlockScan<Key: RankingKey>: Sendable {
             let queryThreads = Swift.min(threads, queryCount / Self.queryGroup)
             let parts = Parallel.ranges(total: queryCount, parts: queryThreads)
             return Parallel.map(queryThreads) { part in
-                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity)
+                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity, filter: filter)
             }.flatMap { $0 }
         }
         let parts = Parallel.ranges(total: blocks, parts: rowThreads)
         let partial = Parallel.map(rowThreads) { part in
-            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity)
+            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity, filter: filter)
         }
         if rowThreads == 1 { return partial[0] }
         return (0..<queryCount).map { query in
@@ -51,39 +56,70 @@ struct BlockScan<Key: RankingKey>: Sendable {
         }
     }
 
-    /// The best `capacity` rows of `blocks` for each query of `queries` (indexed from 0).
-    private func scan(blocks: Range<Int>, queries: Range<Int>, capacity: Int) -> [[RankedRow<Key>]] {
+    /// The best `capacity` allowed rows of `blocks` for each query of `queries` (indexed from 0).
+    private func scan(
+        blocks: Range<Int>, queries: Range<Int>, capacity: Int, filter: CompiledRowFilter?
+    ) -> [[RankedRow<Key>]] {
         let queryCount = queries.count
         var heaps = (0..<queryCount).map { _ in TopK<Key>(capacity: capacity) }
         // At most 192 KiB of corpus per chunk (it stays in L2 while every query group passes over
         // it) and at most 1024 rows (a group's keys, 8 × 4 KiB, stay in L1).
         let chunkBlocks = Swift.max(1, Swift.min(64, (192 << 10) / Swift.max(blockBytes, 1)))
-        let chunkRows = chunkBlocks * BlockLayout.rowsPerBlock
+        let rowsPerBlock = BlockLayout.rowsPerBlock
+        let chunkRows = chunkBlocks * rowsPerBlock
         let group = Self.queryGroup
         let keys = UnsafeMutablePointer<Key>.allocate(capacity: group * chunkRows)
+        // Rows of skipped blocks keep old keys: initialized, and never offered (the filter rejects them).
+        keys.initialize(repeating: .lowest, count: group * chunkRows)
         let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
         defer {
             keys.deallocate()
             indices.deallocate()
         }
+        // With a filter: the runs of consecutive blocks of the chunk that hold an allowed row.
+        var runs: [Range<Int>] = []
         var block = blocks.lowerBound
         while block < blocks.upperBound {
             let count = Swift.min(chunkBlocks, blocks.upperBound - block)
-            let firstRow = block * BlockLayout.rowsPerBlock
-            let valid = Swift.min(count * BlockLayout.rowsPerBlock, rowCount - firstRow)
+            let firstRow = block * rowsPerBlock
+            let valid = Swift.min(count * rowsPerBlock, rowCount - firstRow)
+            if let filter {
+                runs.removeAll(keepingCapacity: true)
+                for b in block..<(block + count) where filter.mayAllow((b * rowsPerBlock)..<((b + 1) * rowsPerBlock)) {
+                    if let last = runs.last, last.upperBound == b { runs[runs.count - 1] = last.lowerBound..<(b + 1) } else { runs.append(b..<(b + 1)) }
+                }
+                if runs.isEmpty {
+                    block += count
+                    continue
+                }
+            }
             var query = 0
             while query < queryCount {
                 let size = Swift.min(group, queryCount - query)
-                kernel(block, count, queries.lowerBound + query, size, keys, chunkRows)
+                if filter == nil {
+                    kernel(block, count, queries.lowerBound + query, size, keys, chunkRows)
+                } else {
+                    for run in runs {
+                        kernel(run.lowerBound, run.count, queries.lowerBound + query, size,
+                               keys + (run.lowerBound - block) * rowsPerBlock, chunkRows)
+                    }
+                }
                 for member in 0..<size {
                     let row = keys + member * chunkRows
                     if !heaps[query + member].isFull {
-                        for r in 0..<valid { heaps[query + member].offer(key: row[r], row: firstRow + r) }
+                        if let filter {
+                            for r in 0..<valid where filter.allows(firstRow + r) {
+                                heaps[query + member].offer(key: row[r], row: firstRow + r)
+                            }
+                        } else {
+                            for r in 0..<valid { heaps[query + member].offer(key: row[r], row: firstRow + r) }
+                        }
                     } else {
                         let bar = heaps[query + member].worst!.key
                         let found = select(row, valid, bar, indices)
                         for i in 0..<found {
                             let r = Int(indices[i])
+                            if let filter, !filter.allows(firstRow + r) { continue }
                             heaps[query + member].offer(key: row[r], row: firstRow + r)
                         }
                     }

@@ -1,19 +1,44 @@
 import EmbeddingQuantization
 
-extension FlatIndex {
-    /// Searches with queries of the index's precision (symmetric scoring, see ``FlatIndex``).
+extension FlatIndex: VectorIndex {
+    /// Searches float32 queries (`m × d`); see ``VectorIndex/search(_:k:parameters:)``.
+    ///
+    /// A float index scores them exactly (float32 dot product). A code index first quantizes them
+    /// with the index's ``ranges`` and ``rounding`` (signs for bit codes), then searches
+    /// symmetrically; the result's metric is ``metric``. ``SearchParameters/rescoreMultiplier`` is
+    /// ignored (a flat index has no refine stage).
+    ///
+    /// - Throws: ``SearchError/invalidK(_:)``, ``SearchError/dimensionMismatch(expected:actual:what:)``,
+    ///   ``SearchError/invalidThreadCount(_:)``, ``SearchError/nonFiniteValue(what:row:column:)``;
+    ///   ``SearchError/missingRanges(_:)`` when a calibrated precision has no ranges.
+    public func search(_ queries: EmbeddingMatrix, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
+        let threadCount = try validate(k: k, threads: parameters.threads, queryDimension: queries.dimension)
+        try Self.validateFinite(queries, what: "the queries")
+        let filter = parameters.filter?.compiled(rowCount: rowCount)
+        if precision.isFloat {
+            return searchFloats(queries.values, queryCount: queries.rowCount, k: k, threads: threadCount, filter: filter)
+        }
+        let codes = try quantizeQueries(queries)
+        return searchCodes(codes.codes, queryCount: codes.rowCount, k: k, threads: threadCount, filter: filter)
+    }
+
+    /// Searches with queries that are already codes of the index's precision (symmetric scoring,
+    /// see ``FlatIndex``); otherwise as ``search(_:k:parameters:)``.
     ///
     /// A float index (`float32`, `float16`, `bfloat16`) accepts queries in any of those three
     /// precisions (widened exactly to float32).
     ///
     /// - Parameters:
     ///   - queries: `m × d` codes; `m` may be 0.
-    ///   - k: hits per query (≥ 1); more than ``count`` returns every row.
-    ///   - threads: threads to use (≥ 1); `nil` uses every core.
-    /// - Returns: `m` lists of `min(k, count)` hits, best first (see ``metric`` for the direction),
-    ///   equal scores by ascending row.
-    public func search(_ queries: QuantizedEmbeddings, k: Int, threads: Int? = nil) throws(SearchError) -> [[SearchHit]] {
-        let threadCount = try validate(k: k, threads: threads, queryDimension: queries.dimension)
+    ///   - k: hits per query (≥ 1); more than the allowed rows returns every allowed row.
+    ///   - parameters: the row filter and thread count.
+    /// - Returns: `m` lists of hits, best first (see ``metric`` for the direction), equal scores by
+    ///   ascending row.
+    /// - Throws: ``SearchError/precisionMismatch(index:queries:)`` for codes of another precision,
+    ///   and the errors of ``search(_:k:parameters:)``.
+    public func search(_ queries: QuantizedEmbeddings, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
+        let threadCount = try validate(k: k, threads: parameters.threads, queryDimension: queries.dimension)
+        let filter = parameters.filter?.compiled(rowCount: rowCount)
         if precision.isFloat {
             guard queries.precision.isFloat else {
                 throw SearchError.precisionMismatch(index: precision, queries: queries.precision)
@@ -22,39 +47,24 @@ extension FlatIndex {
             do {
                 widened = try EmbeddingQuantizer(precision: queries.precision).dequantize(queries)
             } catch {
-                throw SearchError.quantization(error as? QuantizationError ?? .invalidParameter("\(error)"))
+                throw SearchError.quantization(error)
             }
-            return searchFloats(widened.values, queryCount: widened.rowCount, k: k, threads: threadCount)
+            return searchFloats(widened.values, queryCount: widened.rowCount, k: k, threads: threadCount, filter: filter)
         }
         guard queries.precision == precision else {
             throw SearchError.precisionMismatch(index: precision, queries: queries.precision)
         }
-        return searchCodes(queries.codes, queryCount: queries.rowCount, k: k, threads: threadCount)
+        return searchCodes(queries.codes, queryCount: queries.rowCount, k: k, threads: threadCount, filter: filter)
     }
 
-    /// Searches with float32 queries (`m × d`).
+    /// Searches with code queries of the index's precision among the rows `filter` allows (every
+    /// row when `nil`), on `threads` threads (`nil`: every core); see ``search(_:k:parameters:)-(QuantizedEmbeddings,_,_)``.
     ///
-    /// A float index scores them exactly (float32 dot product). A code index first quantizes them
-    /// with the index's ``ranges`` and ``rounding`` (signs for bit codes), then searches
-    /// symmetrically, as sentence-transformers' `semantic_search_faiss` does. For float queries
-    /// against dequantized codes use ``StoredCodes/asymmetricSearch(_:k:threads:)``; to refine
-    /// with finer codes use ``search(_:k:rescoring:threads:)``.
-    ///
-    /// - Throws: ``SearchError/missingRanges(_:)`` when a calibrated precision has no ranges;
-    ///   ``SearchError/nonFiniteValue(what:row:column:)``; the errors of the symmetric search.
-    public func search(_ queries: EmbeddingMatrix, k: Int, threads: Int? = nil) throws(SearchError) -> [[SearchHit]] {
-        let threadCount = try validate(k: k, threads: threads, queryDimension: queries.dimension)
-        try Self.validateFinite(queries, what: "the queries")
-        if precision.isFloat {
-            return searchFloats(queries.values, queryCount: queries.rowCount, k: k, threads: threadCount)
-        }
-        let codes = try quantizeQueries(queries)
-        return searchCodes(codes.codes, queryCount: codes.rowCount, k: k, threads: threadCount)
-    }
-
-    /// Searches with one float32 query of `d` values; see ``search(_:k:threads:)-(EmbeddingMatrix,_,_)``.
-    public func search(_ query: [Float], k: Int, threads: Int? = nil) throws(SearchError) -> [SearchHit] {
-        try search(EmbeddingMatrix(vector: query), k: k, threads: threads)[0]
+    /// - Throws: ``SearchError``, as ``search(_:k:parameters:)-(QuantizedEmbeddings,_,_)``.
+    public func search(
+        _ queries: QuantizedEmbeddings, k: Int, filter: RowFilter? = nil, threads: Int? = nil
+    ) throws(SearchError) -> SearchResults {
+        try search(queries, k: k, parameters: SearchParameters(filter: filter, threads: threads))
     }
 
     /// The queries quantized the way the corpus was (`m × d` → codes of ``precision``).
@@ -67,26 +77,23 @@ extension FlatIndex {
         do {
             return try EmbeddingQuantizer(precision: precision, ranges: ranges, rounding: rounding).quantize(queries)
         } catch {
-            throw SearchError.quantization(error as? QuantizationError ?? .invalidParameter("\(error)"))
+            throw SearchError.quantization(error)
         }
     }
 
     /// Checks `k`, the thread count and the query dimension; returns the thread count.
     func validate(k: Int, threads: Int?, queryDimension: Int) throws(SearchError) -> Int {
-        guard k >= 1 else { throw SearchError.invalidK(k) }
-        guard queryDimension == dimension else {
-            throw SearchError.dimensionMismatch(expected: dimension, actual: queryDimension, what: "the queries")
-        }
+        try validate(k: k, queryDimension: queryDimension)
         return try Parallel.resolve(threads)
     }
 
     /// Float scan: `values` holds `queryCount × d` floats.
-    func searchFloats(_ values: [Float], queryCount: Int, k: Int, threads: Int) -> [[SearchHit]] {
+    func searchFloats(_ values: [Float], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?) -> SearchResults {
         let (storage, layout, path, d) = (self.storage, self.layout, kernelPath, dimension)
         let format: Int32 = precision == .float16 ? 1 : (precision == .bfloat16 ? 2 : 0)
         let padded = values + [Float](repeating: 0, count: 16)  // never an empty buffer
         let scan = BlockScan<Float>(
-            rowCount: count, blockBytes: layout.blockBytes,
+            rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
                 padded.withUnsafeBufferPointer { queries in
                     BlockKernels.floats(
@@ -95,13 +102,14 @@ extension FlatIndex {
                 }
             },
             select: { keys, n, bar, indices in BlockKernels.selectAbove(path, keys, n, bar, indices) })
-        return scan.run(queryCount: queryCount, k: k, threads: threads).map { rows in
+        let hits = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter).map { rows in
             rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
         }
+        return SearchResults(metric: metric, hits: hits)
     }
 
     /// Integer and bit scan: `codes` holds `queryCount` rows of the index's precision.
-    func searchCodes(_ codes: [UInt8], queryCount: Int, k: Int, threads: Int) -> [[SearchHit]] {
+    func searchCodes(_ codes: [UInt8], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?) -> SearchResults {
         let (storage, layout, path, bias) = (self.storage, self.layout, kernelPath, rowBias)
         let queryBytes = layout.queryRowBytes
         let sourceBytes = precision.bytesPerVector(dimension: dimension)
@@ -143,12 +151,13 @@ extension FlatIndex {
             }
         }
         let scan = BlockScan<Int32>(
-            rowCount: count, blockBytes: layout.blockBytes, kernel: kernel,
+            rowCount: rowCount, blockBytes: layout.blockBytes, kernel: kernel,
             select: { keys, n, bar, indices in BlockKernels.selectAbove(path, keys, n, bar, indices) })
-        let ranked = scan.run(queryCount: queryCount, k: k, threads: threads)
-        return ranked.enumerated().map { query, rows in
+        let ranked = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter)
+        let hits = ranked.enumerated().map { query, rows in
             rows.map { SearchHit(row: $0.row, score: score(key: $0.key, offset: offsets[query])) }
         }
+        return SearchResults(metric: metric, hits: hits)
     }
 
     /// The score a kernel key stands for (see the table in ``FlatIndex``).

@@ -1,10 +1,13 @@
 import EmbeddingKernels
 import EmbeddingQuantization
 
-/// An exact (brute-force) index over embeddings in any ``Precision``.
+/// An exact (brute-force) index over embeddings in any `Precision`: a ``VectorIndex``.
 ///
-/// Every search scores each query against every row and returns the best `k`, sorted best first,
-/// equal scores by ascending row. Scores and their direction per precision (``metric``):
+/// Every search scores each query against every row the ``RowFilter`` allows and returns the best
+/// `k`, sorted best first, equal scores by ascending row. Float32 queries against codes are
+/// quantized like the corpus first (as sentence-transformers' `semantic_search_faiss` does); for
+/// float queries against dequantized codes use ``AsymmetricIndex``, to rescore with finer codes
+/// wrap the index in a ``RefineIndex``. Scores and their direction per precision (``metric``):
 ///
 /// | corpus | symmetric score (codes × codes) | direction |
 /// |---|---|---|
@@ -24,7 +27,7 @@ public struct FlatIndex: Sendable {
     /// Dimensions per embedding.
     public let dimension: Int
     /// Number of rows (embeddings) in the corpus.
-    public let count: Int
+    public let rowCount: Int
     /// The calibration the codes were made with (`int8`, `uint8`, `int4`, `ternary`), used to
     /// quantize float queries; `nil` for the other precisions.
     public let ranges: QuantizationRanges?
@@ -94,7 +97,7 @@ public struct FlatIndex: Sendable {
     ) {
         self.precision = precision
         self.dimension = dimension
-        self.count = rowCount
+        self.rowCount = rowCount
         self.ranges = ranges
         self.rounding = rounding
         (layout, storage, rowBias) = built

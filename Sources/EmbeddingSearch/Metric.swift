@@ -13,6 +13,12 @@ public enum Metric: String, Sendable, CaseIterable {
     /// Whether larger scores rank first.
     public var higherIsBetter: Bool { self == .innerProduct }
 
+    /// `score` as a value for which higher is better: the score itself for the inner product,
+    /// its negation for the Hamming distance (e.g. for ranking metrics that expect that direction).
+    public func rankingValue(of score: Double) -> Double {
+        higherIsBetter ? score : -score
+    }
+
     /// The metric a symmetric search of `precision` codes uses: Hamming distance for `binary`
     /// and `ubinary`, the inner product for every other precision.
     public static func symmetric(for precision: Precision) -> Metric {

@@ -1,7 +1,7 @@
 import EmbeddingQuantization
 
 /// Errors raised by searching and rescoring. Each case says what was wrong and where.
-public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Queries (or codes, ranges) whose dimension differs from the index's.
     case dimensionMismatch(expected: Int, actual: Int, what: String)
     /// `k` must be at least 1.
@@ -29,6 +29,18 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A precision this kind of index does not search (e.g. RaBitQ codes in a ``FlatIndex``:
     /// ``RaBitQIndex`` searches them).
     case unsupportedPrecision(Precision, reason: String)
+    /// Rescoring was asked for, but the index holds no finer codes to rescore with.
+    case noRescoringCodes
+    /// Reading finer codes from a file failed: the system call `operation` (`pread`, …) returned
+    /// `errno` (`message` is its text), or the file ended early (`errno` 0). Wrapped in
+    /// ``inIndex(path:_:)`` by the index that names the file.
+    case readFailed(operation: String, errno: Int32, message: String)
+    /// A batch size below 1 (queries per batch of an `async` search).
+    case invalidBatchSize(Int)
+    /// The search was cancelled (its task was cancelled between two batches of queries).
+    case cancelled
+    /// An error of the index stored in the file at `path` (its description starts with the path).
+    case inIndex(path: String, SearchError)
 
     /// A one-line explanation naming the offending value.
     public var description: String {
@@ -58,7 +70,17 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cannotMapFile(let path, let reason):
             return "cannot map \(path): \(reason)"
         case .quantization(let error):
-            return "quantizing the queries failed: \(error)"
+            return "quantizing the queries failed: \(error.description)"
+        case .noRescoringCodes:
+            return "the index has no rescoring codes (build it with a rescoring precision)"
+        case .readFailed(let operation, let errno, let message):
+            return "reading the rescoring codes failed: \(operation): \(message)" + (errno != 0 ? " (errno \(errno))" : "")
+        case .invalidBatchSize(let size):
+            return "the batch size must be at least 1, got \(size)"
+        case .cancelled:
+            return "the search was cancelled"
+        case .inIndex(let path, let error):
+            return "\(path): \(error.description)"
         }
     }
 }

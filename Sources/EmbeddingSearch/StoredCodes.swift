@@ -1,10 +1,10 @@
 import EmbeddingQuantization
 
-/// Row-major codes kept in their ``Precision`` byte layout, read from any ``ByteSource``
+/// Row-major codes kept in their `Precision` byte layout, read from any ``ByteSource``
 /// (an array, or a memory-mapped file): the "finer codes" of rescoring, and the corpus of
 /// asymmetric search (float queries against dequantized codes).
 public struct StoredCodes: Sendable {
-    /// The precision of the codes (layouts in ``Precision``).
+    /// The precision of the codes (layouts in `Precision`).
     public let precision: Precision
     /// Number of rows.
     public let rowCount: Int

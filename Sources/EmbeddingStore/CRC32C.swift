@@ -11,7 +11,7 @@ public struct CRC32C: Sendable, Equatable {
     /// A checksum of no bytes so far.
     public init() {}
 
-    /// The checksum of everything passed to ``update(_:)`` so far.
+    /// The checksum of everything passed to `update(_:)` so far.
     public var value: UInt32 { register ^ 0xFFFF_FFFF }
 
     /// Feeds `bytes` into the checksum.

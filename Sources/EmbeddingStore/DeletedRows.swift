@@ -1,7 +1,7 @@
 /// Which stored rows are deleted (tombstoned until ``IndexFile/compact(at:)`` removes them).
 ///
 /// Stored as a bitmap of `ceil(rowCount / 8)` bytes: row `r` is bit `7 - r % 8` of byte `r / 8`
-/// (most-significant bit first, as NumPy `packbits` and ``EmbeddingQuantization/Precision``);
+/// (most-significant bit first, as NumPy `packbits` and `EmbeddingQuantization/Precision`);
 /// the padding bits of the last byte are zero.
 public struct DeletedRows: Sendable, Equatable {
     /// The bitmap bytes.

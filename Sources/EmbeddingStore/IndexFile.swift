@@ -13,6 +13,7 @@ public enum IndexFile {
     /// Writes a new index at `path` (replacing any file there), generation 1.
     ///
     /// - Parameters:
+    ///   - path: the index file to create (replaced if it exists).
     ///   - fast: the codes searched first, one row per document (e.g. `binary`); kept in memory
     ///     when opened.
     ///   - rescoring: finer codes of the same rows (e.g. `int8`), memory-mapped when opened.
@@ -54,8 +55,12 @@ public enum IndexFile {
     /// dimension, ranges and rounding (quantize them with the ranges of ``OpenIndex/fast`` and
     /// ``OpenIndex/rescoring``), and rescoring codes exactly when the index has them.
     ///
-    /// - Parameter ids: one id per new row; none may equal a live row's id or another new id
-    ///   (the id of a deleted row may be reused).
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - newIDs: one id per new row; none may equal a live row's id or another new id
+    ///     (the id of a deleted row may be reused).
+    ///   - fast: the new rows' fast codes.
+    ///   - rescoring: the new rows' rescoring codes (exactly when the index has them).
     /// - Returns: the new generation.
     /// - Throws: ``IndexFileError/duplicateID(_:row:)``, ``IndexFileError/invalidArgument(_:)``,
     ///   or an error opening or writing the file, wrapped in ``IndexFileError/inFile(path:_:)``.

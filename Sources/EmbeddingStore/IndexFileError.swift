@@ -27,6 +27,8 @@ public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringCon
     case checksumMismatch(section: IndexSection, stored: UInt32, computed: UInt32)
     /// A section's contents are inconsistent (bad id offsets, invalid UTF-8, non-zero padding, …).
     case malformedSection(section: IndexSection, reason: String)
+    /// A section whose codes or ranges the quantization layer rejects (size, inverted ranges, …).
+    case invalidSection(section: IndexSection, QuantizationError)
     /// An argument to create or add is inconsistent (row counts, precision, dimension, ranges).
     case invalidArgument(String)
     /// An id that would appear twice among the live rows; `row` is the new row's position.
@@ -64,6 +66,8 @@ public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringCon
             return "corrupt \(section) section: CRC-32C is \(hex(computed)), the header says \(hex(stored))"
         case .malformedSection(let section, let reason):
             return "malformed \(section) section: \(reason)"
+        case .invalidSection(let section, let error):
+            return "malformed \(section) section: \(error.description)"
         case .invalidArgument(let reason):
             return "invalid index input: \(reason)"
         case .duplicateID(let id, let row):

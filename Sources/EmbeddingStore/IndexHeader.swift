@@ -4,7 +4,7 @@ import EmbeddingQuantization
 /// every integer little-endian).
 ///
 /// Decoding checks the magic, version, flags, codes and the header CRC-32C;
-/// ``validateLayout(fileSize:)`` then checks every section against the counts and the file size
+/// `validateLayout(fileSize:)` then checks every section against the counts and the file size
 /// with overflow-checked arithmetic, so no later allocation can exceed the file's size.
 public struct IndexHeader: Sendable, Equatable {
     /// The magic bytes at offset 0: ASCII `EMBQINDX`.
@@ -53,7 +53,7 @@ public struct IndexHeader: Sendable, Equatable {
     public var rescoringRounding: RoundingMode
     /// Raw flag bits (which range arrays the ranges section holds).
     var flags: UInt32
-    /// The section table, indexed by ``IndexSection/rawValue``.
+    /// The section table, indexed by `IndexSection/rawValue`.
     public var sections: [SectionEntry]
 
     /// The table entry of `section`.

@@ -15,8 +15,10 @@ extension IndexFile {
     /// Every size in the header is checked against the file's size before anything is allocated,
     /// so a corrupt or hostile file yields an error, never a crash or an absurd allocation.
     ///
-    /// - Parameter verify: also check the rescoring section's checksum and id uniqueness
-    ///   (``OpenIndex/verify()``); this reads the whole file once, without keeping it resident.
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - verify: also check the rescoring section's checksum and id uniqueness
+    ///     (``OpenIndex/verify()``); this reads the whole file once, without keeping it resident.
     /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping what was wrong.
     public static func open(at path: String, verify: Bool = false) throws(IndexFileError) -> OpenIndex {
         let index: OpenIndex
@@ -96,15 +98,14 @@ extension IndexFile {
         }
         let metadataBytes = try checkedSection(.metadata)
         let metadata = metadataBytes.isEmpty ? nil : try IndexMetadata(decoding: metadataBytes)
+        let fastCodes = try checkedSection(.fast)
         let fast: QuantizedEmbeddings
         do {
             fast = try QuantizedEmbeddings(
                 precision: header.fastPrecision, rowCount: header.rowCount, dimension: header.dimension,
-                codes: checkedSection(.fast), ranges: fastRanges, rounding: header.fastRounding)
-        } catch let error as IndexFileError {
-            throw error
+                codes: fastCodes, ranges: fastRanges, rounding: header.fastRounding)
         } catch {
-            throw .malformedSection(section: .fast, reason: "\(error)")
+            throw .invalidSection(section: .fast, error)
         }
         var rescoring: MappedCodes?
         if let precision = header.rescoringPrecision {
@@ -140,7 +141,7 @@ extension IndexFile {
                 }
                 return try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternary, rotation: rotation)
             } catch {
-                throw .malformedSection(section: .ranges, reason: "\(error)")
+                throw .invalidSection(section: .ranges, error)
             }
         }
         let fast = try ranges(IndexHeader.Flag.fastRanges, IndexHeader.Flag.fastThresholds, IndexHeader.Flag.fastRotation)

@@ -62,7 +62,7 @@ enum IndexWriter {
                     rescoringPrecision: image.rescoring?.precision, rescoringRounding: image.rescoring?.rounding ?? .floor,
                     flags: image.flags, sections: sections)
                 try writeHeader(header.encoded(), descriptor: file.descriptor)
-            }, beforeRename: beforeRename)
+            }, beforeRename: beforeRename, systemFailure: { $0 })
         } catch {
             throw IndexFileError.from(error)
         }

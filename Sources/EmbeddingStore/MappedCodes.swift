@@ -33,7 +33,7 @@ public final class MappedCodes: @unchecked Sendable {
     public let ranges: QuantizationRanges?
     /// The rounding of integer codes.
     public let rounding: RoundingMode
-    /// `rowCount × bytesPerVector` bytes, row-major, as ``EmbeddingQuantization/Precision`` lays them out.
+    /// `rowCount × bytesPerVector` bytes, row-major, as `EmbeddingQuantization/Precision` lays them out.
     public let bytes: UnsafeRawBufferPointer
     /// The CRC-32C the file's header records for the section.
     let storedChecksum: UInt32

@@ -1,6 +1,7 @@
 import EmbeddingQuantization
 import Foundation
 import RetrievalEvaluation
+import SemanticSearch
 import SentenceEncoder
 
 /// The float32 embeddings of a corpus and its queries, encoded once by one model (or read back
@@ -10,7 +11,7 @@ public struct DatasetEmbeddings: Sendable {
     public let documentIDs: [String]
     /// Query identifiers, one per query row.
     public let queryIDs: [String]
-    /// `documents × d` embeddings of ``CorpusDocument/contents``.
+    /// `documents × d` embeddings of `CorpusDocument/contents`.
     public let corpus: EmbeddingMatrix
     /// `queries × d` embeddings of the query texts.
     public let queries: EmbeddingMatrix
@@ -51,13 +52,18 @@ public struct DatasetEmbeddings: Sendable {
         return "\(role)-\(hash.hexDigest)"
     }
 
-    /// Embeds `documents` (their ``CorpusDocument/contents``) and `queries` with `encoder`,
+    /// Embeds `documents` (their `CorpusDocument/contents`) and `queries` with `encoder`,
     /// reading each matrix from `cache` when it holds it and storing what it encodes. Cache keys
     /// cover the model files, the encoder's numerics version and options
     /// (``ModelFingerprint/hash(of:)``) and the texts; a cache file that cannot be read is
     /// reported through `warning` and rebuilt.
     ///
     /// - Parameters:
+    ///   - documents: the corpus, encoded as their `contents`.
+    ///   - queries: the queries, encoded as their text.
+    ///   - encoder: the model.
+    ///   - cache: where matrices are looked up and stored; `nil` always encodes.
+    ///   - batchSize: texts per forward pass.
     ///   - documentPrompt, queryPrompt: the prompts prepended to documents and to queries (a
     ///     prompt's text and a truncated encoder's width enter the cache key).
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
@@ -79,7 +85,7 @@ public struct DatasetEmbeddings: Sendable {
             do {
                 text = try encoder.promptText(prompt)
             } catch {
-                throw .encoder("\(error)")
+                throw .encoder(error)
             }
             // No prompt keeps the key it always had.
             if let text, !text.isEmpty { key.update(text: "prompt=" + text) }
@@ -94,14 +100,12 @@ public struct DatasetEmbeddings: Sendable {
         for index in jobs.indices where matrices[index] == nil {
             let texts = jobs[index].1
             let base = offset
-            let values: [Float]
             do {
-                values = try encoder.encodeRowMajor(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
+                matrices[index] = try encoder.encodeMatrix(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
                     progress?(base + done, total)
                 }
-                matrices[index] = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
             } catch {
-                throw .encoder("\(error)")
+                throw .encoder(error)
             }
             offset += texts.count
             if let cache, let matrix = matrices[index] { try cache.store(matrix, forKey: keys[index]) }

@@ -35,8 +35,12 @@ public struct EmbeddingCache: Sendable {
     /// The matrix stored under `key` when it exists, decodes, and has `rowCount × dimension`
     /// values; otherwise `nil`.
     ///
-    /// - Parameter warning: called with a message naming the file when one exists under `key`
-    ///   but is corrupt (not a float32 `.npy`, truncated, another shape, non-finite values).
+    /// - Parameters:
+    ///   - key: the content key (``DatasetEmbeddings/cacheKey(model:texts:role:)``'s form).
+    ///   - rowCount: the rows the matrix must have.
+    ///   - dimension: the dimension the matrix must have.
+    ///   - warning: called with a message naming the file when one exists under `key`
+    ///     but is corrupt (not a float32 `.npy`, truncated, another shape, non-finite values).
     public func matrix(
         forKey key: String, rowCount: Int, dimension: Int, warning: ((String) -> Void)? = nil
     ) -> EmbeddingMatrix? {
@@ -51,7 +55,7 @@ public struct EmbeddingCache: Sendable {
             }
             problem = "holds \(matrix.rowCount) × \(matrix.dimension) values, expected \(rowCount) × \(dimension)"
         } catch {
-            problem = "\(error)"
+            problem = error.description
         }
         warning?("ignoring the corrupt embedding cache file \(path) (\(problem)); encoding again")
         return nil
@@ -59,14 +63,19 @@ public struct EmbeddingCache: Sendable {
 
     /// Stores `matrix` under `key` (creating the folder; replacing the file atomically).
     ///
-    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)``.
+    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)`` when the folder cannot be
+    ///   created; ``QuantizationEvaluationError/cacheFile(_:)`` when the file cannot be written.
     public func store(_ matrix: EmbeddingMatrix, forKey key: String) throws(QuantizationEvaluationError) {
         let target = url(forKey: key)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(NPYFile.encode(matrix.npyArray)).write(to: target, options: .atomic)
         } catch {
-            throw .cache(path: target.path, reason: "\(error)")
+            throw .cache(path: folder.path, reason: error.localizedDescription)
+        }
+        do {
+            try NPYFile.write(matrix.npyArray, to: target.path)
+        } catch {
+            throw .cacheFile(error)
         }
     }
 }

@@ -5,7 +5,7 @@ import SentenceEncoder
 /// options, and the texts encoded.
 public enum ModelFingerprint {
     /// The hash of what decides `encoder`'s vectors: every file of its model folder
-    /// (``hash(ofModelFolder:)``) and its ``SentenceEncoder/numericsIdentity`` (the encoder's
+    /// (``hash(ofModelFolder:)``) and its `SentenceEncoder/numericsIdentity` (the encoder's
     /// numerics version, the weight precision of each linear layer, static activation scales).
     ///
     /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)`` when a file cannot be read.

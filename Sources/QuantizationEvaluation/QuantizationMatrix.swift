@@ -11,7 +11,7 @@ public struct QuantizationMatrix: Sendable {
     public let embeddings: DatasetEmbeddings
     /// The relevance judgments of the queries.
     public let judgments: RelevanceJudgments
-    /// Ranges (and ternary thresholds at ``Calibration/defaultTernaryAlpha``) from the corpus.
+    /// Ranges (and ternary thresholds at `Calibration/defaultTernaryAlpha`) from the corpus.
     public let ranges: QuantizationRanges
     /// Documents retrieved per query (≥ 100 so that Recall@100 is exact).
     public let depth: Int
@@ -31,7 +31,7 @@ public struct QuantizationMatrix: Sendable {
         do {
             ranges = try Calibration.ranges(from: embeddings.corpus)
         } catch {
-            throw .quantization("\(error)")
+            throw .quantization(error)
         }
     }
 
@@ -53,12 +53,17 @@ public struct QuantizationMatrix: Sendable {
     public func evaluate(
         _ pipeline: RetrievalPipeline, ranges: QuantizationRanges? = nil, name: String? = nil
     ) throws(QuantizationEvaluationError) -> QuantizationResult {
-        let searcher = try PipelineSearcher(pipeline: pipeline, corpus: embeddings.corpus, ranges: ranges ?? self.ranges)
+        let index = try pipeline.makeIndex(corpus: embeddings.corpus, ranges: ranges ?? self.ranges)
         let start = ContinuousClock.now
-        let hits = try searcher.search(embeddings.queries, k: depth, threads: threads)
+        let results: SearchResults
+        do {
+            results = try index.search(embeddings.queries, k: depth, threads: threads)
+        } catch {
+            throw .search(error)
+        }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let summary = try metrics(of: hits, higherIsBetter: searcher.higherIsBetter)
+        let summary = try metrics(of: results)
         do {
             return try QuantizationResult(
                 name: name ?? pipeline.description, summary: summary,
@@ -79,7 +84,7 @@ public struct QuantizationMatrix: Sendable {
             do {
                 alphaRanges = try Calibration.ranges(from: embeddings.corpus, ternaryAlpha: alpha)
             } catch {
-                throw .quantization("\(error)")
+                throw .quantization(error)
             }
             rows.append((
                 alpha,
@@ -89,12 +94,13 @@ public struct QuantizationMatrix: Sendable {
         return rows
     }
 
-    /// Mean NDCG@10, Recall@10, Recall@100 and MRR@10 of the hits (rows of the corpus).
-    func metrics(of hits: [[SearchHit]], higherIsBetter: Bool) throws(QuantizationEvaluationError) -> MetricSummary {
+    /// Mean NDCG@10, Recall@10, Recall@100 and MRR@10 of the hits (rows of the corpus), scores
+    /// turned "higher is better" by the results' metric.
+    func metrics(of results: SearchResults) throws(QuantizationEvaluationError) -> MetricSummary {
         var rankings: [String: [ScoredDocument]] = [:]
-        for (queryIndex, queryHits) in hits.enumerated() {
+        for (queryIndex, queryHits) in results.enumerated() {
             rankings[embeddings.queryIDs[queryIndex]] = queryHits.map {
-                ScoredDocument(id: embeddings.documentIDs[$0.row], score: higherIsBetter ? $0.score : -$0.score)
+                ScoredDocument(id: embeddings.documentIDs[$0.row], score: results.metric.rankingValue(of: $0.score))
             }
         }
         do {

@@ -58,7 +58,7 @@ public final class SentenceEncoder: Sendable {
     ///     normalize. `nil` keeps all.
     /// - Throws: ``SentenceEncoderError``.
     public convenience init(model: String, threadCount: Int? = nil, weights: WeightPrecision = .float32,
-                            float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws {
+                            float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws(SentenceEncoderError) {
         try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount, weights: weights,
                       float32Layers: float32Layers, calibration: calibration, dimensions: dimensions)
     }
@@ -71,8 +71,20 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or
     ///   malformed, or `dimensions` outside `1 ... fullDimension`.
-    public init(folder: URL, threadCount: Int? = nil, weights precision: WeightPrecision = .float32,
-                float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws {
+    public convenience init(folder: URL, threadCount: Int? = nil, weights: WeightPrecision = .float32,
+                            float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws(SentenceEncoderError) {
+        do {
+            try self.init(loading: folder, threadCount: threadCount, weights: weights, float32Layers: float32Layers,
+                          calibration: calibration, dimensions: dimensions)
+        } catch {
+            throw SentenceEncoderError.typed(error, reading: folder)
+        }
+    }
+
+    /// Loads the model folder (see ``init(folder:threadCount:weights:float32Layers:calibration:dimensions:)``);
+    /// everything it calls throws ``SentenceEncoderError``.
+    init(loading folder: URL, threadCount: Int?, weights precision: WeightPrecision,
+         float32Layers: Set<String>, calibration: [String]?, dimensions: Int?) throws {
         self.folder = folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -121,8 +133,9 @@ public final class SentenceEncoder: Sendable {
     /// The model input ids of `text`: special tokens included (`[CLS] … [SEP]`), at most
     /// ``maxSequenceLength`` ids.
     ///
-    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
-    public func tokenize(_ text: String) throws -> [Int32] {
+    /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text needs
+    ///   a token the tokenizer lacks (see ``Tokenizer/encode(_:)``).
+    public func tokenize(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         try tokenizer.tokenize(text)
     }
 
@@ -131,7 +144,7 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)`` for a name the model
     ///   does not define.
-    public func promptText(_ prompt: Prompt) throws -> String? {
+    public func promptText(_ prompt: Prompt) throws(SentenceEncoderError) -> String? {
         switch prompt {
         case .modelDefault:
             return pipeline.defaultPromptName.flatMap { pipeline.prompts[$0] }
@@ -150,19 +163,22 @@ public final class SentenceEncoder: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``, or the first error
     ///   ``Tokenizer/encode(_:)`` throws, in text order.
-    public func tokenize(_ texts: [String], prompt: Prompt = .modelDefault) throws -> [[Int32]] {
+    public func tokenize(_ texts: [String], prompt: Prompt = .modelDefault) throws(SentenceEncoderError) -> [[Int32]] {
         let prefix = try promptText(prompt) ?? ""
-        var sequences = [Result<[Int32], any Error>](repeating: .success([]), count: texts.count)
+        var sequences = [Result<[Int32], SentenceEncoderError>](repeating: .success([]), count: texts.count)
         let chunks = min(texts.count, threadCount * 4)
         guard chunks > 0 else { return [] }
         sequences.withUnsafeMutableBufferPointer { buffer in
             let sequences = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
-                for index in range { sequences.write(Result { try tokenize(prefix + texts[index]) }, at: index) }
+                for index in range { sequences.write(Result { () throws(SentenceEncoderError) in try tokenize(prefix + texts[index]) }, at: index) }
             }
         }
-        return try sequences.map { try $0.get() }
+        var output: [[Int32]] = []
+        output.reserveCapacity(texts.count)
+        for sequence in sequences { output.append(try sequence.get()) }
+        return output
     }
 
     /// How many leading tokens of every sequence pooling leaves out for `prompt`: the prompt's
@@ -170,7 +186,7 @@ public final class SentenceEncoder: Sendable {
     /// the Pooling module has `include_prompt` false and the prompt is not empty; else 0.
     ///
     /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``.
-    public func excludedPromptTokenCount(_ prompt: Prompt) throws -> Int {
+    public func excludedPromptTokenCount(_ prompt: Prompt) throws(SentenceEncoderError) -> Int {
         guard !pipeline.poolingIncludesPrompt, let text = try promptText(prompt), !text.isEmpty else { return 0 }
         let ids = try tokenize(text)
         // The post-processor's trailing special token ([SEP], </s>) is what the empty text ends with.
@@ -192,7 +208,7 @@ public final class SentenceEncoder: Sendable {
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
     ///   ``SentenceEncoderError/unknownPrompt(name:available:)``.
     public func encode(_ texts: [String], prompt: Prompt = .modelDefault, normalize: Bool = false, batchSize: Int = 32,
-                       progress: (@Sendable (Int) -> Void)? = nil) throws -> [[Float]] {
+                       progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [[Float]] {
         let flat = try encodeRowMajor(texts, prompt: prompt, normalize: normalize, batchSize: batchSize, progress: progress)
         return (0..<texts.count).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
@@ -200,7 +216,7 @@ public final class SentenceEncoder: Sendable {
     /// Encodes `texts` into one row-major `texts.count × dimension` float array, in input order.
     /// See ``encode(_:prompt:normalize:batchSize:progress:)``.
     public func encodeRowMajor(_ texts: [String], prompt: Prompt = .modelDefault, normalize: Bool = false, batchSize: Int = 32,
-                               progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
+                               progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
@@ -217,7 +233,7 @@ public final class SentenceEncoder: Sendable {
     ///   an overlong sequence or an id outside the vocabulary;
     ///   ``SentenceEncoderError/unknownPrompt(name:available:)``.
     public func encodeRowMajor(tokenized sequences: [[Int32]], prompt: Prompt = .modelDefault, normalize: Bool = false,
-                               batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws -> [Float] {
+                               batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }

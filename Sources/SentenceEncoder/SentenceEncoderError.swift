@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can go wrong while loading a model folder or encoding text.
 ///
 /// Each case names the file (and, where there is one, the tensor or key) that was wrong, so that
@@ -32,6 +34,8 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     case modelNotFound(name: String, reason: String)
     /// Downloading a file from the hub failed.
     case downloadFailed(url: String, reason: String)
+    /// Encoding was cancelled (its task was cancelled between two chunks of texts).
+    case cancelled
     /// A prompt name the model's `config_sentence_transformers.json` does not define.
     case unknownPrompt(name: String, available: [String])
 
@@ -66,9 +70,21 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
             return "model \"\(name)\" not found: \(reason)"
         case .downloadFailed(let url, let reason):
             return "download of \(url) failed: \(reason)"
+        case .cancelled:
+            return "encoding was cancelled"
         case .unknownPrompt(let name, let available):
             let known = available.isEmpty ? "the model defines no prompts" : "the model defines \(available.joined(separator: ", "))"
             return "no prompt named \"\(name)\" (\(known) in config_sentence_transformers.json)"
         }
+    }
+}
+
+extension SentenceEncoderError {
+    /// `error` as a ``SentenceEncoderError``: itself when it is one (every loader in this module
+    /// throws only these), otherwise — a file-system error that escaped — ``unreadableFile(path:reason:)``
+    /// for `folder`, with the system's explanation.
+    static func typed(_ error: any Error, reading folder: URL) -> SentenceEncoderError {
+        if let error = error as? SentenceEncoderError { return error }
+        return .unreadableFile(path: folder.path, reason: error.localizedDescription)
     }
 }

@@ -65,7 +65,7 @@ func emit(_ fields: [String: Any]) {
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
 
-func writeIDs(_ hits: [[SearchHit]], to path: String) {
+func writeIDs(_ hits: SearchResults, to path: String) {
     var rows = hits.flatMap { $0.map { Int32($0.row) } }
     let data = Data(bytes: &rows, count: rows.count * 4)
     if !FileManager.default.createFile(atPath: path, contents: data) {
@@ -189,13 +189,13 @@ func runSearchBenchmark(_ arguments: [String]) throws {
     writeIDs(int8Hits, to: directory + "/embedq-int8-ids.i32")
 
     // Two stages: k × 4 candidates from the bits, rescored with the float query against int8.
-    let rescoring = Rescoring(multiplier: 4, codes: StoredCodes(int8Codes))
+    let rescoring = try RefineIndex(base: bits, codes: StoredCodes(int8Codes), multiplier: 4)
     for threads in threadCounts {
-        let (seconds, cores) = try timed(runs: runs) { _ = try bits.search(queries, k: k, rescoring: rescoring, threads: threads) }
+        let (seconds, cores) = try timed(runs: runs) { _ = try rescoring.search(queries, k: k, threads: threads) }
         emit(["name": "embedq-binary-rescore-int8", "threads": threads, "ms_per_query": seconds * 1000 / nq, "runs": runs, "cores_busy": cores])
     }
     let binaryHits = try bits.search(queryBits, k: k, threads: maxThreads)
-    let rescoredHits = try bits.search(queries, k: k, rescoring: rescoring, threads: maxThreads)
+    let rescoredHits = try rescoring.search(queries, k: k, threads: maxThreads)
 
     // float32 (exact dot products).
     start = now()

@@ -56,9 +56,9 @@ final class SearchableIndexTests: XCTestCase {
         let codes = try EmbeddingQuantizer(precision: .binary).quantize(corpus)
         let queryCodes = try EmbeddingQuantizer(precision: .binary).quantize(queries)
         let width = codes.bytesPerVector
-        let results = try index.search(queries, k: 10)
+        let results = index.documents(try index.search(queries, k: 10))
         XCTAssertEqual(results.count, 9)
-        XCTAssertEqual(index.metric(rescoring: false), .hammingDistance)
+        XCTAssertEqual(results.metric, .hammingDistance)
         for q in 0..<9 {
             let query = queryCodes.codes[(q * width)..<((q + 1) * width)]
             let expected = bruteForce(rows: Array(0..<600), k: 10, higherIsBetter: false) {
@@ -74,7 +74,8 @@ final class SearchableIndexTests: XCTestCase {
         let (path, corpus) = try build()
         let queries = matrix(rows: 6, dimension: 72, seed: 5)
         // Delete every top-5 hit of every query, plus every third row.
-        let before = try SearchableIndex(path: path).search(queries, k: 5)
+        let index = try SearchableIndex(path: path)
+        let before = index.documents(try index.search(queries, k: 5))
         var doomed = Set(before.flatMap { $0.map(\.id) })
         for row in stride(from: 0, to: 600, by: 3) { doomed.insert("doc-\(row)") }
         try IndexFile.delete(ids: Array(doomed), from: path)
@@ -84,7 +85,7 @@ final class SearchableIndexTests: XCTestCase {
         let width = codes.bytesPerVector
         let liveRows = (0..<600).filter { !doomed.contains("doc-\($0)") }
         let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
-        let exactFiner = try StoredCodes(int8).asymmetricSearch(queries, k: 600).map { hits in
+        let exactFiner = try AsymmetricIndex(StoredCodes(int8)).search(queries, k: 600).map { hits in
             Array(hits.filter { !doomed.contains("doc-\($0.row)") }.prefix(10))
         }
         // Both ways of skipping deleted rows: extra candidates, and a copy of the live rows only.
@@ -94,7 +95,7 @@ final class SearchableIndexTests: XCTestCase {
         for index in both {
             XCTAssertEqual(index.count, 600 - doomed.count)
             for multiplier in [nil, 1, 4, 1000] as [Int?] {
-                let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
+                let results = index.documents(try index.search(queries, k: 10, parameters: SearchParameters(rescoreMultiplier: multiplier)))
                 for (q, hits) in results.enumerated() {
                     XCTAssertEqual(hits.count, 10)
                     XCTAssertTrue(doomed.isDisjoint(with: hits.map(\.id)), "deleted id returned for query \(q)")
@@ -118,7 +119,7 @@ final class SearchableIndexTests: XCTestCase {
         // Everything deleted: empty results, no error.
         try IndexFile.delete(ids: liveRows.map { "doc-\($0)" }, from: path)
         for empty in [try SearchableIndex(path: path), try SearchableIndex(try IndexFile.open(at: path), deletedRowLimit: 0)] {
-            XCTAssertEqual(try empty.search(queries, k: 3, rescoreMultiplier: 2), Array(repeating: [], count: 6))
+            XCTAssertEqual(try empty.search(queries, k: 3, parameters: SearchParameters(rescoreMultiplier: 2)).hits, Array(repeating: [], count: 6))
         }
     }
 
@@ -127,13 +128,13 @@ final class SearchableIndexTests: XCTestCase {
         let index = try SearchableIndex(path: path)
         let queries = matrix(rows: 7, dimension: 72, seed: 11)
         let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
-        let exact = try StoredCodes(int8).asymmetricSearch(queries, k: 10)
+        let exact = try AsymmetricIndex(StoredCodes(int8)).search(queries, k: 10)
         for multiplier in [60, 1000] {
-            let results = try index.search(queries, k: 10, rescoreMultiplier: multiplier)
+            let results = try index.search(queries, k: 10, parameters: SearchParameters(rescoreMultiplier: multiplier))
             XCTAssertEqual(results.map { $0.map(\.row) }, exact.map { $0.map(\.row) }, "multiplier \(multiplier)")
             XCTAssertEqual(results.map { $0.map(\.score) }, exact.map { $0.map(\.score) })
         }
-        XCTAssertEqual(index.metric(rescoring: true), .innerProduct)
+        XCTAssertEqual(try index.search(queries, k: 1, parameters: SearchParameters(rescoreMultiplier: 1)).metric, .innerProduct)
     }
 
     func testRescoringMatchesTheInMemoryTwoStageSearch() throws {
@@ -142,8 +143,8 @@ final class SearchableIndexTests: XCTestCase {
         let queries = matrix(rows: 5, dimension: 72, seed: 3)
         let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
         let flat = try FlatIndex(try EmbeddingQuantizer(precision: .binary).quantize(corpus))
-        let expected = try flat.search(queries, k: 5, rescoring: Rescoring(multiplier: 4, codes: StoredCodes(int8)))
-        let results = try index.search(queries, k: 5, rescoreMultiplier: 4)
+        let expected = try RefineIndex(base: flat, codes: StoredCodes(int8), multiplier: 4).search(queries, k: 5)
+        let results = try index.search(queries, k: 5, parameters: SearchParameters(rescoreMultiplier: 4))
         XCTAssertEqual(results.map { $0.map(\.row) }, expected.map { $0.map(\.row) })
         XCTAssertEqual(results.map { $0.map(\.score) }, expected.map { $0.map(\.score) })
     }
@@ -155,8 +156,8 @@ final class SearchableIndexTests: XCTestCase {
         let index = try SearchableIndex(path: path)
         XCTAssertEqual(index.count, 203)
         for (row, id) in ["new-a", "new-b", "new-c"].enumerated() {
-            let hit = try index.search(Array(extra[row: row]), k: 1, rescoreMultiplier: 20)
-            XCTAssertEqual(hit.first?.id, id)
+            let hit = try index.search(Array(extra[row: row]), k: 1, parameters: SearchParameters(rescoreMultiplier: 20))
+            XCTAssertEqual(hit.first.map { index.ids[$0.row] }, id)
         }
         XCTAssertThrowsError(try IndexBuilder.add(to: path, embeddings: extra, ids: ["doc-1", "x", "y"])) { error in
             XCTAssertTrue("\(error)".contains("duplicate document id 'doc-1'"), "\(error)")
@@ -167,11 +168,12 @@ final class SearchableIndexTests: XCTestCase {
         let (path, _) = try build(rescoring: nil)
         let index = try SearchableIndex(path: path)
         let queries = matrix(rows: 1, dimension: 72, seed: 2)
-        XCTAssertThrowsError(try index.search(queries, k: 3, rescoreMultiplier: 2)) { error in
-            XCTAssertEqual(error as? IndexSearchError, .noRescoringCodes(path: path))
+        XCTAssertThrowsError(try index.search(queries, k: 3, parameters: SearchParameters(rescoreMultiplier: 2))) { error in
+            XCTAssertEqual(error as? SearchError, .inIndex(path: path, .noRescoringCodes))
+            XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")
         }
         XCTAssertThrowsError(try index.search(queries, k: 0)) { error in
-            XCTAssertEqual(error as? IndexSearchError, .search(path: path, .invalidK(0)))
+            XCTAssertEqual(error as? SearchError, .inIndex(path: path, .invalidK(0)))
         }
         XCTAssertThrowsError(try index.search(matrix(rows: 1, dimension: 8, seed: 2), k: 1)) { error in
             XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")

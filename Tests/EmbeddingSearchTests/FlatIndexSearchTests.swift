@@ -11,7 +11,7 @@ final class FlatIndexSearchTests: XCTestCase {
             let queries = TestData.codes(precision, rows: 5, dimension: 37, seed: 12)
             let expected = ReferenceKernels.search(corpus: corpus, queries: queries, k: 25)
             for path in TestData.paths {
-                XCTAssertEqual(try FlatIndex(corpus).using(path).search(queries, k: 25, threads: 1), expected, "\(precision) \(path)")
+                XCTAssertEqual(try FlatIndex(corpus).using(path).search(queries, k: 25, threads: 1).hits, expected, "\(precision) \(path)")
             }
         }
     }
@@ -22,9 +22,9 @@ final class FlatIndexSearchTests: XCTestCase {
             let corpus = TestData.tiedCodes(precision, rows: 20_011, dimension: 64, seed: 21)
             let queries = TestData.codes(precision, rows: 9, dimension: 64, seed: 22)
             let index = try FlatIndex(corpus)
-            let single = try index.search(queries, k: 50, threads: 1)
-            XCTAssertEqual(try index.search(queries, k: 50, threads: 2), single, "\(precision)")
-            XCTAssertEqual(try index.search(queries, k: 50, threads: 3), single, "\(precision)")
+            let single = try index.search(queries, k: 50, threads: 1).hits
+            XCTAssertEqual(try index.search(queries, k: 50, threads: 2).hits, single, "\(precision)")
+            XCTAssertEqual(try index.search(queries, k: 50, threads: 3).hits, single, "\(precision)")
             XCTAssertEqual(single, ReferenceKernels.search(corpus: corpus, queries: queries, k: 50), "\(precision)")
         }
     }
@@ -35,7 +35,7 @@ final class FlatIndexSearchTests: XCTestCase {
             let queries = TestData.codes(precision, rows: 45, dimension: 50, seed: 24)
             let expected = ReferenceKernels.search(corpus: corpus, queries: queries, k: 12)
             for threads in [1, 2, 5] {
-                XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 12, threads: threads), expected, "\(precision) \(threads)")
+                XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 12, threads: threads).hits, expected, "\(precision) \(threads)")
             }
         }
     }
@@ -43,7 +43,7 @@ final class FlatIndexSearchTests: XCTestCase {
     func testKLargerThanCorpusReturnsWholeCorpus() throws {
         let corpus = TestData.codes(.int8, rows: 5, dimension: 16, seed: 3)
         let queries = TestData.codes(.int8, rows: 2, dimension: 16, seed: 4)
-        let hits = try FlatIndex(corpus).search(queries, k: 1000)
+        let hits = try FlatIndex(corpus).search(queries, k: 1000).hits
         XCTAssertEqual(hits.map { $0.count }, [5, 5])
         XCTAssertEqual(Set(hits[0].map(\.row)), Set(0..<5))
         XCTAssertEqual(hits, ReferenceKernels.search(corpus: corpus, queries: queries, k: 5))
@@ -54,9 +54,9 @@ final class FlatIndexSearchTests: XCTestCase {
         for precision in TestData.flatPrecisions {
             let corpus = TestData.codes(precision, rows: 0, dimension: 24, seed: 1)
             let queries = TestData.codes(precision, rows: 3, dimension: 24, seed: 2)
-            XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 4), [[], [], []], "\(precision)")
+            XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 4).hits, [[], [], []], "\(precision)")
             let none = TestData.codes(precision, rows: 0, dimension: 24, seed: 2)
-            XCTAssertEqual(try FlatIndex(queries).search(none, k: 4), [], "\(precision)")
+            XCTAssertEqual(try FlatIndex(queries).search(none, k: 4).hits, [], "\(precision)")
         }
     }
 
@@ -64,7 +64,7 @@ final class FlatIndexSearchTests: XCTestCase {
         for precision in TestData.flatPrecisions {
             let corpus = try QuantizedEmbeddings(precision: precision, rowCount: 20, dimension: 0, codes: [])
             let queries = try QuantizedEmbeddings(precision: precision, rowCount: 2, dimension: 0, codes: [])
-            let hits = try FlatIndex(corpus).search(queries, k: 3)
+            let hits = try FlatIndex(corpus).search(queries, k: 3).hits
             XCTAssertEqual(hits, Array(repeating: (0..<3).map { SearchHit(row: $0, score: 0) }, count: 2), "\(precision)")
         }
     }
@@ -73,7 +73,7 @@ final class FlatIndexSearchTests: XCTestCase {
         for precision in TestData.flatPrecisions {
             let corpus = TestData.codes(precision, rows: 1, dimension: 9, seed: 5)
             let queries = TestData.codes(precision, rows: 2, dimension: 9, seed: 6)
-            let hits = try FlatIndex(corpus).search(queries, k: 3)
+            let hits = try FlatIndex(corpus).search(queries, k: 3).hits
             XCTAssertEqual(hits, ReferenceKernels.search(corpus: corpus, queries: queries, k: 3), "\(precision)")
             XCTAssertEqual(hits.map { $0.map(\.row) }, [[0], [0]])
         }
@@ -93,7 +93,7 @@ final class FlatIndexSearchTests: XCTestCase {
     func testFloatQueriesAgainstFloatIndexAreExactDotProducts() throws {
         let corpus = TestData.matrix(rows: 101, dimension: 33, seed: 8)
         let queries = TestData.matrix(rows: 4, dimension: 33, seed: 9)
-        let hits = try FlatIndex(corpus).search(queries, k: 7)
+        let hits = try FlatIndex(corpus).search(queries, k: 7).hits
         let codes = try EmbeddingQuantizer(precision: .float32).quantize(corpus)
         let queryCodes = try EmbeddingQuantizer(precision: .float32).quantize(queries)
         XCTAssertEqual(hits, ReferenceKernels.search(corpus: codes, queries: queryCodes, k: 7))
@@ -103,7 +103,7 @@ final class FlatIndexSearchTests: XCTestCase {
             let half = try EmbeddingQuantizer(precision: precision).quantize(corpus)
             let expected = ReferenceKernels.search(corpus: half, queries: try EmbeddingQuantizer(precision: precision).quantize(queries), k: 7)
             let fromHalfQueries = try FlatIndex(half).search(try EmbeddingQuantizer(precision: precision).quantize(queries), k: 7)
-            XCTAssertEqual(fromHalfQueries, expected, "\(precision)")
+            XCTAssertEqual(fromHalfQueries.hits, expected, "\(precision)")
         }
     }
 
@@ -115,7 +115,7 @@ final class FlatIndexSearchTests: XCTestCase {
             let quantizer = EmbeddingQuantizer(precision: precision, ranges: ranges)
             let corpus = try quantizer.quantize(corpusFloats)
             let expected = ReferenceKernels.search(corpus: corpus, queries: try quantizer.quantize(queryFloats), k: 5)
-            XCTAssertEqual(try FlatIndex(corpus).search(queryFloats, k: 5), expected, "\(precision)")
+            XCTAssertEqual(try FlatIndex(corpus).search(queryFloats, k: 5).hits, expected, "\(precision)")
         }
     }
 

@@ -17,7 +17,7 @@ final class KernelAgreementTests: XCTestCase {
                 let expected = ReferenceKernels.search(corpus: corpus, queries: queries, k: 37)
                 let index = try FlatIndex(corpus)
                 for path in TestData.paths {
-                    let hits = try index.using(path).search(queries, k: 37, threads: 1)
+                    let hits = try index.using(path).search(queries, k: 37, threads: 1).hits
                     XCTAssertEqual(hits, expected, "\(precision) d=\(d) path=\(path)")
                 }
             }

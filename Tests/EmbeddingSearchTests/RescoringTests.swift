@@ -8,14 +8,15 @@ final class RescoringTests: XCTestCase {
     func testRescoringWithWholeCorpusEqualsExactFloatSearch() throws {
         let corpus = TestData.matrix(rows: 150, dimension: 48, seed: 40)
         let queries = TestData.matrix(rows: 6, dimension: 48, seed: 41)
-        let exact = try FlatIndex(corpus).search(queries, k: 10)
+        let exact = try FlatIndex(corpus).search(queries, k: 10).hits
         let ranges = try Calibration.ranges(from: corpus)
         for precision in [Precision.binary, .ubinary, .int8, .int4] {
             let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
             for multiplier in [15, 1000] {
-                let rescored = try FlatIndex(codes).search(
-                    queries, k: 10, rescoring: Rescoring(multiplier: multiplier, codes: StoredCodes(corpus)))
-                XCTAssertEqual(rescored, exact, "\(precision) ×\(multiplier)")
+                let rescored = try RefineIndex(base: FlatIndex(codes), codes: StoredCodes(corpus), multiplier: multiplier)
+                    .search(queries, k: 10)
+                XCTAssertEqual(rescored.hits, exact, "\(precision) ×\(multiplier)")
+                XCTAssertEqual(rescored.metric, .innerProduct)
             }
         }
     }
@@ -29,9 +30,9 @@ final class RescoringTests: XCTestCase {
         let index = try FlatIndex(bits)
         let candidates = try index.search(queries, k: 20)
         for finer in [StoredCodes(int8), StoredCodes(bits), StoredCodes(corpus)] {
-            let hits = try index.search(queries, k: 5, rescoring: Rescoring(multiplier: 4, codes: finer))
+            let hits = try RefineIndex(base: index, codes: finer, multiplier: 4).search(queries, k: 5)
             for q in 0..<3 {
-                let expected = try finer.rescore(query: Array(queries[row: q]), candidates: candidates[q].map(\.row), k: 5)
+                let expected = try bruteForce(finer, query: Array(queries[row: q]), rows: candidates[q].map(\.row), k: 5)
                 XCTAssertEqual(hits[q], expected)
                 XCTAssertTrue(Set(hits[q].map(\.row)).isSubset(of: Set(candidates[q].map(\.row))))
                 XCTAssertEqual(hits[q].map(\.score), hits[q].map(\.score).sorted(by: >))
@@ -82,9 +83,11 @@ final class RescoringTests: XCTestCase {
         let queries = TestData.matrix(rows: 3, dimension: 24, seed: 71)
         let codes = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
         let stored = StoredCodes(codes)
-        let two = try stored.asymmetricSearch(queries, k: 8, threads: 2)
-        XCTAssertEqual(try stored.asymmetricSearch(queries, k: 8, threads: 1), two)
-        let all = try stored.rescore(query: Array(queries[row: 1]), candidates: Array(0..<9000), k: 8)
+        let index = try AsymmetricIndex(stored)
+        let two = try index.search(queries, k: 8, threads: 2)
+        XCTAssertEqual(try index.search(queries, k: 8, threads: 1), two)
+        XCTAssertEqual(two.metric, .innerProduct)
+        let all = try bruteForce(stored, query: Array(queries[row: 1]), rows: Array(0..<9000), k: 8)
         XCTAssertEqual(two[1], all)
     }
 
@@ -99,8 +102,8 @@ final class RescoringTests: XCTestCase {
         let mapped = try StoredCodes(precision: .int8, rowCount: 50, dimension: 20, bytes: window, ranges: codes.ranges)
         let query = Array(corpus[row: 7])
         XCTAssertEqual(
-            try mapped.rescore(query: query, candidates: Array(0..<50), k: 5),
-            try StoredCodes(codes).rescore(query: query, candidates: Array(0..<50), k: 5))
+            try AsymmetricIndex(mapped).search(query, k: 5), try AsymmetricIndex(StoredCodes(codes)).search(query, k: 5))
+        XCTAssertEqual(try AsymmetricIndex(mapped).search(query, k: 5), try bruteForce(mapped, query: query, rows: Array(0..<50), k: 5))
         XCTAssertThrowsError(try StoredCodes(precision: .int8, rowCount: 51, dimension: 20, bytes: window)) {
             XCTAssertEqual($0 as? SearchError, .byteCountMismatch(expected: 1020, actual: 1000))
         }
@@ -112,12 +115,18 @@ final class RescoringTests: XCTestCase {
     func testRescoringErrors() throws {
         let corpus = TestData.matrix(rows: 10, dimension: 8, seed: 1)
         let index = try FlatIndex(try EmbeddingQuantizer(precision: .ubinary).quantize(corpus))
-        XCTAssertThrowsError(try index.search(corpus, k: 2, rescoring: Rescoring(multiplier: 0, codes: StoredCodes(corpus)))) {
+        XCTAssertThrowsError(try RefineIndex(base: index, codes: StoredCodes(corpus), multiplier: 0)) {
+            XCTAssertEqual($0 as? SearchError, .invalidRescoreMultiplier(0))
+        }
+        let refined = try RefineIndex(base: index, codes: StoredCodes(corpus), multiplier: 2)
+        XCTAssertThrowsError(try refined.search(corpus, k: 2, parameters: SearchParameters(rescoreMultiplier: 0))) {
             XCTAssertEqual($0 as? SearchError, .invalidRescoreMultiplier(0))
         }
         let other = TestData.matrix(rows: 9, dimension: 8, seed: 1)
-        XCTAssertThrowsError(try index.search(corpus, k: 2, rescoring: Rescoring(multiplier: 2, codes: StoredCodes(other))))
-        XCTAssertThrowsError(try StoredCodes(corpus).rescore(query: Array(corpus[row: 0]), candidates: [10], k: 1)) {
+        XCTAssertThrowsError(try RefineIndex(base: index, codes: StoredCodes(other), multiplier: 2)) {
+            XCTAssertEqual($0 as? SearchError, .dimensionMismatch(expected: 10, actual: 9, what: "the rescoring codes' row count"))
+        }
+        XCTAssertThrowsError(try StoredCodes(corpus).withRows([10]) { _, _ in }) {
             XCTAssertEqual($0 as? SearchError, .rowOutOfRange(row: 10, rowCount: 10))
         }
         let int8 = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
@@ -125,5 +134,18 @@ final class RescoringTests: XCTestCase {
         XCTAssertThrowsError(try AsymmetricScorer(query: Array(corpus[row: 0]), codes: noRanges)) {
             XCTAssertEqual($0 as? SearchError, .missingRanges(.int8))
         }
+    }
+
+    /// The best `k` of `rows` by each row's ``AsymmetricScorer`` score, sorted by hand (higher
+    /// first, ties by ascending row): the oracle of rescoring.
+    func bruteForce(_ codes: StoredCodes, query: [Float], rows: [Int], k: Int) throws -> [SearchHit] {
+        let scorer = try AsymmetricScorer(query: query, codes: codes)
+        let width = codes.bytesPerVector
+        let hits = codes.bytes.withUnsafeBytes { all in
+            rows.map { row in
+                SearchHit(row: row, score: Double(scorer.score(UnsafeRawBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)]))))
+            }
+        }
+        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }.prefix(k))
     }
 }

@@ -83,6 +83,7 @@ final class IndexFuzzTests: XCTestCase {
         case .invalidHeader: return "invalidHeader"
         case .checksumMismatch: return "checksumMismatch"
         case .malformedSection: return "malformedSection"
+        case .invalidSection: return "invalidSection"
         case .invalidArgument: return "invalidArgument"
         case .duplicateID: return "duplicateID"
         case .emptyID: return "emptyID"

@@ -61,7 +61,9 @@ final class EvalAndDemoCommandTests: XCTestCase {
     func testEvalFailsClearlyWithoutADataset() throws {
         let result = try CommandRunner.run(["eval", "--dataset", "/nonexistent/beir"], in: repositoryRoot)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.standardError.contains("Error"), result.standardError)
+        XCTAssertTrue(result.standardError.hasPrefix("embedq: error: "), result.standardError)
+        XCTAssertTrue(result.standardError.contains("/nonexistent/beir"), result.standardError)
+        XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.standardOutput.isEmpty)
     }
 

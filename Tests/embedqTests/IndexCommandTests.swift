@@ -174,12 +174,25 @@ final class IndexCommandTests: XCTestCase {
                           "-k", "2", "--rescore", "5", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertEqual(try hits(result.standardOutput).map { $0.first?.id }, ["quantum", "paris"])
+        let fromEmbeddings = result.standardOutput
+
+        // The same index built straight from the texts (encoded by the library), searched the same way.
+        result = try run(["index", "build", "--texts", "texts.jsonl", "--ids", "text-ids.txt", "--model", model.path,
+                          "--output", "from-texts.embq"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["search", "from-texts.embq", "--query-text", "what are qubits", "--query-text", "capital city of France",
+                          "-k", "2", "--rescore", "5", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, fromEmbeddings)
     }
 
     func testSearchOfANPYCorpusKeepsWorking() throws {
         let result = try run(["search", "corpus.npy", "--queries", "queries.npy", "--precision", "int8", "-k", "1", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
-        XCTAssertTrue(result.standardOutput.hasPrefix("{\"query\": 0, \"hits\": [{\"row\": 5, "), result.standardOutput)
+        let first = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.standardOutput.split(separator: "\n")[0].utf8)) as? [String: Any])
+        XCTAssertEqual(first["query"] as? Int, 0)
+        XCTAssertEqual((first["hits"] as? [[String: Any]])?.map { $0["row"] as? Int }, [5])
+        XCTAssertTrue(result.standardOutput.hasPrefix("{\"hits\":[{\"row\":5,\"score\":"), result.standardOutput)
         let missing = try run(["search", "corpus.npy", "--queries", "queries.npy"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.standardError.contains("needs --queries Q.npy and --precision P"), missing.standardError)

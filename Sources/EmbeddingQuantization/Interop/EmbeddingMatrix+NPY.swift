@@ -4,24 +4,34 @@ extension EmbeddingMatrix {
     ///
     /// - Throws: ``QuantizationError/integerInput(dtype:)`` for integer or bool arrays (codes
     ///   are not embeddings), ``QuantizationError/invalidParameter(_:)`` for other ranks.
-    public init(_ array: NPYArray) throws {
+    public init(_ array: NPYArray) throws(QuantizationError) {
         guard array.dataType.isFloatingPoint else {
             throw QuantizationError.integerInput(dtype: array.dataType.name)
         }
+        let values: [Float]
+        do {
+            values = try array.float32Values()
+        } catch {
+            throw .npy(error)
+        }
         switch array.shape.count {
         case 1:
-            self.init(vector: try array.float32Values())
+            self.init(vector: values)
         case 2:
-            try self.init(rowCount: array.shape[0], dimension: array.shape[1], values: try array.float32Values())
+            try self.init(rowCount: array.shape[0], dimension: array.shape[1], values: values)
         default:
             throw QuantizationError.invalidParameter(
                 "embeddings must be a 2-D array (n × d) or one vector, got shape \(array.shape)")
         }
     }
 
-    /// Reads float embeddings from the `.npy` file at `path` (see ``init(_:)``).
-    public init(contentsOfNPY path: String) throws {
-        try self.init(NPYFile.read(contentsOf: path))
+    /// Reads float embeddings from the `.npy` file at `path` (see ``init(_:)``): the one reader of
+    /// embedding files.
+    ///
+    /// - Throws: ``QuantizationError/npy(_:)`` when the file cannot be read as `.npy`; the errors
+    ///   of ``init(_:)``, prefixed with the path.
+    public init(contentsOfNPY path: String) throws(QuantizationError) {
+        self = try NPYFile.read(contentsOf: path) { (array) throws(QuantizationError) in try EmbeddingMatrix(array) }
     }
 
     /// The matrix as a float32 `.npy` array of shape `rowCount × dimension`.

@@ -28,15 +28,20 @@ extension QuantizedEmbeddings {
     /// Wraps codes read from a `.npy` array.
     ///
     /// - Parameters:
+    ///   - array: `n × columns` codes (or one row), in the dtype of ``npyLayout(of:dimension:)``
+    ///     (int8 or uint8 for `int8` and `binary`).
+    ///   - precision: the precision of the codes.
     ///   - dimension: the embeddings' dimension; needed where the array's columns do not fix it
     ///     (`binary`, `ubinary`, `ternary`: a multiple of 8 is assumed; `int4`: twice the
     ///     columns). When `ranges` are given, their dimension is used.
+    ///   - ranges: the calibration the codes were made with (`int8`, `uint8`, `int4`, `ternary`).
+    ///   - rounding: the rounding the integer codes were made with.
     /// - Throws: ``QuantizationError/invalidParameter(_:)`` when dtype or shape do not fit the
     ///   precision, naming both.
     public init(
         _ array: NPYArray, precision: Precision, dimension: Int? = nil,
         ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
-    ) throws {
+    ) throws(QuantizationError) {
         guard array.shape.count == 2 || array.shape.count == 1 else {
             throw QuantizationError.invalidParameter("codes must be a 2-D array, got shape \(array.shape)")
         }
@@ -66,5 +71,19 @@ extension QuantizedEmbeddings {
         }
         try self.init(precision: precision, rowCount: rows, dimension: resolvedDimension, codes: array.bytes,
                       ranges: ranges, rounding: rounding)
+    }
+
+    /// Reads codes of `precision` from the `.npy` file at `path` (see
+    /// ``init(_:precision:dimension:ranges:rounding:)``): the one reader of code files.
+    ///
+    /// - Throws: ``QuantizationError/npy(_:)`` when the file cannot be read as `.npy`; otherwise
+    ///   ``QuantizationError/inFile(path:_:)`` wrapping why the array is not such codes.
+    public init(
+        contentsOfNPY path: String, precision: Precision, dimension: Int? = nil,
+        ranges: QuantizationRanges? = nil, rounding: RoundingMode = .floor
+    ) throws(QuantizationError) {
+        self = try NPYFile.read(contentsOf: path) { (array) throws(QuantizationError) in
+            try QuantizedEmbeddings(array, precision: precision, dimension: dimension, ranges: ranges, rounding: rounding)
+        }
     }
 }

@@ -5,12 +5,12 @@
 enum BitCodes {
     /// Packs `x > 0` per dimension (`ceil(d/8)` bytes a row). With `signedOffset`, each byte is
     /// stored as `packed − 128` in two's complement (sentence-transformers' `binary`).
-    static func encodeSigns(_ matrix: EmbeddingMatrix, signedOffset: Bool) throws -> [UInt8] {
+    static func encodeSigns(_ matrix: EmbeddingMatrix, signedOffset: Bool) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         let width = (d + 7) / 8
         let flip: UInt8 = signedOffset ? 0x80 : 0
-        return try [UInt8](unsafeUninitializedCapacity: n * width) { output, initialized in
-            try matrix.values.withUnsafeBufferPointer { input in
+        return try [UInt8](unsafeUninitializedCapacity: n * width) { (output, initialized) throws(QuantizationError) in
+            try matrix.values.withUnsafeBufferPointer { (input) throws(QuantizationError) in
                 for i in 0..<n {
                     let row = input.baseAddress! + i * d
                     guard QuantizationKernels.allFinite(row, count: d) else {
@@ -34,15 +34,15 @@ enum BitCodes {
 
     /// Two planes of `ceil(d/8)` bytes a row: the "positive" plane (`x > t_d`) first, then the
     /// "negative" plane (`x < −t_d`).
-    static func encodeTernary(_ matrix: EmbeddingMatrix, thresholds: [Float]) throws -> [UInt8] {
+    static func encodeTernary(_ matrix: EmbeddingMatrix, thresholds: [Float]) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         guard thresholds.count == d else {
             throw QuantizationError.dimensionMismatch(expected: d, actual: thresholds.count, what: "the ternary thresholds")
         }
         let plane = (d + 7) / 8
         var output = [UInt8](repeating: 0, count: n * 2 * plane)
-        try matrix.values.withUnsafeBufferPointer { input in
-            try output.withUnsafeMutableBufferPointer { out in
+        try matrix.values.withUnsafeBufferPointer { (input) throws(QuantizationError) in
+            try output.withUnsafeMutableBufferPointer { (out) throws(QuantizationError) in
                 for i in 0..<n {
                     let row = input.baseAddress! + i * d
                     guard QuantizationKernels.allFinite(row, count: d) else {

@@ -6,7 +6,7 @@ enum FastCodes {
     static func scalarCodes(
         _ matrix: EmbeddingMatrix, ranges: QuantizationRanges, levels: Int, rounding: RoundingMode,
         xorMask: UInt8, path: KernelPath
-    ) throws -> [UInt8] {
+    ) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         let steps = ranges.steps(levels: levels)
         var failedRow: Int64 = -1
@@ -39,7 +39,7 @@ enum FastCodes {
     }
 
     /// Packed sign bits (`x > 0`), each byte stored as `packed ^ xorMask`.
-    static func signBits(_ matrix: EmbeddingMatrix, xorMask: UInt8, path: KernelPath) throws -> [UInt8] {
+    static func signBits(_ matrix: EmbeddingMatrix, xorMask: UInt8, path: KernelPath) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         let width = (d + 7) / 8
         var failedRow: Int64 = -1
@@ -60,7 +60,7 @@ enum FastCodes {
     }
 
     /// Ternary bit-planes (positive plane, then negative plane, per row).
-    static func ternaryBits(_ matrix: EmbeddingMatrix, thresholds: [Float], path: KernelPath) throws -> [UInt8] {
+    static func ternaryBits(_ matrix: EmbeddingMatrix, thresholds: [Float], path: KernelPath) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         let width = 2 * ((d + 7) / 8)
         var failedRow: Int64 = -1
@@ -83,10 +83,10 @@ enum FastCodes {
     }
 
     /// Turns a kernel's failed-row index into ``QuantizationError/nonFiniteValue(row:column:value:)``.
-    private static func throwIfFailed(_ failedRow: Int64, _ matrix: EmbeddingMatrix) throws {
+    private static func throwIfFailed(_ failedRow: Int64, _ matrix: EmbeddingMatrix) throws(QuantizationError) {
         guard failedRow >= 0 else { return }
         let row = Int(failedRow)
-        try matrix.values.withUnsafeBufferPointer { values in
+        try matrix.values.withUnsafeBufferPointer { (values) throws(QuantizationError) in
             try QuantizationKernels.throwNonFinite(
                 row: row, values: values.baseAddress! + row * matrix.dimension, dimension: matrix.dimension)
         }

@@ -1,11 +1,12 @@
 /// Floating-point codes: `float32` (the values' bytes), `float16` and `bfloat16`
 /// (round-to-nearest-even), all little-endian.
 enum FloatCodes {
-    static func encode(_ matrix: EmbeddingMatrix, precision: Precision) throws -> [UInt8] {
+    static func encode(_ matrix: EmbeddingMatrix, precision: Precision) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         var output = [UInt8](repeating: 0, count: n * precision.bytesPerVector(dimension: d))
-        try matrix.values.withUnsafeBufferPointer { input in
-            try output.withUnsafeMutableBytes { raw in
+        try matrix.values.withUnsafeBufferPointer { (input) throws(QuantizationError) in
+            try output.withUnsafeMutableBufferPointer { (buffer) throws(QuantizationError) in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
                 for i in 0..<n {
                     let row = input.baseAddress! + i * d
                     guard QuantizationKernels.allFinite(row, count: d) else {

@@ -7,7 +7,7 @@ enum QuantizationKernels {
     static func encode(
         _ matrix: EmbeddingMatrix, precision: Precision, ranges: QuantizationRanges?, rounding: RoundingMode,
         path: KernelPath = .automatic
-    ) throws -> [UInt8] {
+    ) throws(QuantizationError) -> [UInt8] {
         if matrix.rowCount == 0 || matrix.dimension == 0 {
             return [UInt8](repeating: 0, count: matrix.rowCount * precision.bytesPerVector(dimension: matrix.dimension))
         }
@@ -49,7 +49,7 @@ enum QuantizationKernels {
     }
 
     /// Decodes `quantized` back to `rowCount × dimension` float32 values.
-    static func decode(_ quantized: QuantizedEmbeddings, bitValues: BitValues) throws -> EmbeddingMatrix {
+    static func decode(_ quantized: QuantizedEmbeddings, bitValues: BitValues) throws(QuantizationError) -> EmbeddingMatrix {
         let values: [Float]
         switch quantized.precision {
         case .float32, .float16, .bfloat16:
@@ -70,7 +70,7 @@ enum QuantizationKernels {
 
     /// Throws for the first non-finite value of row `row` (`dimension` values at `values`).
     /// Call after a cheap per-row check found one.
-    static func throwNonFinite(row: Int, values: UnsafePointer<Float>, dimension: Int) throws {
+    static func throwNonFinite(row: Int, values: UnsafePointer<Float>, dimension: Int) throws(QuantizationError) {
         for column in 0..<dimension where !values[column].isFinite {
             throw QuantizationError.nonFiniteValue(row: row, column: column, value: values[column])
         }

@@ -9,15 +9,15 @@ enum ScalarCodes {
     /// One byte per dimension holding the unsigned code `0 ..< levels`.
     static func encode(
         _ matrix: EmbeddingMatrix, ranges: QuantizationRanges, levels: Int, rounding: RoundingMode
-    ) throws -> [UInt8] {
+    ) throws(QuantizationError) -> [UInt8] {
         let (n, d) = (matrix.rowCount, matrix.dimension)
         let minimums = ranges.minimums
         let steps = ranges.steps(levels: levels)
         let maxCode = Float(levels - 1)
-        return try [UInt8](unsafeUninitializedCapacity: n * d) { output, initialized in
-            try matrix.values.withUnsafeBufferPointer { input in
-                try minimums.withUnsafeBufferPointer { lows in
-                    try steps.withUnsafeBufferPointer { widths in
+        return try [UInt8](unsafeUninitializedCapacity: n * d) { (output, initialized) throws(QuantizationError) in
+            try matrix.values.withUnsafeBufferPointer { (input) throws(QuantizationError) in
+                try minimums.withUnsafeBufferPointer { (lows) throws(QuantizationError) in
+                    try steps.withUnsafeBufferPointer { (widths) throws(QuantizationError) in
                         for i in 0..<n {
                             let row = input.baseAddress! + i * d
                             guard QuantizationKernels.allFinite(row, count: d) else {

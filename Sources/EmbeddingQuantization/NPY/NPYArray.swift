@@ -22,7 +22,7 @@ public struct NPYArray: Sendable, Equatable {
     /// - Throws: ``NPYError/invalidShape(shape:reason:)`` for a negative dimension or an
     ///   overflowing size, ``NPYError/dataSizeMismatch(expectedBytes:actualBytes:)`` when
     ///   `bytes` has the wrong length.
-    public init(shape: [Int], dataType: NPYDataType, bytes: [UInt8]) throws {
+    public init(shape: [Int], dataType: NPYDataType, bytes: [UInt8]) throws(NPYError) {
         let sizes = try NPYHeader.sizes(shape: shape, itemSize: dataType.itemSize)
         guard bytes.count == sizes.bytes else {
             throw NPYError.dataSizeMismatch(expectedBytes: sizes.bytes, actualBytes: bytes.count)
@@ -39,38 +39,38 @@ public struct NPYArray: Sendable, Equatable {
     ///   - shape: the dimensions; their product must equal `values.count`.
     /// - Throws: ``NPYError/valueCountMismatch(expected:actual:)`` or
     ///   ``NPYError/invalidShape(shape:reason:)``.
-    public init(float32 values: [Float], shape: [Int]) throws {
+    public init(float32 values: [Float], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .float32)
     }
 
     /// An array of ``NPYDataType/float64`` values (shape as in ``init(float32:shape:)``).
-    public init(float64 values: [Double], shape: [Int]) throws {
+    public init(float64 values: [Double], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .float64)
     }
 
     /// An array of ``NPYDataType/float16`` values given as IEEE 754 binary16 bit patterns
     /// (see ``HalfPrecision/float16Bits(from:)``; shape as in ``init(float32:shape:)``).
-    public init(float16Bits values: [UInt16], shape: [Int]) throws {
+    public init(float16Bits values: [UInt16], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .float16)
     }
 
     /// An array of ``NPYDataType/int8`` values (shape as in ``init(float32:shape:)``).
-    public init(int8 values: [Int8], shape: [Int]) throws {
+    public init(int8 values: [Int8], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .int8)
     }
 
     /// An array of ``NPYDataType/uint8`` values (shape as in ``init(float32:shape:)``).
-    public init(uint8 values: [UInt8], shape: [Int]) throws {
+    public init(uint8 values: [UInt8], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .uint8)
     }
 
     /// An array of ``NPYDataType/int32`` values (shape as in ``init(float32:shape:)``).
-    public init(int32 values: [Int32], shape: [Int]) throws {
+    public init(int32 values: [Int32], shape: [Int]) throws(NPYError) {
         try self.init(values: values, shape: shape, dataType: .int32)
     }
 
     /// Copies fixed-width values into little-endian element bytes.
-    private init<Element: BitwiseCopyable>(values: [Element], shape: [Int], dataType: NPYDataType) throws {
+    private init<Element: BitwiseCopyable>(values: [Element], shape: [Int], dataType: NPYDataType) throws(NPYError) {
         precondition(MemoryLayout<Element>.size == dataType.itemSize, "element type does not match \(dataType)")
         let sizes = try NPYHeader.sizes(shape: shape, itemSize: dataType.itemSize)
         guard values.count == sizes.elements else {
@@ -102,7 +102,7 @@ public struct NPYArray: Sendable, Equatable {
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for integer and bool arrays
     ///   (they hold codes or labels, not embeddings; convert them deliberately).
-    public func float32Values() throws -> [Float] {
+    public func float32Values() throws(NPYError) -> [Float] {
         switch dataType {
         case .float32:
             return elements(as: Float.self)
@@ -118,7 +118,7 @@ public struct NPYArray: Sendable, Equatable {
     /// The elements of a ``NPYDataType/float64`` array, in C order.
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for any other dtype.
-    public func float64Values() throws -> [Double] {
+    public func float64Values() throws(NPYError) -> [Double] {
         try requireDataType(.float64)
         return elements(as: Double.self)
     }
@@ -126,7 +126,7 @@ public struct NPYArray: Sendable, Equatable {
     /// The binary16 bit patterns of a ``NPYDataType/float16`` array, in C order.
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for any other dtype.
-    public func float16Bits() throws -> [UInt16] {
+    public func float16Bits() throws(NPYError) -> [UInt16] {
         try requireDataType(.float16)
         return elements(as: UInt16.self)
     }
@@ -134,7 +134,7 @@ public struct NPYArray: Sendable, Equatable {
     /// The elements of an ``NPYDataType/int8`` array, in C order.
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for any other dtype.
-    public func int8Values() throws -> [Int8] {
+    public func int8Values() throws(NPYError) -> [Int8] {
         try requireDataType(.int8)
         return elements(as: Int8.self)
     }
@@ -142,7 +142,7 @@ public struct NPYArray: Sendable, Equatable {
     /// The elements of a ``NPYDataType/uint8`` array, in C order.
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for any other dtype.
-    public func uint8Values() throws -> [UInt8] {
+    public func uint8Values() throws(NPYError) -> [UInt8] {
         try requireDataType(.uint8)
         return bytes
     }
@@ -150,12 +150,12 @@ public struct NPYArray: Sendable, Equatable {
     /// The elements of an ``NPYDataType/int32`` array, in C order.
     ///
     /// - Throws: ``NPYError/unexpectedDataType(expected:actual:)`` for any other dtype.
-    public func int32Values() throws -> [Int32] {
+    public func int32Values() throws(NPYError) -> [Int32] {
         try requireDataType(.int32)
         return elements(as: Int32.self)
     }
 
-    private func requireDataType(_ expected: NPYDataType) throws {
+    private func requireDataType(_ expected: NPYDataType) throws(NPYError) {
         guard dataType == expected else {
             throw NPYError.unexpectedDataType(expected: expected.name, actual: dataType)
         }

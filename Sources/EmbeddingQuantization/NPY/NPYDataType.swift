@@ -88,7 +88,7 @@ public enum NPYDataType: String, CaseIterable, Sendable, Equatable {
     ///
     /// - Returns: the type and whether its bytes are stored big-endian.
     /// - Throws: ``NPYError/unsupportedDataType(descr:)`` for anything else.
-    static func parse(descr: String) throws -> (type: NPYDataType, isBigEndian: Bool) {
+    static func parse(descr: String) throws(NPYError) -> (type: NPYDataType, isBigEndian: Bool) {
         let scalars = Array(descr.unicodeScalars)
         guard scalars.count == 3 else { throw NPYError.unsupportedDataType(descr: descr) }
         let isBigEndian: Bool

@@ -14,7 +14,7 @@ public enum NPYFile {
     /// - Returns: the array in C order with little-endian element bytes.
     /// - Throws: ``NPYError`` naming the problem (bad magic, unsupported version, truncated or
     ///   malformed header, unsupported dtype, invalid shape, data size mismatch).
-    public static func decode(_ bytes: [UInt8]) throws -> NPYArray {
+    public static func decode(_ bytes: [UInt8]) throws(NPYError) -> NPYArray {
         let preamble = try NPYHeader.parsePreamble(bytes[0..<min(bytes.count, 12)])
         guard preamble.dataOffset <= bytes.count else {
             throw NPYError.truncated(what: "the header", needed: preamble.dataOffset, available: bytes.count)
@@ -47,7 +47,7 @@ public enum NPYFile {
         /// product(shape) × item size, checked for overflow.
         var byteCount: Int
 
-        init(header: NPYHeader) throws {
+        init(header: NPYHeader) throws(NPYError) {
             self.header = header
             (dataType, isBigEndian) = try NPYDataType.parse(descr: header.descr)
             byteCount = try NPYHeader.sizes(shape: header.shape, itemSize: dataType.itemSize).bytes

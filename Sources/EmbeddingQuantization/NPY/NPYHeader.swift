@@ -38,7 +38,7 @@ struct NPYHeader: Equatable {
     /// Parses the magic, version and header length from the first bytes of a file.
     ///
     /// - Parameter prefix: at least the first 12 bytes of the file, or the whole file if shorter.
-    static func parsePreamble(_ prefix: ArraySlice<UInt8>) throws -> Preamble {
+    static func parsePreamble(_ prefix: ArraySlice<UInt8>) throws(NPYError) -> Preamble {
         let start = prefix.startIndex
         guard prefix.count >= magic.count else {
             if prefix.elementsEqual(magic.prefix(prefix.count)) {
@@ -69,7 +69,7 @@ struct NPYHeader: Equatable {
     }
 
     /// Parses the header text (the bytes after the length field, `preamble.headerLength` long).
-    static func parse(text: ArraySlice<UInt8>, isUTF8: Bool) throws -> NPYHeader {
+    static func parse(text: ArraySlice<UInt8>, isUTF8: Bool) throws(NPYError) -> NPYHeader {
         guard case .dict(let entries) = try NPYHeaderLiteral.parse(text, isUTF8: isUTF8) else {
             throw NPYError.malformedHeader(reason: "the header is not a dict literal '{...}'", offset: 0)
         }
@@ -102,11 +102,11 @@ struct NPYHeader: Equatable {
         return NPYHeader(descr: descr, fortranOrder: fortranOrder, shape: shape)
     }
 
-    private static func parseShape(_ value: NPYHeaderLiteral) throws -> [Int] {
+    private static func parseShape(_ value: NPYHeaderLiteral) throws(NPYError) -> [Int] {
         guard case .tuple(let items) = value else {
             throw NPYError.invalidShape(shape: value.pythonDescription, reason: "the shape must be a tuple of integers")
         }
-        return try items.map { item in
+        return try items.map { (item) throws(NPYError) in
             guard case .integer(let digits) = item else {
                 throw NPYError.invalidShape(shape: value.pythonDescription, reason: "\(item.pythonDescription) is not an integer")
             }
@@ -133,7 +133,7 @@ struct NPYHeader: Equatable {
     ///
     /// - Throws: ``NPYError/invalidShape(shape:reason:)`` for a negative dimension or when
     ///   either count overflows `Int`.
-    static func sizes(shape: [Int], itemSize: Int) throws -> (elements: Int, bytes: Int) {
+    static func sizes(shape: [Int], itemSize: Int) throws(NPYError) -> (elements: Int, bytes: Int) {
         if let negative = shape.first(where: { $0 < 0 }) {
             throw NPYError.invalidShape(shape: shapeDescription(shape), reason: "dimension \(negative) is negative")
         }

@@ -48,7 +48,7 @@ enum NPYHeaderLiteral: Equatable {
     /// whitespace.
     ///
     /// - Parameter isUTF8: `true` for format 3.0 (UTF-8 header); otherwise strings are latin-1.
-    static func parse(_ text: ArraySlice<UInt8>, isUTF8: Bool) throws -> NPYHeaderLiteral {
+    static func parse(_ text: ArraySlice<UInt8>, isUTF8: Bool) throws(NPYError) -> NPYHeaderLiteral {
         var parser = Parser(bytes: Array(text), isUTF8: isUTF8)
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -85,7 +85,7 @@ enum NPYHeaderLiteral: Equatable {
             }
         }
 
-        mutating func parseValue(depth: Int) throws -> NPYHeaderLiteral {
+        mutating func parseValue(depth: Int) throws(NPYError) -> NPYHeaderLiteral {
             guard depth <= Parser.maximumDepth else { throw error("nesting deeper than \(Parser.maximumDepth)") }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of header, expected a value") }
@@ -99,7 +99,7 @@ enum NPYHeaderLiteral: Equatable {
             }
         }
 
-        mutating func parseDict(depth: Int) throws -> NPYHeaderLiteral {
+        mutating func parseDict(depth: Int) throws(NPYError) -> NPYHeaderLiteral {
             position += 1  // "{"
             var entries: [(key: String, value: NPYHeaderLiteral)] = []
             while true {
@@ -135,7 +135,7 @@ enum NPYHeaderLiteral: Equatable {
 
         /// Parses `( … )` or `[ … ]`. A parenthesized single value without a comma is that value
         /// (Python semantics: `(5)` is the integer 5, `(5,)` a 1-tuple).
-        mutating func parseSequence(close: UInt8, depth: Int) throws -> NPYHeaderLiteral {
+        mutating func parseSequence(close: UInt8, depth: Int) throws(NPYError) -> NPYHeaderLiteral {
             position += 1  // "(" or "["
             var items: [NPYHeaderLiteral] = []
             var sawComma = false
@@ -161,7 +161,7 @@ enum NPYHeaderLiteral: Equatable {
             return .tuple(items)
         }
 
-        mutating func parseString() throws -> String {
+        mutating func parseString() throws(NPYError) -> String {
             let quote = bytes[position]
             let start = position
             position += 1
@@ -191,7 +191,7 @@ enum NPYHeaderLiteral: Equatable {
             throw NPYError.malformedHeader(reason: "unterminated string", offset: start)
         }
 
-        func decode(_ content: [UInt8], at offset: Int) throws -> String {
+        func decode(_ content: [UInt8], at offset: Int) throws(NPYError) -> String {
             if isUTF8 {
                 guard let text = String(validating: content, as: UTF8.self) else {
                     throw NPYError.malformedHeader(reason: "string is not valid UTF-8", offset: offset)
@@ -202,7 +202,7 @@ enum NPYHeaderLiteral: Equatable {
             return String(String.UnicodeScalarView(content.map { UnicodeScalar($0) }))
         }
 
-        mutating func parseInteger() throws -> NPYHeaderLiteral {
+        mutating func parseInteger() throws(NPYError) -> NPYHeaderLiteral {
             let start = position
             var digits = ""
             if bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+") {
@@ -232,7 +232,7 @@ enum NPYHeaderLiteral: Equatable {
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
         }
 
-        mutating func parseName() throws -> NPYHeaderLiteral {
+        mutating func parseName() throws(NPYError) -> NPYHeaderLiteral {
             let start = position
             while position < bytes.count, isNameByte(bytes[position]) { position += 1 }
             let name = String(decoding: bytes[start..<position], as: UTF8.self)

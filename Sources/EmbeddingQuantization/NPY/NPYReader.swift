@@ -16,8 +16,8 @@ extension NPYFile {
     /// - Returns: the array in C order with little-endian element bytes.
     /// - Throws: ``NPYError/inFile(path:_:)`` wrapping the problem (see ``decode(_:)``) or the
     ///   failed system call.
-    public static func read(contentsOf path: String) throws -> NPYArray {
-        do {
+    public static func read(contentsOf path: String) throws(NPYError) -> NPYArray {
+        do throws(NPYError) {
             let file = try NPYSystemFile(path: path, flags: O_RDONLY)
             let fileSize = try file.size()
             let prefix = try readBytes(file, count: min(fileSize, 12), at: 0)
@@ -40,21 +40,21 @@ extension NPYFile {
                 throw NPYError.truncated(what: "the element data", needed: layout.byteCount, available: data.count)
             }
             return layout.makeArray(data: consume data)
-        } catch let error as NPYError {
+        } catch {
             throw NPYError.inFile(path: path, error)
         }
     }
 
     /// Reads up to `count` bytes from byte `offset` of the file (fewer only at end of file).
-    private static func readBytes(_ file: borrowing NPYSystemFile, count: Int, at offset: Int) throws -> [UInt8] {
+    private static func readBytes(_ file: borrowing NPYSystemFile, count: Int, at offset: Int) throws(NPYError) -> [UInt8] {
         guard count > 0 else { return [] }
         var failure: NPYError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
+            do throws(NPYError) {
                 adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
             } catch {
-                failure = error as? NPYError ?? .systemError(operation: "read", errno: 0, message: "\(error)")
+                failure = error
                 initialized = 0
             }
         }

@@ -14,7 +14,7 @@ package struct NPYSystemFile: ~Copyable {
     package let descriptor: Int32
 
     /// Opens `path` with `flags` (`O_CLOEXEC` is added) and `mode` for created files.
-    package init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
+    package init(path: String, flags: Int32, mode: mode_t = 0o644) throws(NPYError) {
         let descriptor = open(path, flags | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw NPYSystemFile.lastError("open") }
         self.descriptor = descriptor
@@ -26,14 +26,14 @@ package struct NPYSystemFile: ~Copyable {
 
     /// Closes the descriptor, reporting errors (e.g. deferred write errors on network file
     /// systems) that `deinit` would have to swallow.
-    package consuming func closeReportingErrors() throws {
+    package consuming func closeReportingErrors() throws(NPYError) {
         let descriptor = self.descriptor
         discard self
         guard close(descriptor) == 0 else { throw NPYSystemFile.lastError("close") }
     }
 
     /// The size of the file in bytes.
-    package func size() throws -> Int {
+    package func size() throws(NPYError) -> Int {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw NPYSystemFile.lastError("fstat") }
         return Int(status.st_size)
@@ -43,7 +43,7 @@ package struct NPYSystemFile: ~Copyable {
     /// ends.
     ///
     /// - Returns: the number of bytes read (less than `buffer.count` only at end of file).
-    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(NPYError) -> Int {
         var total = 0
         while total < buffer.count {
             // Linux transfers at most 0x7FFFF000 bytes per call.
@@ -60,7 +60,7 @@ package struct NPYSystemFile: ~Copyable {
     }
 
     /// Writes all of `buffer`.
-    package func write(_ buffer: UnsafeRawBufferPointer) throws {
+    package func write(_ buffer: UnsafeRawBufferPointer) throws(NPYError) {
         var total = 0
         while total < buffer.count {
             let chunk = min(buffer.count - total, 1 << 30)
@@ -74,7 +74,7 @@ package struct NPYSystemFile: ~Copyable {
     }
 
     /// Flushes the file's data and metadata to stable storage.
-    package func synchronize() throws {
+    package func synchronize() throws(NPYError) {
         guard fsync(descriptor) == 0 else { throw NPYSystemFile.lastError("fsync") }
     }
 

@@ -15,10 +15,14 @@ extension NPYFile {
     /// `0644` (less the umask). On failure the temporary file is removed.
     ///
     /// - Throws: ``NPYError/inFile(path:_:)`` wrapping the failed system call.
-    public static func write(_ array: NPYArray, to path: String) throws {
-        try AtomicFile.write(to: path) { file in
-            try header(for: array).withUnsafeBytes { try file.write($0) }
-            try array.bytes.withUnsafeBytes { try file.write($0) }
+    public static func write(_ array: NPYArray, to path: String) throws(NPYError) {
+        do {
+            try AtomicFile.write(to: path, { (file) throws(NPYError) in
+                try header(for: array).withUnsafeBufferPointer { (bytes) throws(NPYError) in try file.write(UnsafeRawBufferPointer(bytes)) }
+                try array.bytes.withUnsafeBufferPointer { (bytes) throws(NPYError) in try file.write(UnsafeRawBufferPointer(bytes)) }
+            }, systemFailure: { $0 })
+        } catch {
+            throw .inFile(path: path, error)
         }
     }
 }

@@ -42,7 +42,7 @@ public enum RaBitQCodes {
     /// - Throws: ``QuantizationError/nonFiniteValue(row:column:value:)``,
     ///   ``QuantizationError/dimensionMismatch(expected:actual:what:)`` when the rotation covers
     ///   another dimension, ``QuantizationError/invalidParameter(_:)`` for bits outside 1…4.
-    public static func encode(_ matrix: EmbeddingMatrix, bits: Int, rotation: RaBitQRotation) throws -> [UInt8] {
+    public static func encode(_ matrix: EmbeddingMatrix, bits: Int, rotation: RaBitQRotation) throws(QuantizationError) -> [UInt8] {
         guard (1...4).contains(bits) else { throw QuantizationError.invalidParameter("RaBitQ bits must be 1…4, got \(bits)") }
         guard rotation.dimension == matrix.dimension else {
             throw QuantizationError.dimensionMismatch(expected: matrix.dimension, actual: rotation.dimension, what: "the RaBitQ rotation")
@@ -53,7 +53,7 @@ public enum RaBitQCodes {
         var residual = [Float](repeating: 0, count: d)
         var rotated = [Float](repeating: 0, count: d)
         var codes = [Int](repeating: 0, count: d)
-        try matrix.values.withUnsafeBufferPointer { values in
+        try matrix.values.withUnsafeBufferPointer { (values) throws(QuantizationError) in
             for row in 0..<matrix.rowCount {
                 let x = values.baseAddress! + row * d
                 var squared = 0.0

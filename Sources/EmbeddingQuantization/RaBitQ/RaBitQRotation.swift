@@ -19,7 +19,7 @@ public struct RaBitQRotation: Sendable, Equatable, Codable {
     /// - Throws: ``QuantizationError/dimensionMismatch(expected:actual:what:)`` for a centroid or
     ///   matrix of the wrong size; ``QuantizationError/malformedRanges(_:)`` for a non-finite value
     ///   or a row whose length is not 1 (within 10⁻³).
-    public init(dimension: Int, seed: UInt64, centroid: [Float], matrix: [Float]) throws {
+    public init(dimension: Int, seed: UInt64, centroid: [Float], matrix: [Float]) throws(QuantizationError) {
         guard centroid.count == dimension else {
             throw QuantizationError.dimensionMismatch(expected: dimension, actual: centroid.count, what: "the RaBitQ centroid")
         }
@@ -47,7 +47,7 @@ public struct RaBitQRotation: Sendable, Equatable, Codable {
     /// Gram–Schmidt in double precision, applied twice) around `centroid`.
     ///
     /// - Throws: ``QuantizationError/invalidParameter(_:)`` for a dimension below 1.
-    public static func random(dimension: Int, seed: UInt64, centroid: [Float]? = nil) throws -> RaBitQRotation {
+    public static func random(dimension: Int, seed: UInt64, centroid: [Float]? = nil) throws(QuantizationError) -> RaBitQRotation {
         guard dimension >= 1 else { throw QuantizationError.invalidParameter("RaBitQ dimension must be ≥ 1, got \(dimension)") }
         var generator = SeededRandomGenerator(seed: seed)
         let d = dimension

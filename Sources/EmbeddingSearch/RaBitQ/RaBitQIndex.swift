@@ -26,6 +26,8 @@ public struct RaBitQIndex: Sendable {
     public var rowCount: Int { codes.rowCount }
     /// Dimensions of the vectors.
     public var dimension: Int { codes.dimension }
+    /// What a search through ``VectorIndex`` uses: query bits, refinement, error multipliers.
+    public var searchParameters = RaBitQSearchParameters()
 
     let rotation: RaBitQRotation
     let planeWords: Int
@@ -244,6 +246,7 @@ public struct RaBitQIndex: Sendable {
         case .exact(let finer):
             hits = try finer.rescore(query: query, candidates: rows, k: keep)
         default:
+            // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator).
             hits = try codes.rescore(query: query, candidates: rows, k: keep)
         }
         return (hits, RaBitQSearchStatistics(rowsScanned: rowCount, candidatesRefined: rows.count))

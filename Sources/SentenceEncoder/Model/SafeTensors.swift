@@ -4,7 +4,7 @@ import Foundation
 /// bytes of JSON (`{"name": {"dtype", "shape", "data_offsets": [begin, end]}, …}`), then the
 /// tensor bytes, row-major, little-endian, offsets relative to the end of the header.
 ///
-/// The file is memory-mapped; ``floats(_:)`` copies one tensor out as float32.
+/// The file is memory-mapped; `floats(_:)` copies one tensor out as float32.
 public struct SafeTensors: @unchecked Sendable {
     /// One tensor's entry in the header, validated against the file: its byte range lies in the
     /// data section and, for the data types the reader knows, holds exactly the shape.
@@ -128,7 +128,9 @@ public struct SafeTensors: @unchecked Sendable {
 
     /// The tensor `name` as float32 values, row-major, converting F16 and BF16.
     ///
-    /// - Parameter expectedShape: when given, the tensor's shape must equal it.
+    /// - Parameters:
+    ///   - name: the tensor's name in the file.
+    ///   - expectedShape: when given, the tensor's shape must equal it.
     /// - Throws: ``SentenceEncoderError/missingTensor(path:tensor:)``,
     ///   ``SentenceEncoderError/tensorShapeMismatch(path:tensor:expected:actual:)`` or
     ///   ``SentenceEncoderError/unsupportedDataType(path:tensor:dataType:)``.

@@ -14,6 +14,8 @@ public struct LayerSensitivity: Sendable, Hashable {
     /// cosine) first: one forward pass over `texts` per linear layer, plus one in float32.
     ///
     /// - Parameters:
+    ///   - folder: the model folder.
+    ///   - texts: the texts the embeddings are compared on.
     ///   - precision: the precision tried for each layer (`.int8` or `.bfloat16`).
     ///   - threadCount: threads per forward pass; `nil` uses every active processor.
     /// - Throws: ``SentenceEncoderError`` from loading the model.

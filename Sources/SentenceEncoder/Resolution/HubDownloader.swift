@@ -46,7 +46,7 @@ public struct HubDownloader: Sendable {
     /// Downloads `repository` at `revision` into `cache` and returns the snapshot folder.
     ///
     /// - Throws: ``SentenceEncoderError/downloadFailed(url:reason:)`` naming the URL.
-    public func download(repository: String, revision: String, into cache: HubCache) throws -> URL {
+    public func download(repository: String, revision: String, into cache: HubCache) throws(SentenceEncoderError) -> URL {
         let infoURL = endpoint.appendingPathComponent("api/models/\(repository)/revision/\(revision)")
         let info = try fetch(infoURL)
         guard let object = try? JSONSerialization.jsonObject(with: info) as? [String: Any],
@@ -79,7 +79,7 @@ public struct HubDownloader: Sendable {
     }
 
     /// Writes through a temporary file and a rename, so a reader never sees half a file.
-    private func write(_ data: Data, to destination: URL, source: URL) throws {
+    private func write(_ data: Data, to destination: URL, source: URL) throws(SentenceEncoderError) {
         do {
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             let temporary = destination.deletingLastPathComponent()
@@ -95,7 +95,7 @@ public struct HubDownloader: Sendable {
     }
 
     /// The body of a `GET`, or an error for a transport failure or a status other than 200.
-    private func fetch(_ url: URL) throws -> Data {
+    private func fetch(_ url: URL) throws(SentenceEncoderError) -> Data {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let box = ResponseBox()

@@ -39,7 +39,7 @@ public struct ModelLocator: Sendable {
     ///   - name: a path to a folder, or a hub repository id (`ORG/NAME`, or `NAME`, which is
     ///     looked up as `sentence-transformers/NAME`), optionally `@REVISION`.
     /// - Throws: ``SentenceEncoderError/modelNotFound(name:reason:)`` or a download error.
-    public func locate(_ name: String) throws -> URL {
+    public func locate(_ name: String) throws(SentenceEncoderError) -> URL {
         var isDirectory: ObjCBool = false
         let expanded = (name as NSString).expandingTildeInPath
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {

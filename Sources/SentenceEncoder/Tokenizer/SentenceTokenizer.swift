@@ -14,10 +14,14 @@ public struct SentenceTokenizer: Sendable {
     /// Reads the tokenizer and settings of the model folder `folder`.
     ///
     /// - Throws: ``SentenceEncoderError`` naming the file that is missing or malformed.
-    public init(folder: URL) throws {
-        let pipeline = try SentenceTransformerPipeline(folder: folder)
-        let configuration = try EncoderConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
-        try self.init(pipeline: pipeline, configuration: configuration)
+    public init(folder: URL) throws(SentenceEncoderError) {
+        do {
+            let pipeline = try SentenceTransformerPipeline(folder: folder)
+            let configuration = try EncoderConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
+            try self.init(pipeline: pipeline, configuration: configuration)
+        } catch {
+            throw SentenceEncoderError.typed(error, reading: folder)
+        }
     }
 
     init(pipeline: SentenceTransformerPipeline, configuration: EncoderConfiguration) throws {
@@ -29,8 +33,9 @@ public struct SentenceTokenizer: Sendable {
     /// The model input ids of `text` (lowercased first when ``lowercasesInput``): special tokens
     /// included, at most ``maxSequenceLength`` ids.
     ///
-    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
-    public func tokenize(_ text: String) throws -> [Int32] {
+    /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text needs
+    ///   a token the tokenizer lacks (see ``Tokenizer/encode(_:)``).
+    public func tokenize(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         try tokenizer.encode(lowercasesInput ? text.lowercased() : text)
     }
 }

@@ -42,14 +42,14 @@ struct DemoCommand: ParsableCommand {
         let queries: EmbeddingMatrix
         let start = ContinuousClock.now
         if let encoder {
-            sentences = try DemoEmbedder.embed(sample.sentences, with: encoder)
-            queries = try DemoEmbedder.embed(sample.queries, with: encoder)
-            StandardError.print("embedq: encoded \(sample.sentences.count + sample.queries.count) texts in \(seconds(since: start))")
+            sentences = try encoder.encodeMatrix(sample.sentences)
+            queries = try encoder.encodeMatrix(sample.queries)
+            StandardError.log("encoded \(sample.sentences.count + sample.queries.count) texts in \(seconds(since: start))")
         } else {
             (sentences, queries) = try sample.precomputedEmbeddings()
         }
         try classicExample(sample: sample, sentences: sentences, encoder: encoder)
-        try textQueries(sample: sample, sentences: sentences, queries: queries)
+        try textQueries(sample: sample, sentences: sentences, queries: queries, encoder: encoder)
         memoryTable(count: sentences.rowCount, dimension: sentences.dimension)
         try retention(sample: sample, sentences: sentences, queries: queries)
     }
@@ -81,19 +81,18 @@ struct DemoCommand: ParsableCommand {
         print("  top match, int8:    \(sample.sentences[int8Top.row]) (int8 dot product \(Int(int8Top.score)))")
     }
 
-    /// A binary index rescored with int8 codes, answering the first labelled queries.
-    private func textQueries(sample: DemoSample, sentences: EmbeddingMatrix, queries: EmbeddingMatrix) throws {
+    /// A binary index rescored with int8 codes, answering the first labelled queries: the query
+    /// texts searched through the library's text search (their precomputed embeddings without a model).
+    private func textQueries(sample: DemoSample, sentences: EmbeddingMatrix, queries: EmbeddingMatrix, encoder: SentenceEncoder?) throws {
         let ranges = try Calibration.ranges(from: sentences)
         let bits = try EmbeddingQuantizer(precision: .binary).quantize(sentences)
         let int8 = try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(sentences)
-        let index = try FlatIndex(bits)
-        let rescoring = Rescoring(multiplier: 4, codes: StoredCodes(int8))
+        let index = try RefineIndex(base: FlatIndex(bits), codes: StoredCodes(int8), multiplier: 4)
         print("\n== Search: \(sentences.rowCount) sentences in a binary index (\(bits.byteCount) bytes), "
               + "top 12 by Hamming distance rescored with int8 codes (\(int8.byteCount) bytes) ==")
         let shown = min(max(0, showQueries), sample.queries.count)
-        let prefix = try EmbeddingMatrix(
-            rowCount: shown, dimension: queries.dimension, values: Array(queries.values.prefix(shown * queries.dimension)))
-        let hits = try index.search(prefix, k: 3, rescoring: rescoring)
+        let hits = try encoder.map { try index.search(texts: Array(sample.queries.prefix(shown)), encoder: $0, k: 3) }
+            ?? index.search(queries[rows: 0..<shown], k: 3)
         for (number, queryHits) in hits.enumerated() {
             print("query \"\(sample.queries[number])\"")
             for hit in queryHits {

@@ -9,17 +9,12 @@ enum DemoEmbedder {
         let start = ContinuousClock.now
         do {
             let encoder = try SentenceEncoder(model: model)
-            StandardError.print("embedq: model \(encoder.folder.path) loaded in \(seconds(since: start))")
+            StandardError.log("model \(encoder.folder.path) loaded in \(seconds(since: start))")
             return encoder
         } catch {
-            StandardError.warn("cannot load the model \(model) (\(error)); using the precomputed sample embeddings")
+            StandardError.warn("cannot load the model \(model) (\(error.description)); using the precomputed sample embeddings")
             return nil
         }
     }
 
-    /// Embeds `texts`, as an `n × d` matrix.
-    static func embed(_ texts: [String], with encoder: SentenceEncoder) throws -> EmbeddingMatrix {
-        try EmbeddingMatrix(
-            rowCount: texts.count, dimension: encoder.dimension, values: encoder.encodeRowMajor(texts))
-    }
 }

@@ -42,8 +42,7 @@ struct DequantizeCommand: ParsableCommand {
             throw CommandFailure("dequantizing \(precision.rawValue) codes needs the --ranges they were made with")
         }
         let quantized = try QuantizedEmbeddings(
-            NPYFile.read(contentsOf: input), precision: precision, dimension: dimension,
-            ranges: resolvedRanges, rounding: rounding)
+            contentsOfNPY: input, precision: precision, dimension: dimension, ranges: resolvedRanges, rounding: rounding)
         let embeddings = try EmbeddingQuantizer(precision: precision).dequantize(quantized, bitValues: bits)
         try NPYFile.write(embeddings.npyArray, to: output)
         StandardError.print(

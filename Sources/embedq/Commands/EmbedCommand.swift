@@ -68,45 +68,31 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let texts = try JSONLinesInput.texts(path: input)
-            let outputRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
-            let loadStart = Date()
-            let encoder = try SentenceEncoder(
-                model: model, threadCount: threads, weights: weights,
-                float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
-                calibration: try calibration.map(JSONLinesInput.texts(path:)), dimensions: truncation.dimensions)
-            log(String(format: "embedq: model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
-                       encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
-                       Date().timeIntervalSince(loadStart)))
-            // The bar redraws one line with carriage returns: only for a terminal.
-            let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
-            let start = Date()
-            let prompt = promptOptions.choice
-            let sequences = try encoder.tokenize(texts, prompt: prompt)
-            let tokenCount = sequences.reduce(0) { $0 + $1.count }
-            let values = try encoder.encodeRowMajor(tokenized: sequences, prompt: prompt, normalize: truncation.normalize,
-                                                    batchSize: batchSize) { progress.update($0) }
-            let seconds = Date().timeIntervalSince(start)
-            progress.update(texts.count)
-            progress.finish()
-            let embeddings = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
-            let codes = try EmbeddingQuantizer(precision: precision, ranges: outputRanges).quantize(embeddings) {
-                log("embedq: warning: \($0)")
-            }
-            try NPYFile.write(codes.npyArray, to: output)
-            let rate = seconds > 0 ? 1 / seconds : 0
-            log(String(format: "embedq: %d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
-                       texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let texts = try JSONLinesInput.texts(path: input)
+        let outputRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
+        let loadStart = Date()
+        let encoder = try SentenceEncoder(
+            model: model, threadCount: threads, weights: weights,
+            float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
+            calibration: try calibration.map(JSONLinesInput.texts(path:)), dimensions: truncation.dimensions)
+        StandardError.log(String(format: "model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
+                                 encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
+                                 Date().timeIntervalSince(loadStart)))
+        // The bar redraws one line with carriage returns: only for a terminal.
+        let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let start = Date()
+        let prompt = promptOptions.choice
+        let sequences = try encoder.tokenize(texts, prompt: prompt)
+        let tokenCount = sequences.reduce(0) { $0 + $1.count }
+        let embeddings = try encoder.encodeMatrix(
+            tokenized: sequences, prompt: prompt, normalize: truncation.normalize, batchSize: batchSize) { progress.update($0) }
+        let seconds = Date().timeIntervalSince(start)
+        progress.update(texts.count)
+        progress.finish()
+        let codes = try EmbeddingQuantizer(precision: precision, ranges: outputRanges).quantize(embeddings, warningHandler: StandardError.warn)
+        try NPYFile.write(codes.npyArray, to: output)
+        let rate = seconds > 0 ? 1 / seconds : 0
+        StandardError.log(String(format: "%d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
+                                 texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
     }
-}
-
-/// Prints a line to standard error.
-func log(_ message: String) {
-    StandardError.print(message)
 }

@@ -26,7 +26,7 @@ final class EncodingProgress: @unchecked Sendable {
             let tenths = 10 * done / total
             if tenths > loggedTenths {
                 loggedTenths = tenths
-                StandardError.print("embedq: encoded \(done)/\(total) texts")
+                StandardError.log("encoded \(done)/\(total) texts")
             }
         }
     }

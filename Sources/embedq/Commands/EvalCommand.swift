@@ -92,19 +92,9 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try evaluate()
-        } catch let error as QuantizationEvaluationError {
-            throw CommandFailure(error.description)
-        } catch let error as DatasetError {
-            throw CommandFailure(error.description)
-        }
-    }
-
-    private func evaluate() throws {
         let data = try BEIRDataset.load(from: URL(fileURLWithPath: dataset), split: split)
         let queries = data.evaluationQueries
-        StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
+        StandardError.log("\(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
         let embeddings: DatasetEmbeddings
         let modelName: String
         if let importEmbeddings {
@@ -113,14 +103,9 @@ struct EvalCommand: ParsableCommand {
                 throw CommandFailure("--embeddings \(importEmbeddings): its ids are not the dataset's documents and \(split) queries in order")
             }
             modelName = "embeddings from \(importEmbeddings)"
-            StandardError.print("embedq: embeddings read from \(importEmbeddings)")
+            StandardError.log("embeddings read from \(importEmbeddings)")
         } else {
-            let encoder: SentenceEncoder
-            do {
-                encoder = try SentenceEncoder(model: model, weights: weights)
-            } catch {
-                throw CommandFailure("cannot load the model \(model): \(error)")
-            }
+            let encoder = try SentenceEncoder(model: model, weights: weights)
             let cache = noCache
                 ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
             let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
@@ -132,21 +117,21 @@ struct EvalCommand: ParsableCommand {
                 progress: { done, total in progress.update(done, of: total) },
                 warning: { StandardError.warn($0) })
             progress.finish()
-            StandardError.print(embeddings.cameFromCache
-                ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
-                : "embedq: encoded in \(seconds(since: start))")
+            StandardError.log(embeddings.cameFromCache
+                ? "embeddings read from the cache \(cache?.folder.path ?? "")"
+                : "encoded in \(seconds(since: start))")
             modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         }
 
         if let exportEmbeddings {
             try embeddings.export(to: URL(fileURLWithPath: exportEmbeddings))
-            StandardError.print("embedq: wrote the embeddings to \(exportEmbeddings)")
+            StandardError.log("wrote the embeddings to \(exportEmbeddings)")
         }
         let peers = try peerRun.map { path throws(QuantizationEvaluationError) in try PeerRun.read(contentsOf: path) }
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
         let pipelines = RetrievalPipeline.standardMatrix + (noRabitq ? [] : RetrievalPipeline.rabitqMatrix)
         let log = { (result: QuantizationResult) in
-            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+            StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
         var results = try matrix.evaluate(pipelines, onResult: log)
         let grid = try widths()
@@ -165,29 +150,24 @@ struct EvalCommand: ParsableCommand {
             for pipeline in RetrievalPipeline.headRows {
                 var result = try headMatrix.evaluate(pipeline)
                 result.name += " [\(name)]"
-                StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+                StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
                 results.append(result)
             }
         }
         for peer in peers {
             let result = try matrix.evaluate(peer: peer)
-            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+            StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
             results.append(result)
         }
-        let quantizationReport: QuantizationReport
-        do {
-            quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
-        } catch {
-            throw CommandFailure("report: \(error)")
-        }
+        let quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
         print(json ? quantizationReport.json() : quantizationReport.markdown(), terminator: json ? "\n" : "")
         if let report {
             do {
                 try Data(quantizationReport.html().utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
             } catch {
-                throw CommandFailure("cannot write the report \(report): \(error)")
+                throw CommandFailure("cannot write the report \(report): \(error.localizedDescription)")
             }
-            StandardError.print("embedq: wrote \(report)")
+            StandardError.log("wrote \(report)")
         }
         let sweep = try alphas()
         if !sweep.isEmpty {

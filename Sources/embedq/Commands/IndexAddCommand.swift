@@ -19,9 +19,9 @@ struct IndexAddCommand: ParsableCommand {
     func run() throws {
         let start = ContinuousClock.now
         let documentIDs = try IndexInput.ids(ids)
-        let embeddings = try IndexInput.embeddings(corpus)
-        try IndexInput.checkCount(ids: documentIDs, idsPath: ids, embeddings: embeddings, corpusPath: corpus)
+        let embeddings = try EmbeddingMatrix(contentsOfNPY: corpus)
+        try IndexInput.checkCount(ids: documentIDs, idsPath: ids, rows: embeddings.rowCount, corpusPath: corpus)
         let generation = try IndexBuilder.add(to: index, embeddings: embeddings, ids: documentIDs)
-        IndexInput.log("added \(embeddings.rowCount) documents to \(index) (generation \(generation)) in \(seconds(since: start))")
+        StandardError.log("added \(embeddings.rowCount) documents to \(index) (generation \(generation)) in \(seconds(since: start))")
     }
 }

@@ -13,6 +13,6 @@ struct IndexCompactCommand: ParsableCommand {
     func run() throws {
         let start = ContinuousClock.now
         let removed = try IndexFile.compact(at: index)
-        IndexInput.log("compacted \(index): removed \(removed) deleted rows in \(seconds(since: start))")
+        StandardError.log("compacted \(index): removed \(removed) deleted rows in \(seconds(since: start))")
     }
 }

@@ -27,7 +27,7 @@ struct IndexDeleteCommand: ParsableCommand {
         let report = try IndexFile.delete(ids: requested, from: index)
         for id in report.unknownIDs.prefix(10) { StandardError.warn("no live document with id '\(id)' in \(index)") }
         if report.unknownIDs.count > 10 { StandardError.warn("… and \(report.unknownIDs.count - 10) more unknown ids") }
-        IndexInput.log("deleted \(report.deletedCount) documents from \(index) (generation \(report.generation))")
+        StandardError.log("deleted \(report.deletedCount) documents from \(index) (generation \(report.generation))")
         if report.deletedCount == 0 { throw CommandFailure("\(index): none of the \(requested.count) ids matched a live document") }
     }
 }

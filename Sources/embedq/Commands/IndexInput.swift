@@ -1,17 +1,8 @@
 import EmbedQ
 import Foundation
 
-/// Reading the inputs of the `embedq index` commands: float embeddings and id lists.
+/// Reading the inputs of the `embedq index` commands: id lists, and telling index files apart.
 enum IndexInput {
-    /// The float32 embeddings of a `.npy` file (n × d, or one row for a 1-D array).
-    static func embeddings(_ path: String) throws -> EmbeddingMatrix {
-        let array = try NPYFile.read(contentsOf: path)
-        guard array.dataType.isFloatingPoint else {
-            throw CommandFailure("\(path): expected float embeddings, got dtype \(array.dataType.name)")
-        }
-        return try SearchCommand.matrix(array, what: path)
-    }
-
     /// The ids of a text file, one per line (a final newline and `\r` before it are allowed).
     ///
     /// - Throws: a failure naming the file and line for an empty line or a repeated id.
@@ -40,10 +31,10 @@ enum IndexInput {
         return lines
     }
 
-    /// Fails unless there is one id per embedding.
-    static func checkCount(ids: [String], idsPath: String, embeddings: EmbeddingMatrix, corpusPath: String) throws {
-        guard ids.count == embeddings.rowCount else {
-            throw CommandFailure("\(idsPath) has \(ids.count) ids but \(corpusPath) has \(embeddings.rowCount) rows")
+    /// Fails unless there is one id per row (embedding or text) of `corpusPath`.
+    static func checkCount(ids: [String], idsPath: String, rows: Int, corpusPath: String) throws {
+        guard ids.count == rows else {
+            throw CommandFailure("\(idsPath) has \(ids.count) ids but \(corpusPath) has \(rows) rows")
         }
     }
 
@@ -53,10 +44,5 @@ enum IndexInput {
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: IndexHeader.magic.count)) ?? Data()
         return [UInt8](head) == IndexHeader.magic
-    }
-
-    /// `message` on standard error, prefixed with `embedq: `.
-    static func log(_ message: String) {
-        StandardError.print("embedq: \(message)")
     }
 }

@@ -15,6 +15,6 @@ struct IndexVerifyCommand: ParsableCommand {
         let start = ContinuousClock.now
         let opened = try IndexFile.open(at: index, verify: true)
         print("ok: \(index): \(opened.count) live documents, generation \(opened.generation)")
-        IndexInput.log("verified in \(seconds(since: start))")
+        StandardError.log("verified in \(seconds(since: start))")
     }
 }

@@ -49,35 +49,29 @@ struct QuantizeModelCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            var inputs = try JSONLinesInput.texts(path: texts)
-            if let limit { inputs = Array(inputs.prefix(limit)) }
-            let folder = try ModelLocator().locate(model)
-            let layers = try LayerSensitivity.measure(folder: folder, texts: inputs, precision: weights, threadCount: threads)
-            if report {
-                print("layer (only it in \(weights.rawValue))".padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + "  mean cosine   min cosine")
-                for layer in layers {
-                    print(layer.layer.padding(toLength: 28, withPad: " ", startingAt: 0)
-                          + String(format: " %12.6f %12.6f", layer.meanCosine, layer.minimumCosine))
-                }
+        var inputs = try JSONLinesInput.texts(path: texts)
+        if let limit { inputs = Array(inputs.prefix(limit)) }
+        let folder = try ModelLocator().locate(model)
+        let layers = try LayerSensitivity.measure(folder: folder, texts: inputs, precision: weights, threadCount: threads)
+        if report {
+            print("layer (only it in \(weights.rawValue))".padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + "  mean cosine   min cosine")
+            for layer in layers {
+                print(layer.layer.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: " %12.6f %12.6f", layer.meanCosine, layer.minimumCosine))
             }
-            let kept = layers.prefix(keepFloat32).map(\.layer)
-            let reference = try SentenceEncoder(folder: folder, threadCount: threads).encodeRowMajor(inputs)
-            let mixed = try SentenceEncoder(folder: folder, threadCount: threads, weights: weights, float32Layers: Set(kept))
-            let (mean, minimum) = LayerSensitivity.cosines(try mixed.encodeRowMajor(inputs), reference, dimension: mixed.dimension)
-            print(String(format: "%@ weights, %d layers kept float32: mean cosine %.6f, min %.6f over %d texts",
-                         weights.rawValue, kept.count, mean, minimum, inputs.count))
-            if !kept.isEmpty { print("--float32-layers " + kept.joined(separator: ",")) }
-            if let output {
-                try mixed.saveQuantizedModel(to: URL(fileURLWithPath: output))
-                print("saved to \(output); load it with --weights \(weights.rawValue)"
-                      + (kept.isEmpty ? "" : " --float32-layers " + kept.joined(separator: ",")))
-            }
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw CommandFailure("\(error)")
+        }
+        let kept = layers.prefix(keepFloat32).map(\.layer)
+        let reference = try SentenceEncoder(folder: folder, threadCount: threads).encodeRowMajor(inputs)
+        let mixed = try SentenceEncoder(folder: folder, threadCount: threads, weights: weights, float32Layers: Set(kept))
+        let (mean, minimum) = LayerSensitivity.cosines(try mixed.encodeRowMajor(inputs), reference, dimension: mixed.dimension)
+        print(String(format: "%@ weights, %d layers kept float32: mean cosine %.6f, min %.6f over %d texts",
+                     weights.rawValue, kept.count, mean, minimum, inputs.count))
+        if !kept.isEmpty { print("--float32-layers " + kept.joined(separator: ",")) }
+        if let output {
+            try mixed.saveQuantizedModel(to: URL(fileURLWithPath: output))
+            print("saved to \(output); load it with --weights \(weights.rawValue)"
+                  + (kept.isEmpty ? "" : " --float32-layers " + kept.joined(separator: ",")))
         }
     }
 }

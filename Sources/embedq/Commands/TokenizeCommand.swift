@@ -16,21 +16,26 @@ struct TokenizeCommand: ParsableCommand {
     var input: String
 
     func run() throws {
-        do {
-            let texts = try JSONLinesInput.texts(path: input)
-            let folder = try ModelLocator().locate(model)
-            let tokenizer = try SentenceTokenizer(folder: folder)
-            var output = ""
-            for text in texts {
-                output += "{\"input_ids\":[" + (try tokenizer.tokenize(text)).map(String.init).joined(separator: ",") + "]}\n"
-                if output.utf8.count > 1 << 16 {
-                    FileHandle.standardOutput.write(Data(output.utf8))
-                    output = ""
-                }
+        let texts = try JSONLinesInput.texts(path: input)
+        let folder = try ModelLocator().locate(model)
+        let tokenizer = try SentenceTokenizer(folder: folder)
+        var output = Data()
+        for text in texts {
+            output += try JSONOutput.line(TokenIDs(inputIDs: try tokenizer.tokenize(text)))
+            if output.count > 1 << 16 {
+                FileHandle.standardOutput.write(output)
+                output = Data()
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
-        } catch {
-            throw CommandFailure("\(error)")
+        }
+        FileHandle.standardOutput.write(output)
+    }
+
+    /// One output line: `{"input_ids":[…]}`.
+    struct TokenIDs: Encodable {
+        var inputIDs: [Int32]
+
+        enum CodingKeys: String, CodingKey {
+            case inputIDs = "input_ids"
         }
     }
 }

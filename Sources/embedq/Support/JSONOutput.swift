@@ -1,12 +1,17 @@
 import Foundation
 
-/// Writes one JSON object per line to standard output (for `--json`).
+/// The one JSON writer of the commands: one compact object per line on standard output (for
+/// `--json`, and the JSON Lines of `tokenize`), keys sorted, slashes unescaped.
 enum JSONOutput {
-    /// Encodes `value` as compact JSON with sorted keys and prints it as one line.
-    static func printLine<Value: Encodable>(_ value: Value) throws {
+    /// Encodes `value` as one line of compact JSON (with its newline).
+    static func line<Value: Encodable>(_ value: Value) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        return try encoder.encode(value) + Data("\n".utf8)
+    }
+
+    /// Prints `value` as one line of JSON.
+    static func printLine<Value: Encodable>(_ value: Value) throws {
+        FileHandle.standardOutput.write(try line(value))
     }
 }

@@ -1,15 +1,26 @@
 import Foundation
 
-/// Progress, warnings and logs go to standard error; standard output carries only data.
+/// Progress, warnings, logs and errors go to standard error, each line prefixed `embedq: `;
+/// standard output carries only data. The one way the commands speak to people.
 enum StandardError {
-    /// Writes `message` and a newline to standard error.
+    /// Writes `message` and a newline to standard error, as it is (progress bars, tables).
     static func print(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Writes `embedq: message` to standard error.
+    static func log(_ message: String) {
+        print("embedq: \(message)")
     }
 
     /// Writes `embedq: warning: message` to standard error.
     static func warn(_ message: String) {
         print("embedq: warning: \(message)")
+    }
+
+    /// Writes `embedq: error: message` to standard error.
+    static func error(_ message: String) {
+        print("embedq: error: \(message)")
     }
 }
 
