@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "SearchKernels.h"
+#include "GraphKernels.h"
 
 #ifdef __cplusplus
 extern "C" {
