@@ -65,8 +65,9 @@ let package = Package(
         // Approximate search: HNSW graphs over compact codes (their own distance kernels), built in
         // parallel and reproducibly, stored as checksummed memory-mappable sections; a VectorIndex.
         .target(name: "EmbeddingGraph", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingKernels", "EmbeddingStore"]),
-        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
-        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
+        // Index files searched: fast codes via EmbeddingSearch (or their graph file via EmbeddingGraph),
+        // rescoring rows read from the store.
+        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingGraph"]),
         // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
         // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
         // the search and the index files, which stay free of it.
@@ -125,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "QuantizationEvaluationTests",
             dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
-        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbeddingGraph", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),

@@ -22,9 +22,11 @@ struct HNSWBuilder {
     let metric: GraphMetric
     let parameters: HNSWParameters
     let threads: Int
+    /// The largest batch (1 inserts row by row, as a sequential HNSW build does).
+    var maximumBatch = 1024
 
     /// Rows inserted per batch after `inserted` rows.
-    static func batchSize(inserted: Int) -> Int { Swift.max(1, Swift.min(inserted / 32, 1024)) }
+    func batchSize(inserted: Int) -> Int { Swift.max(1, Swift.min(inserted / 32, maximumBatch)) }
 
     /// The graph of every row of `codes`.
     func build(progress: ((Int) -> Void)? = nil) -> GraphStorage {
@@ -58,7 +60,7 @@ struct HNSWBuilder {
         var maxLevel = Int(levels[0])
         var inserted = 1
         while inserted < n {
-            let batch = inserted..<Swift.min(n, inserted + Self.batchSize(inserted: inserted))
+            let batch = inserted..<Swift.min(n, inserted + batchSize(inserted: inserted))
             let edges = searchStep(batch, entry: entry, maxLevel: maxLevel, traversal: traversal, scratches: scratches)
             linkStep(edges, traversal: traversal, scratches: scratches)
             for row in batch where Int(levels[row]) > maxLevel {
@@ -74,87 +76,83 @@ struct HNSWBuilder {
     }
 
     /// Makes every node reachable from the entry point on level 0. Pruning can leave a node
-    /// without incoming links (hnswlib's graphs have such orphans too); each one found by a
-    /// breadth-first walk from the entry point is linked from the nearest reachable node that has
-    /// a free slot among its `M` nearest (found by a beam search from the entry point, which only
-    /// reaches reachable nodes), or else replaces the farthest entry of the nearest one's list
-    /// that has another incoming link. Sequential and deterministic; repeated until no node is
-    /// left out (a replaced entry may be left out in turn). Returns the links added.
+    /// without incoming links (hnswlib's graphs have such orphans too). A depth-first walk from
+    /// the entry point records the tree edge by which it first reached each node; each node left
+    /// out is then linked from the nearest reachable node with a free slot among its
+    /// `ef_construction` nearest (a beam search from the entry point, which only reaches reachable
+    /// nodes), or else replaces, in the nearest such list, the farthest entry that is not a tree
+    /// edge. Removing a non-tree edge disconnects nothing (the tree still reaches every node it
+    /// reached), so each link adds the node and what it reaches, and one pass suffices.
+    /// Sequential and deterministic. Returns the links added.
     @discardableResult
     func connectUnreachable(from entry: Int, traversal: GraphTraversal, scratch: SearchScratch) -> Int {
         let storage = traversal.storage
         let n = storage.layout.rowCount
         let slots = storage.baseSlots
-        var inDegree = [UInt32](repeating: 0, count: n)
-        for node in 0..<n {
-            let list = storage.list(node, level: 0)
-            for slot in 0..<storage.count(list, slots: slots) { inDegree[Int(list[slot])] += 1 }
-        }
-        var added = 0
-        for _ in 0..<8 {
-            var reached = [Bool](repeating: false, count: n)
-            var queue: [Int] = []
-            func visit(from start: Int) {
-                guard !reached[start] else { return }
-                reached[start] = true
-                queue.append(start)
-                while let node = queue.popLast() {
-                    let list = storage.list(node, level: 0)
-                    for slot in 0..<storage.count(list, slots: slots) where !reached[Int(list[slot])] {
-                        reached[Int(list[slot])] = true
-                        queue.append(Int(list[slot]))
-                    }
+        // The node whose list first reached each node (the entry point: itself; -1: not reached).
+        var parent = [Int32](repeating: -1, count: n)
+        var stack: [Int] = []
+        func visit(from start: Int, parent startParent: Int) {
+            guard parent[start] < 0 else { return }
+            parent[start] = Int32(startParent)
+            stack.append(start)
+            while let node = stack.popLast() {
+                let list = storage.list(node, level: 0)
+                for slot in 0..<storage.count(list, slots: slots) where parent[Int(list[slot])] < 0 {
+                    parent[Int(list[slot])] = Int32(node)
+                    stack.append(Int(list[slot]))
                 }
             }
-            visit(from: entry)
-            var changed = false
-            for node in 0..<n where !reached[node] {
-                link(UInt32(node), fromNearestOf: entry, traversal: traversal, scratch: scratch, inDegree: &inDegree)
-                added += 1
-                changed = true
-                visit(from: node)
+        }
+        visit(from: entry, parent: entry)
+        var added = 0
+        for node in 0..<n where parent[node] < 0 {
+            guard let from = link(UInt32(node), fromNearestOf: entry, traversal: traversal, scratch: scratch, parent: parent) else {
+                continue
             }
-            if !changed { break }
+            added += 1
+            visit(from: node, parent: from)
         }
         return added
     }
 
-    /// Links `node` from a reachable node near it (see ``connectUnreachable(from:traversal:scratch:)``).
+    /// Links `node` from a reachable node near it (see ``connectUnreachable(from:traversal:scratch:)``);
+    /// returns that node, or `nil` when every candidate list holds only tree edges.
     private func link(
-        _ node: UInt32, fromNearestOf entry: Int, traversal: GraphTraversal, scratch: SearchScratch, inDegree: inout [UInt32]
-    ) {
+        _ node: UInt32, fromNearestOf entry: Int, traversal: GraphTraversal, scratch: SearchScratch, parent: [Int32]
+    ) -> Int? {
         let storage = traversal.storage
         let query = UnsafeRawPointer(scratch.query)
         traversal.metric.prepareQuery(fromRow: traversal.codes.row(Int(node)), into: scratch.query)
         let start = traversal.scored(query, UInt32(entry), scratch: scratch)
         traversal.searchLayer(query, entry: start, level: 0, ef: parameters.efConstruction, filter: nil, scratch: scratch)
-        var nearest = Array(scratch.results.elements).filter { $0.node != node }
+        var nearest = Array(scratch.results.elements).filter { $0.node != node && parent[Int($0.node)] >= 0 }
         nearest.sort()
-        guard let closest = nearest.first else { return }
         let slots = storage.baseSlots
-        for candidate in nearest.prefix(parameters.connectivity) {
+        for candidate in nearest {
             let list = storage.list(Int(candidate.node), level: 0)
             let used = storage.count(list, slots: slots)
             if used < slots {
                 list[used] = node
-                inDegree[Int(node)] += 1
-                return
+                return Int(candidate.node)
             }
         }
-        // Replace the farthest entry of the closest node's list that keeps another incoming link.
-        let list = storage.list(Int(closest.node), level: 0)
-        let rowQuery = traversal.rowQuery(closest.node, scratch: scratch)
-        traversal.metric.keys(query: rowQuery, codes: traversal.codes, rows: list, count: slots, into: scratch.keys)
-        var victim = -1
-        for slot in 0..<slots where inDegree[Int(list[slot])] > 1 {
-            if victim < 0 || ScoredNode(key: scratch.keys[slot], node: list[slot]) > ScoredNode(key: scratch.keys[victim], node: list[victim]) {
-                victim = slot
+        for candidate in nearest {
+            let owner = Int(candidate.node)
+            let list = storage.list(owner, level: 0)
+            let rowQuery = traversal.rowQuery(candidate.node, scratch: scratch)
+            traversal.metric.keys(query: rowQuery, codes: traversal.codes, rows: list, count: slots, into: scratch.keys)
+            var victim = -1
+            for slot in 0..<slots where Int(parent[Int(list[slot])]) != owner {
+                if victim < 0 || ScoredNode(key: scratch.keys[slot], node: list[slot]) > ScoredNode(key: scratch.keys[victim], node: list[victim]) {
+                    victim = slot
+                }
             }
+            guard victim >= 0 else { continue }
+            list[victim] = node
+            return owner
         }
-        if victim < 0 { victim = slots - 1 }
-        inDegree[Int(list[victim])] -= 1
-        list[victim] = node
-        inDegree[Int(node)] += 1
+        return nil
     }
 
     /// Step 1: the new rows' own lists; returns the links back, per level, as

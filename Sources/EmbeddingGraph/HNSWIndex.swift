@@ -37,7 +37,9 @@ public struct HNSWIndex: Sendable {
     /// Rows that are never returned (still used to navigate); `nil` when none are deleted.
     public let deletedRows: RowBitset?
     /// The search breadth when ``SearchParameters/ef`` is `nil`.
-    public var defaultEf: Int = 64
+    public var defaultEf: Int = HNSWIndex.standardEf
+    /// The initial ``defaultEf``: 64 candidates.
+    public static let standardEf = 64
     /// Fraction of the rows below which a filtered search scans the allowed rows exactly instead
     /// of walking the graph (measured in docs/HNSW.md, "Filters").
     public var exactScanSelectivity: Double = HNSWIndex.defaultExactScanSelectivity
@@ -62,6 +64,14 @@ public struct HNSWIndex: Sendable {
         codes: QuantizedEmbeddings, parameters: HNSWParameters = HNSWParameters(), threads: Int? = nil,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws(HNSWError) {
+        try self.init(codes: codes, parameters: parameters, threads: threads, maximumBatch: 1024, progress: progress)
+    }
+
+    /// Builds with batches of at most `maximumBatch` rows (1: row by row; tests compare both).
+    init(
+        codes: QuantizedEmbeddings, parameters: HNSWParameters, threads: Int?, maximumBatch: Int,
+        progress: (@Sendable (Int) -> Void)?
+    ) throws(HNSWError) {
         try parameters.validate()
         guard codes.dimension >= 1 else {
             throw HNSWError.invalidParameter(name: "dimension", value: codes.dimension, reason: "must be at least 1")
@@ -70,7 +80,9 @@ public struct HNSWIndex: Sendable {
         let threadCount = try Self.threadCount(threads)
         let metric = try GraphMetric(precision: codes.precision, dimension: codes.dimension)
         let stored = codes.codes.withUnsafeBytes { GraphCodes(copying: $0, rowCount: codes.rowCount, metric: metric) }
-        let storage = HNSWBuilder(codes: stored, metric: metric, parameters: parameters, threads: threadCount).build(progress: progress)
+        var builder = HNSWBuilder(codes: stored, metric: metric, parameters: parameters, threads: threadCount)
+        builder.maximumBatch = maximumBatch
+        let storage = builder.build(progress: progress)
         let header = try! HNSWSectionHeader.read(storage.bytes).0  // just sealed by the builder
         self.init(
             graph: HNSWGraph(storage: storage, header: header), codes: stored, metric: metric,
