@@ -81,8 +81,10 @@ struct HNSWBuilder {
     /// out is then linked from the nearest reachable node with a free slot among its
     /// `ef_construction` nearest (a beam search from the entry point, which only reaches reachable
     /// nodes), or else replaces, in the nearest such list, the farthest entry that is not a tree
-    /// edge. Removing a non-tree edge disconnects nothing (the tree still reaches every node it
-    /// reached), so each link adds the node and what it reaches, and one pass suffices.
+    /// edge (when all those lists hold only tree edges: the first reachable node in row order
+    /// with a free slot or a non-tree entry; one exists, since a tree has fewer edges than full
+    /// lists hold). Removing a non-tree edge disconnects nothing (the tree still reaches every
+    /// node it reached), so each link adds the node and what it reaches, and one pass suffices.
     /// Sequential and deterministic. Returns the links added.
     @discardableResult
     func connectUnreachable(from entry: Int, traversal: GraphTraversal, scratch: SearchScratch) -> Int {
@@ -117,7 +119,7 @@ struct HNSWBuilder {
     }
 
     /// Links `node` from a reachable node near it (see ``connectUnreachable(from:traversal:scratch:)``);
-    /// returns that node, or `nil` when every candidate list holds only tree edges.
+    /// returns that node, or `nil` when every reachable node's list holds only tree edges.
     private func link(
         _ node: UInt32, fromNearestOf entry: Int, traversal: GraphTraversal, scratch: SearchScratch, parent: [Int32]
     ) -> Int? {
@@ -151,6 +153,20 @@ struct HNSWBuilder {
             guard victim >= 0 else { continue }
             list[victim] = node
             return owner
+        }
+        // Every nearby list holds only tree edges (few distinct distances make that possible):
+        // the first reachable node, in row order, with a free slot or a non-tree entry.
+        for owner in 0..<parent.count where parent[owner] >= 0 && owner != Int(node) {
+            let list = storage.list(owner, level: 0)
+            let used = storage.count(list, slots: slots)
+            if used < slots {
+                list[used] = node
+                return owner
+            }
+            if let victim = (0..<slots).last(where: { Int(parent[Int(list[$0])]) != owner }) {
+                list[victim] = node
+                return owner
+            }
         }
         return nil
     }
