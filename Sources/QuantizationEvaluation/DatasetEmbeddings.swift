@@ -41,7 +41,8 @@ public struct DatasetEmbeddings: Sendable {
         self.cameFromCache = cameFromCache
     }
 
-    /// The cache key of `texts` encoded by the model whose files hash to `model`.
+    /// The cache key of `texts` encoded by the encoder whose fingerprint is `model`
+    /// (``ModelFingerprint/hash(of:)``).
     public static func cacheKey(model: ContentHash, texts: [String], role: String) -> String {
         var hash = model
         hash.update(text: "embedq-embeddings-v1")
@@ -52,7 +53,10 @@ public struct DatasetEmbeddings: Sendable {
     }
 
     /// Embeds `documents` (their `CorpusDocument/contents`) and `queries` with `encoder`,
-    /// reading each matrix from `cache` when it holds it and storing what it encodes.
+    /// reading each matrix from `cache` when it holds it and storing what it encodes. Cache keys
+    /// cover the model files, the encoder's numerics version and options
+    /// (``ModelFingerprint/hash(of:)``) and the texts; a cache file that cannot be read is
+    /// reported through `warning` and rebuilt.
     ///
     /// - Parameters:
     ///   - documents: the corpus, encoded as their `contents`.
@@ -60,26 +64,35 @@ public struct DatasetEmbeddings: Sendable {
     ///   - encoder: the model.
     ///   - cache: where matrices are looked up and stored; `nil` always encodes.
     ///   - batchSize: texts per forward pass.
+    ///   - documentPrompt, queryPrompt: the prompts prepended to documents and to queries (a
+    ///     prompt's text and a truncated encoder's width enter the cache key).
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
+    ///   - warning: called with a one-line message naming each corrupt cache file ignored.
     /// - Throws: ``QuantizationEvaluationError``.
     public static func embed(
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
-        batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        documentPrompt: Prompt = .modelDefault, queryPrompt: Prompt = .modelDefault,
+        batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        warning: ((String) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
-        var model = try ModelFingerprint.hash(ofModelFolder: encoder.folder)
-        // Quantized weights give other vectors: they get keys of their own (float32 keeps the
-        // keys it always had).
-        let precisions = encoder.model.linearLayerPrecisions
-        if precisions.values.contains(where: { $0 != .float32 }) || encoder.model.hasStaticActivationScales {
-            model.update(text: "weights")
-            for name in precisions.keys.sorted() { model.update(text: "\(name)=\(precisions[name]!.rawValue)") }
-            model.update(text: encoder.model.hasStaticActivationScales ? "static" : "dynamic")
+        let model = try ModelFingerprint.hash(of: encoder)
+        let jobs = [("corpus", documents.map(\.contents), documentPrompt), ("queries", queries.map(\.text), queryPrompt)]
+        var keys: [String] = []
+        for (role, texts, prompt) in jobs {
+            var key = model
+            let text: String?
+            do {
+                text = try encoder.promptText(prompt)
+            } catch {
+                throw .encoder(error)
+            }
+            // No prompt keeps the key it always had.
+            if let text, !text.isEmpty { key.update(text: "prompt=" + text) }
+            keys.append(cacheKey(model: key, texts: texts, role: role))
         }
-        let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
-        let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in
-            cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension)
+            cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension, warning: warning)
         }
         let cameFromCache = matrices.allSatisfy { $0 != nil }
         let total = zip(jobs, matrices).reduce(0) { $0 + ($1.1 == nil ? $1.0.1.count : 0) }
@@ -88,7 +101,9 @@ public struct DatasetEmbeddings: Sendable {
             let texts = jobs[index].1
             let base = offset
             do {
-                matrices[index] = try encoder.encodeMatrix(texts, batchSize: batchSize) { done in progress?(base + done, total) }
+                matrices[index] = try encoder.encodeMatrix(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
+                    progress?(base + done, total)
+                }
             } catch {
                 throw .encoder(error)
             }

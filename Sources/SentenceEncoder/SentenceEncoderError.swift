@@ -25,12 +25,19 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     case unsupportedModel(path: String, reason: String)
     /// The vocabulary lacks a token the tokenizer needs (`[CLS]`, `[SEP]`, `[UNK]`).
     case missingSpecialToken(path: String, token: String)
+    /// A tokenizer file is malformed: `component` names where (`model (Unigram)`,
+    /// `normalizer.normalizers[1] (Precompiled)`, `added_tokens[3]`), `reason` what is wrong.
+    case invalidTokenizer(path: String, component: String, reason: String)
+    /// A tokenizer file uses a component type the interpreter does not implement.
+    case unsupportedTokenizerComponent(path: String, component: String, type: String)
     /// A model name could not be resolved to a folder (not a path, not in the cache, no hub).
     case modelNotFound(name: String, reason: String)
     /// Downloading a file from the hub failed.
     case downloadFailed(url: String, reason: String)
     /// Encoding was cancelled (its task was cancelled between two chunks of texts).
     case cancelled
+    /// A prompt name the model's `config_sentence_transformers.json` does not define.
+    case unknownPrompt(name: String, available: [String])
 
     /// A one-line message naming the file (and tensor, key or URL) and what is wrong with it.
     public var description: String {
@@ -50,17 +57,24 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
         case .tensorShapeMismatch(let path, let tensor, let expected, let actual):
             return "tensor \"\(tensor)\" in \(path) has shape \(actual), but config.json implies \(expected)"
         case .unsupportedDataType(let path, let tensor, let dataType):
-            return "tensor \"\(tensor)\" in \(path) has data type \(dataType); supported: F32, F16, BF16"
+            return "tensor \"\(tensor)\" in \(path) has data type \(dataType); supported: F32, F16, BF16, I8 with a _scale tensor"
         case .unsupportedModel(let path, let reason):
             return "unsupported model in \(path): \(reason)"
         case .missingSpecialToken(let path, let token):
             return "vocabulary in \(path) lacks the special token \(token)"
+        case .invalidTokenizer(let path, let component, let reason):
+            return "invalid tokenizer in \(path): \(component): \(reason)"
+        case .unsupportedTokenizerComponent(let path, let component, let type):
+            return "unsupported tokenizer component in \(path): \(component) has type \"\(type)\""
         case .modelNotFound(let name, let reason):
             return "model \"\(name)\" not found: \(reason)"
         case .downloadFailed(let url, let reason):
             return "download of \(url) failed: \(reason)"
         case .cancelled:
             return "encoding was cancelled"
+        case .unknownPrompt(let name, let available):
+            let known = available.isEmpty ? "the model defines no prompts" : "the model defines \(available.joined(separator: ", "))"
+            return "no prompt named \"\(name)\" (\(known) in config_sentence_transformers.json)"
         }
     }
 }

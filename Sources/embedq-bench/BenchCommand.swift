@@ -9,8 +9,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "embedq-bench",
         abstract: "EmbedQ's side of the benchmarks (run through scripts/bench-*.sh).",
         subcommands: [
-            QuantizeBenchmark.self, SearchBenchmark.self, FilterBenchmark.self, HNSWPrepareBenchmark.self, HNSWBenchmark.self,
-            HNSWFilterBenchmark.self,
+            QuantizeBenchmark.self, SearchBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self, HNSWPrepareBenchmark.self,
+            HNSWBenchmark.self, HNSWFilterBenchmark.self,
         ]
     )
 }

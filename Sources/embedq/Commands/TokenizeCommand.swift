@@ -6,7 +6,7 @@ import Foundation
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" ([CLS] … [SEP], truncated to the model's max length)."
+        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" (special tokens included, truncated to the model's max length)."
     )
 
     @Option(name: .long, help: "Model folder, or hub id (ORG/NAME or NAME for sentence-transformers/NAME).")
@@ -21,7 +21,7 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizer = try SentenceTokenizer(folder: folder)
         var output = Data()
         for text in texts {
-            output += try JSONOutput.line(TokenIDs(inputIDs: tokenizer.tokenize(text)))
+            output += try JSONOutput.line(TokenIDs(inputIDs: try tokenizer.tokenize(text)))
             if output.count > 1 << 16 {
                 FileHandle.standardOutput.write(output)
                 output = Data()
