@@ -27,7 +27,7 @@ with open(f"{out}/corpus.jsonl", "w") as f:
     for d in docs:
         text = (d["title"] + " " + d["text"]).strip() if d["title"] else d["text"]
         f.write(json.dumps({"text": text}) + "\n")
-judged = sorted({line.split("\t")[0] for line in list(open(f"{dataset}/qrels/test.tsv"))[1:]}, key=lambda q: q.encode())
+judged = list(dict.fromkeys(line.split("\t")[0] for line in list(open(f"{dataset}/qrels/test.tsv"))[1:]))  # first appearance
 queries = {q["_id"]: q["text"] for q in map(json.loads, open(f"{dataset}/queries.jsonl"))}
 with open(f"{out}/query-ids.txt", "w") as f:
     f.writelines(q + "\n" for q in judged)

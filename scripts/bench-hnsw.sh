@@ -6,6 +6,7 @@
 # against exact search on the same codes (ties counted) and against float32 exact search.
 #
 #   scripts/bench-hnsw.sh [ROWS] [RUNS] [BUILD_THREADS]   # defaults: 1000000 rows, 3 runs, "1 2"
+#   EMBEDQ_BENCH_BIN=.build/release/embedq-bench scripts/bench-hnsw.sh 100000 3 2   # reuse a built binary
 #
 # Data: ROWS × 384 unit vectors from a mixture of Gaussian clusters (scripts/bench/make_clustered.py)
 # and 1,000 queries from the same mixture. Writes .bench-data/hnsw-ROWS/results.jsonl and prints the
@@ -29,8 +30,13 @@ DATA=.bench-data
 OUT="$DATA/hnsw-$ROWS"
 mkdir -p "$OUT"
 "$BENCH_PYTHON" scripts/bench/make_clustered.py "$DATA" "$ROWS" "$DIM" "$QUERIES"
-swift build -c release --product embedq-bench 2>&1 | grep -E "error|warning" || true
-BIN="$(swift build -c release --show-bin-path)/embedq-bench"
+# EMBEDQ_BENCH_BIN: an embedq-bench already built (e.g. by scripts/test.sh) instead of building one.
+if [ -n "${EMBEDQ_BENCH_BIN:-}" ]; then
+    BIN="$EMBEDQ_BENCH_BIN"
+else
+    swift build -c release --product embedq-bench 2>&1 | grep -E "error|warning" || true
+    BIN="$(swift build -c release --show-bin-path)/embedq-bench"
+fi
 CPU="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 echo "HNSW benchmark: $ROWS x $DIM clustered, $QUERIES queries, k = $K, M = $M, ef_construction = $EF_CONSTRUCTION," \
      "median of $RUNS runs; $CPU; EMBEDQ_ISA=${EMBEDQ_ISA:-unset}; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
