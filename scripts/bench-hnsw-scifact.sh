@@ -34,8 +34,13 @@ with open(f"{out}/query-ids.txt", "w") as f:
 with open(f"{out}/queries.jsonl", "w") as f:
     f.writelines(json.dumps({"text": queries[q]}) + "\n" for q in judged)
 PY
-swift build -c release --product embedq 2>&1 | grep -E "error|warning" || true
-EMBEDQ="$(swift build -c release --show-bin-path)/embedq"
+# EMBEDQ_BIN: an embedq already built (e.g. by scripts/test.sh) instead of building one.
+if [ -n "${EMBEDQ_BIN:-}" ]; then
+    EMBEDQ="$EMBEDQ_BIN"
+else
+    swift build -c release --product embedq 2>&1 | grep -E "error|warning" || true
+    EMBEDQ="$(swift build -c release --show-bin-path)/embedq"
+fi
 CORPUS="${1:-$OUT/corpus.npy}"
 QUERIES="${2:-$OUT/queries.npy}"
 [ -f "$CORPUS" ] || "$EMBEDQ" embed "$OUT/corpus.jsonl" --output "$CORPUS"

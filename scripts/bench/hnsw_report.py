@@ -1,9 +1,11 @@
 """Report of scripts/bench-hnsw.sh: build table, ef sweeps with recall, queries per second at
 recall 0.90 / 0.95 / 0.99 with the EmbedQ / peer ratios, and an SVG chart of recall@10 (same
-codes, ties counted) against queries per second (one search thread).
+codes, ties counted) against queries per CPU-second (one search thread).
 
 QPS at a recall target: the fastest measured ef whose recall reaches the target (no
-interpolation); "-" when no ef of the sweep reaches it.
+interpolation); "-" when no ef of the sweep reaches it. Wall-clock QPS and queries per CPU-second
+(1e6 / CPU µs per query: what the search costs whatever else the machine runs, the fairer figure
+on a loaded machine) are both reported; build time likewise as wall and CPU seconds.
 
 Usage: hnsw_report.py OUT_DIR DIM K QUERIES TITLE"""
 import json
@@ -34,12 +36,14 @@ def main():
     builds = {}
     peaks = {}
     sweeps = defaultdict(dict)  # (system, precision, build threads) -> {(threads, ef): qps}
+    cpu_sweeps = defaultdict(dict)  # the same, queries per CPU-second
     for e in events:
         key = (e["system"], e["precision"], e["build_threads"])
         if e["event"] == "build":
             builds[key] = e
         elif e["event"] == "search":
             sweeps[key][(e["threads"], e["ef"])] = e["qps"]
+            cpu_sweeps[key][(e["threads"], e["ef"])] = 1e6 / e["cpu_us_per_query"] if e["cpu_us_per_query"] > 0 else math.nan
         elif e["event"] == "done":
             peaks[key] = e["peak_rss_bytes"]
     recalls = {}  # (system, precision, build threads, ef) -> (codes recall, float recall)
@@ -54,14 +58,14 @@ def main():
 
     print(f"# HNSW benchmark: {title}\n")
     print("## Build\n")
-    print("| system | codes | build threads | build s | index MB | peak RSS MB | build vs USearch |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| system | codes | build threads | build s (wall) | build CPU s | index MB | peak RSS MB | build CPU vs USearch |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for key in sorted(builds, key=lambda x: (x[1], x[2], x[0])):
         b = builds[key]
         system, precision, build_threads = key
         peer = builds.get(("usearch", precision, build_threads))
-        ratio = f"{b['build_seconds'] / peer['build_seconds']:.2f}×" if peer and system != "usearch" else ""
-        print(f"| {LABELS[(system, precision)]} | {precision} | {build_threads} | {b['build_seconds']:.1f} | "
+        ratio = f"{b['build_cpu_seconds'] / peer['build_cpu_seconds']:.2f}×" if peer and system != "usearch" else ""
+        print(f"| {LABELS[(system, precision)]} | {precision} | {build_threads} | {b['build_seconds']:.1f} | {b['build_cpu_seconds']:.1f} | "
               f"{b['index_bytes'] / 1e6:.1f} | {peaks.get(key, b['peak_rss_bytes']) / 1e6:.0f} | {ratio} |")
 
     print("\n## Sweep (recall@10 on the same codes with ties, recall@10 against float32, QPS)\n")
@@ -69,29 +73,32 @@ def main():
         system, precision, build_threads = key
         threads_list = sorted({t for t, _ in sweeps[key]})
         print(f"**{LABELS[(system, precision)]}**, built on {build_threads} thread(s)\n")
-        print("| ef | recall (codes) | recall (float32) | " + " | ".join(f"QPS {t} thr" for t in threads_list) + " |")
-        print("|---:|---:|---:|" + "---:|" * len(threads_list))
+        print("| ef | recall (codes) | recall (float32) | " + " | ".join(f"QPS {t} thr" for t in threads_list)
+              + " | queries / CPU s |")
+        print("|---:|---:|---:|" + "---:|" * (len(threads_list) + 1))
         for ef in sorted({ef for _, ef in sweeps[key]}):
             codes_recall, float_recall = recalls.get(key + (ef,), (math.nan, math.nan))
             qps = " | ".join(f"{sweeps[key].get((t, ef), math.nan):,.0f}" for t in threads_list)
-            print(f"| {ef} | {codes_recall:.4f} | {float_recall:.4f} | {qps} |")
+            per_cpu = cpu_sweeps[key].get((threads_list[0], ef), math.nan)
+            print(f"| {ef} | {codes_recall:.4f} | {float_recall:.4f} | {qps} | {per_cpu:,.0f} |")
         print()
 
-    print("## Queries per second at a recall@10 target (same codes, ties counted)\n")
-    print("| codes | build thr | search thr | target | " + " | ".join(["EmbedQ", "USearch", "FAISS", "EmbedQ / USearch", "EmbedQ / FAISS"]) + " |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for precision in ("ubinary", "int8"):
-        for build_threads in sorted({key[2] for key in sweeps if key[1] == precision}):
-            for threads in (1, 2):
-                for target in TARGETS:
-                    row = {}
-                    for system in ("embedq", "usearch", "faiss"):
-                        row[system] = qps_at(sweeps.get((system, precision, build_threads), {}), recalls,
-                                             (system, precision, build_threads), threads, target)
-                    cells = [fmt(row[s]) for s in ("embedq", "usearch", "faiss")]
-                    cells += [ratio(row["embedq"], row["usearch"]), ratio(row["embedq"], row["faiss"])]
-                    print(f"| {precision} | {build_threads} | {threads} | {target:.2f} | " + " | ".join(cells) + " |")
-    chart(os.path.join(out, "hnsw-recall-qps.svg"), sweeps, recalls, title)
+    for label, table in (("queries per second (wall clock)", sweeps), ("queries per CPU-second", cpu_sweeps)):
+        print(f"## {label[0].upper() + label[1:]} at a recall@10 target (same codes, ties counted)\n")
+        print("| codes | build thr | search thr | target | EmbedQ | USearch | FAISS | EmbedQ / USearch | EmbedQ / FAISS |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for precision in ("ubinary", "int8"):
+            for build_threads in sorted({key[2] for key in table if key[1] == precision}):
+                for threads in ((1, 2) if table is sweeps else (1,)):
+                    for target in TARGETS:
+                        row = {system: qps_at(table.get((system, precision, build_threads), {}), recalls,
+                                              (system, precision, build_threads), threads, target)
+                               for system in ("embedq", "usearch", "faiss")}
+                        cells = [fmt(row[s]) for s in ("embedq", "usearch", "faiss")]
+                        cells += [ratio(row["embedq"], row["usearch"]), ratio(row["embedq"], row["faiss"])]
+                        print(f"| {precision} | {build_threads} | {threads} | {target:.2f} | " + " | ".join(cells) + " |")
+        print()
+    chart(os.path.join(out, "hnsw-recall-qps.svg"), cpu_sweeps, recalls, title)
     print(f"\nchart: {os.path.join(out, 'hnsw-recall-qps.svg')}")
 
 
@@ -113,7 +120,7 @@ def ratio(a, b):
 
 
 def chart(path, sweeps, recalls, title):
-    """Recall (x, 0.5 ... 1) against QPS (y, log scale), one search thread, first build thread count."""
+    """Recall (x) against queries per CPU-second (y, log scale), one search thread, first build thread count."""
     width, height, left, right, top, bottom = 760, 460, 70, 210, 40, 50
     series = []
     for (system, precision, build_threads), points in sweeps.items():
@@ -137,7 +144,7 @@ def chart(path, sweeps, recalls, title):
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
              f'<rect width="{width}" height="{height}" fill="white"/>',
-             f'<text x="{left}" y="20" font-size="13">Recall@10 vs queries per second (1 thread): {escape(title)}</text>']
+             f'<text x="{left}" y="20" font-size="12">Recall@10 vs queries per CPU-second (1 search thread): {escape(title)}</text>']
     for i in range(int(round((1 - xmin) * 10)) + 1):
         r = xmin + i / 10
         parts.append(f'<line x1="{x(r):.1f}" y1="{top}" x2="{x(r):.1f}" y2="{height - bottom}" stroke="#ddd"/>')
@@ -148,7 +155,7 @@ def chart(path, sweeps, recalls, title):
         parts.append(f'<text x="{left - 6}" y="{y(decade) + 4:.1f}" text-anchor="end">{decade:,.0f}</text>')
         decade *= 10
     parts.append(f'<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">recall@10 against exact search on the same codes (ties counted)</text>')
-    parts.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" text-anchor="middle">queries per second</text>')
+    parts.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 {(top + height - bottom) / 2})" text-anchor="middle">queries per CPU-second</text>')
     for n, ((system, precision), curve) in enumerate(sorted(series)):
         dash = "" if precision == "ubinary" else ' stroke-dasharray="6 3"'
         color = COLORS[system]
