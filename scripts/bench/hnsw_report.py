@@ -38,14 +38,17 @@ def main():
     sweeps = defaultdict(dict)  # (system, precision, build threads) -> {(threads, ef): qps}
     cpu_sweeps = defaultdict(dict)  # the same, queries per CPU-second
     for e in events:
+        if e["event"] == "done":  # the process's peak, after its searches: its last build's
+            last = [k for k in builds if k[:2] == (e["system"], e["precision"])]
+            if last:
+                peaks[last[-1]] = e["peak_rss_bytes"]
+            continue
         key = (e["system"], e["precision"], e["build_threads"])
         if e["event"] == "build":
             builds[key] = e
         elif e["event"] == "search":
             sweeps[key][(e["threads"], e["ef"])] = e["qps"]
             cpu_sweeps[key][(e["threads"], e["ef"])] = 1e6 / e["cpu_us_per_query"] if e["cpu_us_per_query"] > 0 else math.nan
-        elif e["event"] == "done":
-            peaks[key] = e["peak_rss_bytes"]
     recalls = {}  # (system, precision, build threads, ef) -> (codes recall, float recall)
     for key, points in sweeps.items():
         system, precision, build_threads = key
@@ -95,7 +98,7 @@ def main():
                                               (system, precision, build_threads), threads, target)
                                for system in ("embedq", "usearch", "faiss")}
                         cells = [fmt(row[s]) for s in ("embedq", "usearch", "faiss")]
-                        cells += [ratio(row["embedq"], row["usearch"]), ratio(row["embedq"], row["faiss"])]
+                        cells += [ratio_of(row["embedq"], row["usearch"]), ratio_of(row["embedq"], row["faiss"])]
                         print(f"| {precision} | {build_threads} | {threads} | {target:.2f} | " + " | ".join(cells) + " |")
         print()
     chart(os.path.join(out, "hnsw-recall-qps.svg"), cpu_sweeps, recalls, title)
@@ -115,7 +118,7 @@ def fmt(value):
     return "-" if value is None else f"{value:,.0f}"
 
 
-def ratio(a, b):
+def ratio_of(a, b):
     return "-" if a is None or b is None else f"{a / b:.2f}×"
 
 
