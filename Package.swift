@@ -8,9 +8,11 @@ let package = Package(
     products: [
         // Quantize, calibrate, .npy and ranges files. No BLAS, no encoder.
         .library(name: "EmbeddingQuantization", targets: ["EmbeddingQuantization"]),
-        // Quantization + search (VectorIndex, flat / asymmetric / refine, row filters) + index
-        // files. No BLAS, no encoder.
-        .library(name: "EmbedQSearch", targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
+        // Quantization + search (VectorIndex, flat / asymmetric / refine, HNSW graphs, row
+        // filters) + index files. No BLAS, no encoder.
+        .library(
+            name: "EmbedQSearch",
+            targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex"]),
         // Text -> embeddings (OpenBLAS on Linux, Accelerate on Apple platforms).
         .library(name: "SentenceEncoder", targets: ["SentenceEncoder"]),
         // Ranking metrics and quantization reports over plain rankings. No search, no encoder.
@@ -60,8 +62,12 @@ let package = Package(
         .target(name: "SentenceEncoderKernels", dependencies: ["CPUCapabilities"]),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
-        // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
-        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
+        // Approximate search: HNSW graphs over compact codes (their own distance kernels), built in
+        // parallel and reproducibly, stored as checksummed memory-mappable sections; a VectorIndex.
+        .target(name: "EmbeddingGraph", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingKernels", "EmbeddingStore"]),
+        // Index files searched: fast codes via EmbeddingSearch (or their graph file via EmbeddingGraph),
+        // rescoring rows read from the store.
+        .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingGraph"]),
         // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
         // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
         // the search and the index files, which stay free of it.
@@ -86,7 +92,7 @@ let package = Package(
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex",
                 "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch", "EmbeddingTraining",
             ]
         ),
@@ -117,13 +123,16 @@ let package = Package(
         .testTarget(name: "CPUCapabilitiesTests", dependencies: ["CPUCapabilities"]),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(
+            name: "EmbeddingGraphTests",
+            dependencies: ["EmbeddingGraph", "EmbeddingKernels", "CPUCapabilities", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(
             name: "QuantizationEvaluationTests",
             dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
-        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbeddingGraph", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-    modules=(EmbeddingQuantization EmbeddingSearch EmbeddingStore EmbeddingIndex SemanticSearch SentenceEncoder
+    modules=(EmbeddingQuantization EmbeddingSearch EmbeddingGraph EmbeddingStore EmbeddingIndex SemanticSearch SentenceEncoder
              RetrievalEvaluation QuantizationEvaluation EmbedQ)
 fi
 targets=()

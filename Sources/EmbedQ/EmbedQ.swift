@@ -1,6 +1,7 @@
 // The umbrella module: `import EmbedQ` brings every EmbedQ module into scope.
 @_exported import EmbeddingQuantization
 @_exported import EmbeddingSearch
+@_exported import EmbeddingGraph
 @_exported import EmbeddingStore
 @_exported import QuantizationEvaluation
 @_exported import EmbeddingIndex

@@ -1,3 +1,4 @@
+import EmbeddingGraph
 import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
@@ -15,6 +16,16 @@ public enum IndexSearchError: Error, Equatable, Sendable, CustomStringConvertibl
     case quantization(path: String, QuantizationError)
     /// An argument is inconsistent with the index at `path` (row counts, dimension, precision).
     case invalidArgument(path: String, reason: String)
+    /// The graph file at `path` (``IndexGraphFile``) cannot be built: the fast codes' precision
+    /// has no graph distance, or a parameter is out of range.
+    case graphBuild(path: String, HNSWError)
+    /// The graph file at `path` is truncated or corrupt.
+    case graphSection(path: String, HNSWSectionError)
+    /// The graph file at `path` was built on other fast codes (rows added, or the index
+    /// compacted or rebuilt since): rebuild it with `embedq index graph`.
+    case staleGraph(path: String, reason: String)
+    /// The graph file at `path` cannot be read or written.
+    case graphFile(path: String, reason: String)
 
     /// A one-line message naming the file and the problem.
     public var description: String {
@@ -26,6 +37,14 @@ public enum IndexSearchError: Error, Equatable, Sendable, CustomStringConvertibl
         case .quantization(let path, let error):
             return "\(path): quantizing the embeddings failed: \(error.description)"
         case .invalidArgument(let path, let reason):
+            return "\(path): \(reason)"
+        case .graphBuild(let path, let error):
+            return "\(path): cannot build the graph: \(error.description)"
+        case .graphSection(let path, let error):
+            return "\(path): invalid graph file: \(error.description)"
+        case .staleGraph(let path, let reason):
+            return "\(path): the graph is stale (\(reason)); rebuild it with `embedq index graph`, or search with --exact"
+        case .graphFile(let path, let reason):
             return "\(path): \(reason)"
         }
     }

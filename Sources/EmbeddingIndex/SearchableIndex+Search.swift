@@ -8,7 +8,9 @@ extension SearchableIndex: VectorIndex {
     /// by the same `RowFilter` mechanism as the caller's filter, inside the scan.
     ///
     /// First stage: the queries are quantized like the fast codes and scored against the stored
-    /// rows (`FlatIndex`). With `SearchParameters/rescoreMultiplier` the best
+    /// rows (`FlatIndex`), or, when the index was opened with its graph (``graph``), the graph is
+    /// walked `SearchParameters/ef` wide (`HNSWIndex`: approximate, exact when `ef` covers the
+    /// live rows). With `SearchParameters/rescoreMultiplier` the best
     /// `k × rescoreMultiplier` allowed live candidates are rescored: their finer codes are read
     /// from the file with `pread` and scored against the float query (`RefineIndex`, higher is
     /// better). Without it the hits keep the fast codes' scores (`SearchResults/metric` says

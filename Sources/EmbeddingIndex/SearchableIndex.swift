@@ -1,9 +1,11 @@
+import EmbeddingGraph
 import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
 
 /// An index file opened for searching, a `VectorIndex`: the fast codes in a `FlatIndex`
-/// (resident), the rescoring codes left in the file (read per query with `pread`, never through
+/// (resident) or, when the index has a graph file (``IndexGraphFile``), in an `HNSWIndex` that
+/// walks the graph (approximate, `SearchParameters/ef` wide), the rescoring codes left in the file (read per query with `pread`, never through
 /// the mapping, so they do not become resident), the ids and the deleted rows.
 ///
 /// Rows are the file's stored rows (`0 ..< rowCount`, deleted ones included, never returned);
@@ -24,8 +26,13 @@ public final class SearchableIndex: Sendable {
     public let metadata: IndexMetadata?
     /// The rescoring codes (memory-mapped, read with `MappedCodes/copyRows(_:into:)`), if any.
     public let rescoring: MappedCodes?
+    /// The graph the first stage walks (memory-mapped from ``IndexGraphFile``), or `nil` when
+    /// searches scan every row exactly.
+    public let graph: HNSWGraph?
     /// The first stage over the stored rows: the fast codes' ``FlatIndex`` (every stored row,
-    /// deleted ones excluded by ``deletedFilter``), or a ``LiveRowsIndex`` holding the live rows only.
+    /// deleted ones excluded by ``deletedFilter``), a ``LiveRowsIndex`` holding the live rows
+    /// only, or an `HNSWIndex` over every stored row (the deleted ones navigated through, never
+    /// returned).
     let fast: any VectorIndex
     /// The filter that excludes the deleted rows, when ``fast`` holds them (`nil` when none are deleted or
     /// ``fast`` holds only live rows).
@@ -44,30 +51,53 @@ public final class SearchableIndex: Sendable {
     ///   - path: the index file.
     ///   - verify: also check the rescoring section's checksum and id uniqueness
     ///     (`OpenIndex/verify()`; streams the rescoring codes without keeping them resident).
+    ///   - useGraph: search through the index's graph file (`path + ".hnsw"`) when it has one;
+    ///     `false` scans every row exactly.
     /// - Throws: ``IndexSearchError/store(_:)`` for a missing, corrupt or unreadable file;
-    ///   ``IndexSearchError/search(path:_:)`` if the fast codes cannot be indexed.
-    public convenience init(path: String, verify: Bool = false) throws(IndexSearchError) {
+    ///   ``IndexSearchError/search(path:_:)`` if the fast codes cannot be indexed; the graph
+    ///   file's errors (``IndexGraphFile/open(for:)``), among them
+    ///   ``IndexSearchError/staleGraph(path:reason:)``.
+    public convenience init(path: String, verify: Bool = false, useGraph: Bool = true) throws(IndexSearchError) {
         let index: OpenIndex
         do {
             index = try IndexFile.open(at: path, verify: verify)
         } catch {
             throw .store(error)
         }
-        try self.init(index)
+        try self.init(index, graph: useGraph ? try IndexGraphFile.open(for: index) : nil)
     }
 
     /// Prepares an already opened index for search. The fast codes are copied into the search
     /// layout; `index` itself is not retained, so its copy of them is freed with it.
-    public convenience init(_ index: OpenIndex) throws(IndexSearchError) {
-        try self.init(index, deletedRowLimit: Self.defaultDeletedRowLimit)
+    ///
+    /// - Parameter graph: the graph of the fast codes to walk (``IndexGraphFile/open(for:)``),
+    ///   or `nil` to scan.
+    /// - Throws: ``IndexSearchError/search(path:_:)`` if the fast codes cannot be indexed;
+    ///   ``IndexSearchError/graphBuild(path:_:)`` if `graph` was built on other codes.
+    public convenience init(_ index: OpenIndex, graph: HNSWGraph? = nil) throws(IndexSearchError) {
+        try self.init(index, graph: graph, deletedRowLimit: Self.defaultDeletedRowLimit)
     }
 
     /// Prepares `index` for search; see ``defaultDeletedRowLimit`` for `deletedRowLimit`.
-    init(_ index: OpenIndex, deletedRowLimit: Int) throws(IndexSearchError) {
+    init(_ index: OpenIndex, graph: HNSWGraph? = nil, deletedRowLimit: Int) throws(IndexSearchError) {
         let codes = index.fast
+        let walker: HNSWIndex?
+        if let graph {
+            do {
+                walker = try HNSWIndex(graph: graph, codes: codes)
+            } catch {
+                throw .graphBuild(path: IndexGraphFile.path(forIndex: index.path), error)
+            }
+        } else {
+            walker = nil
+        }
         let first: any VectorIndex
         do {
-            if index.deletedRows.count > deletedRowLimit {
+            if let walker {
+                let deleted = index.deletedRows
+                first = deleted.count == 0 ? walker : walker.deleting((0..<index.rowCount).lazy.filter { deleted.contains($0) })
+                deletedFilter = nil
+            } else if index.deletedRows.count > deletedRowLimit {
                 first = try LiveRowsIndex(codes, liveRows: index.liveRows)
                 deletedFilter = nil
             } else {
@@ -83,6 +113,7 @@ public final class SearchableIndex: Sendable {
         } catch {
             throw .search(path: index.path, error)
         }
+        self.graph = graph
         fast = first
         path = index.path
         header = index.header

@@ -2,12 +2,12 @@ import Dispatch
 import Foundation
 
 /// Splitting work across threads with `DispatchQueue.concurrentPerform`.
-enum Parallel {
+package enum Parallel {
     /// The default thread count: every active core.
-    static var defaultThreadCount: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    package static var defaultThreadCount: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Resolves a user thread count (`nil`: all cores), rejecting values below 1.
-    static func resolve(_ threads: Int?) throws(SearchError) -> Int {
+    package static func resolve(_ threads: Int?) throws(SearchError) -> Int {
         guard let threads else { return defaultThreadCount }
         guard threads >= 1 else { throw SearchError.invalidThreadCount(threads) }
         return threads
@@ -15,7 +15,7 @@ enum Parallel {
 
     /// Runs `body(i)` for `i` in `0 ..< count` on up to `count` threads and returns the results
     /// in index order. One iteration runs inline, without dispatching.
-    static func map<Result: Sendable>(_ count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
+    package static func map<Result: Sendable>(_ count: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
         guard count > 1 else { return count == 1 ? [body(0)] : [] }
         let slots = UnsafeMutablePointer<Result?>.allocate(capacity: count)
         slots.initialize(repeating: nil, count: count)
@@ -32,7 +32,7 @@ enum Parallel {
     }
 
     /// Even split of `0 ..< total` into `parts` contiguous ranges.
-    static func ranges(total: Int, parts: Int) -> [Range<Int>] {
+    package static func ranges(total: Int, parts: Int) -> [Range<Int>] {
         (0..<parts).map { part in (total * part / parts)..<(total * (part + 1) / parts) }
     }
 }

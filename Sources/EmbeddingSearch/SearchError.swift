@@ -10,6 +10,8 @@ public indirect enum SearchError: Error, Equatable, Sendable, CustomStringConver
     case invalidThreadCount(Int)
     /// A rescoring multiplier below 1.
     case invalidRescoreMultiplier(Int)
+    /// A graph search breadth (``SearchParameters/ef``) below 1.
+    case invalidEf(Int)
     /// Query codes of another precision than the index's codes.
     case precisionMismatch(index: Precision, queries: Precision)
     /// The precision needs calibration ranges (or ternary thresholds) that were not given.
@@ -53,6 +55,8 @@ public indirect enum SearchError: Error, Equatable, Sendable, CustomStringConver
             return "the thread count must be at least 1, got \(threads)"
         case .invalidRescoreMultiplier(let multiplier):
             return "the rescoring multiplier must be at least 1, got \(multiplier)"
+        case .invalidEf(let ef):
+            return "ef (the graph search breadth) must be at least 1, got \(ef)"
         case .precisionMismatch(let index, let queries):
             return "the queries are \(queries.rawValue) codes but the index holds \(index.rawValue) codes"
         case .missingRanges(let precision):

@@ -197,4 +197,45 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.standardError.contains("needs --queries Q.npy and --precision P"), missing.standardError)
     }
+
+    /// `index build --graph`, `index graph` and `search --ef / --exact`: the graph's answer is the
+    /// exact one when ef covers the rows; a stale graph is refused with a message saying what to do.
+    func testGraphBuildSearchAndStaleness() throws {
+        var result = try run(["index", "build", "corpus.npy", "--ids", "ids.txt", "--precision", "binary", "--rescore", "int8",
+                              "--graph", "--m", "8", "--ef-construction", "40", "--output", "g.embq"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("g.embq.hnsw").path))
+        XCTAssertTrue(result.standardError.contains("wrote g.embq.hnsw: 300 nodes"), result.standardError)
+        let exact = try run(["search", "g.embq", "--queries", "queries.npy", "-k", "5", "--rescore", "4", "--exact", "--json"])
+        XCTAssertEqual(exact.status, 0, exact.standardError)
+        XCTAssertTrue(exact.standardError.contains("exact scan"), exact.standardError)
+        let covering = try run(["search", "g.embq", "--queries", "queries.npy", "-k", "5", "--rescore", "4", "--ef", "300", "--json"])
+        XCTAssertEqual(covering.status, 0, covering.standardError)
+        XCTAssertTrue(covering.standardError.contains("through its graph (M 8, ef 300)"), covering.standardError)
+        XCTAssertEqual(covering.standardOutput, exact.standardOutput)
+        result = try run(["search", "g.embq", "--queries", "queries.npy", "-k", "3", "--ef", "16", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try hits(result.standardOutput).map { $0.first?.id }, ["doc 5", "doc 17"])
+
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("queries.npy"), to: directory.appendingPathComponent("new.npy"))
+        try write(["new 5", "new 17"], to: "new.txt")
+        XCTAssertEqual(try run(["index", "add", "g.embq", "new.npy", "--ids", "new.txt"]).status, 0)
+        result = try run(["search", "g.embq", "--queries", "queries.npy", "-k", "3"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("g.embq.hnsw: the graph is stale"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("embedq index graph"), result.standardError)
+        result = try run(["index", "graph", "g.embq", "--m", "8", "--threads", "2"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["search", "g.embq", "--queries", "queries.npy", "-k", "1", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try hits(result.standardOutput).map { $0.first?.score }, [0, 0])
+
+        XCTAssertEqual(try run(["index", "build", "corpus.npy", "--ids", "ids.txt", "--precision", "uint8", "--output", "u.embq"]).status, 0)
+        result = try run(["index", "graph", "u.embq"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("cannot index uint8 codes"), result.standardError)
+        result = try run(["search", "corpus.npy", "--queries", "queries.npy", "--precision", "binary", "--ef", "10"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("--ef and --exact apply to an index file"), result.standardError)
+    }
 }

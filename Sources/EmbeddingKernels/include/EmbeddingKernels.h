@@ -14,6 +14,7 @@
 
 #include "RaBitQKernels.h"
 #include "SearchKernels.h"
+#include "GraphKernels.h"
 
 #ifdef __cplusplus
 extern "C" {

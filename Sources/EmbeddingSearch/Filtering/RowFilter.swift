@@ -65,7 +65,7 @@ public struct RowFilter: Sendable {
     }
 
     /// The filter prepared for a scan over `rowCount` rows: the bitset rules merged into one mask.
-    func compiled(rowCount: Int) -> CompiledRowFilter {
+    package func compiled(rowCount: Int) -> CompiledRowFilter {
         var mask: RowBitset?
         var predicates: [@Sendable (Int) -> Bool] = []
         for rule in rules {
@@ -87,15 +87,21 @@ public struct RowFilter: Sendable {
 
 /// A ``RowFilter`` ready for one scan: the allowed rows as one bitset (when the filter has
 /// bitset rules) and the predicates, checked only for rows the mask allows.
-struct CompiledRowFilter: Sendable {
+package struct CompiledRowFilter: Sendable {
     /// Rows every bitset rule allows; `nil` when there is no bitset rule.
-    let mask: RowBitset?
+    package let mask: RowBitset?
     /// Predicates every returned row must satisfy.
-    let predicates: [@Sendable (Int) -> Bool]
+    package let predicates: [@Sendable (Int) -> Bool]
+
+    /// Compiles `mask` and `predicates` (e.g. a caller's filter intersected with deletions).
+    package init(mask: RowBitset?, predicates: [@Sendable (Int) -> Bool]) {
+        self.mask = mask
+        self.predicates = predicates
+    }
 
     /// Whether `row` may be returned.
     @inline(__always)
-    func allows(_ row: Int) -> Bool {
+    package func allows(_ row: Int) -> Bool {
         if let mask, !mask.contains(row) { return false }
         for isAllowed in predicates where !isAllowed(row) { return false }
         return true
@@ -103,7 +109,7 @@ struct CompiledRowFilter: Sendable {
 
     /// Whether some row of `rows` may be returned (`false` lets a scan skip them unscored).
     @inline(__always)
-    func mayAllow(_ rows: Range<Int>) -> Bool {
+    package func mayAllow(_ rows: Range<Int>) -> Bool {
         mask?.intersects(rows) ?? true
     }
 }

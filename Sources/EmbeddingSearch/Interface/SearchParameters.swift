@@ -10,12 +10,17 @@ public struct SearchParameters: Sendable {
     /// the index's own choice: a ``RefineIndex``'s ``RefineIndex/multiplier``; no rescoring for an
     /// index file. Indexes without a refine stage ignore it.
     public var rescoreMultiplier: Int?
+    /// Candidates a graph index keeps while it searches (HNSW's `ef`, ≥ 1): larger is slower and
+    /// finds more of the exact hits; at least the allowed rows makes the search exact. `nil` keeps
+    /// the index's own choice. Exact indexes ignore it.
+    public var ef: Int?
 
     /// Creates parameters; the defaults allow every row, use every core and keep the index's
-    /// own rescoring choice.
-    public init(filter: RowFilter? = nil, threads: Int? = nil, rescoreMultiplier: Int? = nil) {
+    /// own rescoring and graph search choices.
+    public init(filter: RowFilter? = nil, threads: Int? = nil, rescoreMultiplier: Int? = nil, ef: Int? = nil) {
         self.filter = filter
         self.threads = threads
         self.rescoreMultiplier = rescoreMultiplier
+        self.ef = ef
     }
 }

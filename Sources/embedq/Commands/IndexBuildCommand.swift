@@ -3,7 +3,7 @@ import EmbedQ
 import Foundation
 
 /// `embedq index build (CORPUS.npy | --texts TEXTS.jsonl) --ids IDS.txt --precision binary
-/// --rescore int8 [--ranges R] [--model M] --output INDEX`.
+/// --rescore int8 [--ranges R] [--model M] [--graph [--m 16] [--ef-construction 128]] --output INDEX`.
 struct IndexBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -14,7 +14,9 @@ struct IndexBuildCommand: ParsableCommand {
             ternary come from --ranges or, when not given, from the corpus (min/max). With --texts \
             the texts are encoded with --model (and the model is recorded for --query-text). \
             --dimensions N indexes the first N dimensions (Matryoshka truncation; --normalize \
-            re-normalizes them); --query-text searches truncate the query the same way.
+            re-normalizes them); --query-text searches truncate the query the same way. \
+            With --graph an HNSW graph of the fast codes is built too (INDEX.hnsw; see \
+            `embedq index graph --help`), and `embedq search INDEX` walks it.
             """
     )
 
@@ -41,6 +43,11 @@ struct IndexBuildCommand: ParsableCommand {
 
     @Option(name: [.short, .long], help: "The index file to write (replaced if it exists).")
     var output: String
+
+    @Flag(name: .long, help: "Also build the HNSW graph of the fast codes (INDEX.hnsw) for approximate search.")
+    var graph = false
+
+    @OptionGroup(title: "Graph (with --graph)") var graphOptions: GraphBuildOptions
 
     @OptionGroup var truncation: TruncationOptions
 
@@ -75,6 +82,12 @@ struct IndexBuildCommand: ParsableCommand {
                 ranges: calibration, metadata: model.map { IndexMetadata(model: $0) })
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        if graph {
+            try graphOptions.build(forIndexAt: output, rowCount: documentIDs.count)
+        } else if FileManager.default.fileExists(atPath: IndexGraphFile.path(forIndex: output)) {
+            // The replaced index's graph would be stale.
+            try? FileManager.default.removeItem(atPath: IndexGraphFile.path(forIndex: output))
+        }
         StandardError.log("wrote \(output): \(documentIDs.count) documents, \(precision.rawValue) + \(rescoring?.rawValue ?? "no rescoring"), \(formatBytes(size)) in \(seconds(since: start))")
     }
 }

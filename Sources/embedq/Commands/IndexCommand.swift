@@ -11,6 +11,7 @@ struct IndexCommand: ParsableCommand {
             IndexAddCommand.self,
             IndexDeleteCommand.self,
             IndexCompactCommand.self,
+            IndexGraphCommand.self,
             IndexInfoCommand.self,
             IndexVerifyCommand.self,
         ]

@@ -14,6 +14,10 @@ struct IndexSearch {
     var k: Int
     /// Candidates per hit to rescore, or `nil` for the fast codes' scores.
     var rescore: Int?
+    /// Graph search breadth (`nil`: the graph's default).
+    var ef: Int?
+    /// Scan every row even when the index has a graph.
+    var exact: Bool
     /// Search threads (`nil`: every core).
     var threads: Int?
     /// One JSON object per query instead of text.
@@ -24,10 +28,14 @@ struct IndexSearch {
             throw CommandFailure("searching an index needs either --queries Q.npy or --query-text TEXT (not both)")
         }
         let openStart = ContinuousClock.now
-        let index = try SearchableIndex(path: path)
+        let index = try SearchableIndex(path: path, useGraph: !exact)
         let openTime = seconds(since: openStart)
-        StandardError.log("opened \(path): \(index.count) documents, \(index.fastPrecision.rawValue) in memory (\(ResidentMemory.summary())), in \(openTime)")
-        let parameters = SearchParameters(threads: threads, rescoreMultiplier: rescore)
+        let walk = index.graph.map { " through its graph (M \($0.connectivity), ef \(ef ?? HNSWIndex.standardEf))" } ?? ", exact scan"
+        StandardError.log("opened \(path): \(index.count) documents, \(index.fastPrecision.rawValue) in memory\(walk) (\(ResidentMemory.summary())), in \(openTime)")
+        if ef != nil, index.graph == nil, !exact {
+            StandardError.warn("\(path) has no graph (build one with `embedq index graph`): --ef is ignored, every row is scanned")
+        }
+        let parameters = SearchParameters(threads: threads, rescoreMultiplier: rescore, ef: ef)
         let searchStart = ContinuousClock.now
         let results: SearchResults
         if let queries {

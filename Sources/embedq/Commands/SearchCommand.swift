@@ -5,7 +5,7 @@ import Foundation
 
 /// `embedq search CORPUS.npy --queries Q.npy --precision P [--ranges R.npy] -k 10
 /// [--rescore MULT --rescore-with int8|float32|bits] [--threads N] [--json]`, or
-/// `embedq search INDEX (--queries Q.npy | --query-text TEXT…) -k 10 [--rescore MULT] [--json]`
+/// `embedq search INDEX (--queries Q.npy | --query-text TEXT…) -k 10 [--rescore MULT] [--ef 64 | --exact] [--json]`
 /// for an index file (see ``IndexSearch``).
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +19,10 @@ struct SearchCommand: ParsableCommand {
             after rescoring, the float query's inner product with the finer codes. Rows are 0-based, \
             best first, equal scores by ascending row. An index file (`embedq index build`) in place \
             of CORPUS.npy is searched with its own precisions and prints document ids; --rescore \
-            then rescores with its on-disk codes, and --query-text works when it records its model.
+            then rescores with its on-disk codes, and --query-text works when it records its model. \
+            An index with a graph (`embedq index build --graph`, `embedq index graph`) is searched \
+            through it: approximate, --ef candidates wide (default 64; exact when --ef reaches the \
+            live rows); --exact scans every row instead.
             """
     )
 
@@ -47,6 +50,12 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Finer codes for rescoring: int8, float32 (both need a float corpus) or bits (binary / ubinary codes).")
     var rescoreWith: RescoreSource = .float32
 
+    @Option(name: .long, help: "Graph search breadth: candidates kept per query (an index with a graph; default 64).")
+    var ef: Int?
+
+    @Flag(name: .long, help: "Scan every row exactly even when the index has a graph.")
+    var exact = false
+
     @Option(name: .long, help: "Threads (default: every core).")
     var threads: Int?
 
@@ -69,9 +78,13 @@ struct SearchCommand: ParsableCommand {
                 StandardError.warn("\(corpus) is an index file: --precision, --ranges and --dimension are ignored (it records its own)")
             }
             try IndexSearch(
-                path: corpus, queries: queries, queryTexts: queryText, k: k, rescore: rescore, threads: threads, json: json
+                path: corpus, queries: queries, queryTexts: queryText, k: k, rescore: rescore, ef: ef, exact: exact,
+                threads: threads, json: json
             ).run()
             return
+        }
+        if ef != nil || exact {
+            throw CommandFailure("--ef and --exact apply to an index file with a graph; a .npy corpus is always scanned exactly")
         }
         guard let queries, let precisionName = self.precision, queryText.isEmpty else {
             throw CommandFailure("searching a .npy corpus needs --queries Q.npy and --precision P (--query-text needs an index file)")
