@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// Multi-head scaled dot-product self-attention over a packed batch.
 ///
@@ -31,15 +30,15 @@ enum Attention {
                 let key = query + hiddenSize
                 let value = query + 2 * hiddenSize
                 // scores[L×L] = scale · Q[L×d] · K[L×d]ᵀ
-                MatrixMultiply.multiplyTransposed(
-                    m: length, n: length, k: headSize, alpha: scale,
-                    a: query, lda: stride, b: key, ldb: stride, c: scores, ldc: length)
-                sek_softmax_rows(scores, length, length)
+                AttentionProducts.scores(
+                    query: query, queryStride: stride, key: key, keyStride: stride, rows: length, keys: length,
+                    headSize: headSize, scale: scale, scores: scores, scoresStride: length)
+                EncoderKernels.current.softmaxRows(scores, rows: length, columns: length)
                 // context[L×d] = scores[L×L] · V[L×d]
-                MatrixMultiply.multiply(
-                    m: length, n: headSize, k: length,
-                    a: scores, lda: length, b: value, ldb: stride,
-                    c: context + offset * hiddenSize + head * headSize, ldc: hiddenSize)
+                AttentionProducts.context(
+                    probabilities: scores, probabilitiesStride: length, value: value, valueStride: stride,
+                    rows: length, keys: length, headSize: headSize,
+                    context: context + offset * hiddenSize + head * headSize, contextStride: hiddenSize)
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// The activations of BERT's feed-forward layer, applied in place.
 enum FeedForward {
@@ -7,7 +6,7 @@ enum FeedForward {
     static func activate(_ values: UnsafeMutablePointer<Float>, count: Int, activation: BertConfiguration.Activation) {
         switch activation {
         case .gelu:
-            sek_gelu(values, count)
+            EncoderKernels.current.gelu(values, count: count)
         case .geluTanh:
             // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
             for index in 0..<count {
