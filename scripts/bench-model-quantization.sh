@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks EmbedQ's encoder with fp32, bf16 and int8 weights against sentence-transformers on
 # PyTorch fp32 and PyTorch dynamic int8 (torch.ao.quantization.quantize_dynamic on the Linear
-# layers), same SciFact documents, same thread count, batch size 32, 256-token truncation.
-# Prints tokens/s (median of the runs, the five encoders interleaved), ratios, and the mean and
-# minimum cosine of each encoder's vectors to PyTorch fp32.
+# layers) and ONNX Runtime fp32 and dynamic int8 (onnxruntime.quantization.quantize_dynamic on
+# the torch.onnx export; graph optimizations on), same SciFact documents, same thread count,
+# batch size 32, 256-token truncation. Prints tokens/s (median of the runs, the seven encoders
+# interleaved), ratios, and the mean and minimum cosine of each encoder's vectors to PyTorch
+# fp32. EMBEDQ_ISA (portable, avx2, avx512, …) caps EmbedQ's kernels.
 #
 #   scripts/bench-model-quantization.sh [--docs N] [--runs R] [--threads T]
 #
@@ -18,7 +20,7 @@ while [ $# -gt 0 ]; do
         --docs) docs="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "bench-model-quantization: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -27,7 +29,7 @@ shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
 corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-model-quantization: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
 source scripts/lib/bench-venv.sh
-ensure_bench_venv numpy torch sentence_transformers
+ensure_bench_venv numpy torch sentence_transformers onnxruntime onnx onnxscript
 
 model="$(scripts/lib/fetch-model.sh)"
 echo "bench-model-quantization: building embedq (release)" >&2

@@ -1,4 +1,4 @@
-// bf16 linear layer on AVX-512 without a bf16 dot product: the fp32 micro-kernel (12 rows × 32
+// bf16 linear layer on AVX-512 without a bf16 dot product: the fp32 micro-kernel (8 rows × 32
 // columns) with the weights widened as they are loaded — one 64-byte load holds the column
 // pairs (i, 16 + i); a shift gives columns 0..15, a mask columns 16..31. Activations are widened
 // once per call. The same fma chain as the portable variant, so the same bits.
@@ -8,7 +8,7 @@
 #include <immintrin.h>
 #include <stdlib.h>
 
-enum { MR = 12, ROW_BLOCK = 48 };
+enum { MR = 8, ROW_BLOCK = 48 };
 
 SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const uint16_t *panel, size_t k,
                                        __m512 b0, __m512 b1, float *y, size_t ldy, __mmask16 m0, __mmask16 m1) {
@@ -63,8 +63,7 @@ SEK_TARGET_AVX512 void sek_gemm_bf16_avx512(size_t rows, size_t columns, size_t 
                 float *out = c + i * ldc + j0;
                 switch (i1 - i >= MR ? MR : i1 - i) {
                     SEK_TILE_CASE(1) SEK_TILE_CASE(2) SEK_TILE_CASE(3) SEK_TILE_CASE(4)
-                    SEK_TILE_CASE(5) SEK_TILE_CASE(6) SEK_TILE_CASE(7) SEK_TILE_CASE(8)
-                    SEK_TILE_CASE(9) SEK_TILE_CASE(10) SEK_TILE_CASE(11)
+                    SEK_TILE_CASE(5) SEK_TILE_CASE(6) SEK_TILE_CASE(7)
                     default: tile(MR, a, padded_inputs, panel, padded_inputs, b0, b1, out, ldc, m0, m1); break;
                 }
             }

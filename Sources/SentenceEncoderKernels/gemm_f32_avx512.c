@@ -1,4 +1,4 @@
-// fp32 linear layer, AVX-512: tiles of up to 12 rows × one panel of 32 columns in 24 zmm
+// fp32 linear layer, AVX-512: tiles of up to 8 rows × one panel of 32 columns in 16 zmm
 // accumulators that start from the bias; per input one 32-float weight row (2 loads) and one
 // broadcast per row. The same fma chain as the portable variant, so the same bits.
 #include "sek_internal.h"
@@ -6,7 +6,7 @@
 #ifdef SEK_X86
 #include <immintrin.h>
 
-enum { MR = 12, ROW_BLOCK = 48 };
+enum { MR = 8, ROW_BLOCK = 48 };
 
 SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *panel, size_t k,
                                        __m512 b0, __m512 b1, float *y, size_t ldy, __mmask16 m0, __mmask16 m1) {
@@ -53,8 +53,8 @@ SEK_TARGET_AVX512 void sek_gemm_f32_avx512(const float *x, size_t ldx, const flo
                 float *out = y + i * ldy + j0;
                 switch (i1 - i >= MR ? MR : i1 - i) {
                     SEK_TILE_CASE(1) SEK_TILE_CASE(2) SEK_TILE_CASE(3) SEK_TILE_CASE(4)
-                    SEK_TILE_CASE(5) SEK_TILE_CASE(6) SEK_TILE_CASE(7) SEK_TILE_CASE(8)
-                    SEK_TILE_CASE(9) SEK_TILE_CASE(10) SEK_TILE_CASE(11) default: tile(MR, a, ldx, panel, k, b0, b1, out, ldy, m0, m1); break;
+                    SEK_TILE_CASE(5) SEK_TILE_CASE(6) SEK_TILE_CASE(7)
+                    default: tile(MR, a, ldx, panel, k, b0, b1, out, ldy, m0, m1); break;
                 }
             }
         }

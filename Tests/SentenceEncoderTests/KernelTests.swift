@@ -14,7 +14,7 @@ final class KernelTests: XCTestCase {
         for (level, kernels) in EncoderKernels.availableLevels { print("kernel level \(level): \(kernels.summary)") }
         print("process table: \(EncoderKernels.current.summary); matrix path \(MatrixPath.current)")
         XCTAssertEqual(EncoderKernels.availableLevels.first?.level, "portable")
-        XCTAssertEqual(EncoderKernels.availableLevels.last?.kernels.summary, EncoderKernels.current.summary)
+        XCTAssertTrue(EncoderKernels.availableLevels.contains { $0.kernels.summary == EncoderKernels.current.summary })
     }
 
     func testGELUMatchesErfReference() {

@@ -1,11 +1,13 @@
-"""Benchmark helper for scripts/bench-model-quantization.sh: EmbedQ fp32 / bf16 / int8 weights
-and PyTorch fp32 / dynamic int8, interleaved, on the same SciFact documents (title + " " + text,
-stripped). Times exclude model loading and include tokenization."""
+"""Benchmark helper for scripts/bench-model-quantization.sh: EmbedQ fp32 / bf16 / int8 weights,
+PyTorch fp32 / dynamic int8 and ONNX Runtime fp32 / dynamic int8 (quantize_dynamic on the
+torch.onnx export), interleaved, on the same SciFact documents (title + " " + text, stripped).
+Times exclude model loading and include tokenization."""
 import argparse, json, os, re, statistics, subprocess, sys, time
 
 import numpy as np
 
 from bench_encoder import documents
+from onnx_peer import OnnxEncoder, export
 
 
 def cosines(a, b):
@@ -36,15 +38,20 @@ def main():
         SentenceTransformer(a.model, device="cpu"), {torch.nn.Linear}, dtype=torch.qint8)
     int8.max_seq_length = 256
     tokens = sum(len(ids) for ids in fp32.tokenizer(texts, truncation=True, max_length=256)["input_ids"])
-    for m in (fp32, int8):
+    onnx_fp32_path, onnx_int8_path = export(fp32, a.workdir)
+    onnx_fp32 = OnnxEncoder(onnx_fp32_path, fp32.tokenizer, a.threads)
+    onnx_int8 = OnnxEncoder(onnx_int8_path, fp32.tokenizer, a.threads)
+    for m in (fp32, int8, onnx_fp32, onnx_int8):
         m.encode(texts[:32], batch_size=a.batch_size)  # warm-up
 
-    names = ["PyTorch fp32", "PyTorch dynamic int8", "EmbedQ fp32", "EmbedQ bf16", "EmbedQ int8"]
+    names = ["PyTorch fp32", "PyTorch dynamic int8", "ONNX Runtime fp32", "ONNX Runtime dynamic int8",
+             "EmbedQ fp32", "EmbedQ bf16", "EmbedQ int8"]
     times = {n: [] for n in names}
     vectors = {}
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     for run in range(a.runs):
-        for name, m in (("PyTorch fp32", fp32), ("PyTorch dynamic int8", int8)):
+        for name, m in (("PyTorch fp32", fp32), ("PyTorch dynamic int8", int8), ("ONNX Runtime fp32", onnx_fp32),
+                        ("ONNX Runtime dynamic int8", onnx_int8)):
             start = time.perf_counter()
             vectors[name] = m.encode(texts, batch_size=a.batch_size, convert_to_numpy=True)
             times[name].append(time.perf_counter() - start)
@@ -65,15 +72,18 @@ def main():
 
     rate = {n: tokens / statistics.median(times[n]) for n in names}
     reference = vectors["PyTorch fp32"]
+    import onnxruntime
     print(f"\nSciFact corpus, {len(texts)} documents, {tokens} tokens, {a.threads} threads, batch {a.batch_size}, "
-          f"median of {a.runs} runs (PyTorch {torch.__version__.split('+')[0]})")
-    print(f"{'encoder':<24}{'seconds':>9}{'tokens/s':>10}{'vs EmbedQ fp32':>16}{'vs PyTorch fp32':>17}"
-          f"{'mean cos':>10}{'min cos':>10}")
+          f"median of {a.runs} runs (PyTorch {torch.__version__.split('+')[0]}, ONNX Runtime {onnxruntime.__version__}), "
+          f"EMBEDQ_ISA={os.environ.get('EMBEDQ_ISA') or 'native'}")
+    print(f"{'encoder':<27}{'seconds':>9}{'tokens/s':>10}{'vs EmbedQ fp32':>16}{'vs PyTorch fp32':>17}"
+          f"{'vs ORT same':>13}{'mean cos':>10}{'min cos':>10}")
     for n in names:
         c = cosines(vectors[n], reference)
-        print(f"{n:<24}{statistics.median(times[n]):>9.2f}{rate[n]:>10.0f}{rate[n] / rate['EmbedQ fp32']:>15.2f}x"
-              f"{rate[n] / rate['PyTorch fp32']:>16.2f}x{c.mean():>10.6f}{c.min():>10.6f}")
-    print("cosines are to PyTorch fp32's vectors; "
+        peer = "ONNX Runtime dynamic int8" if n.endswith("int8") else "ONNX Runtime fp32"
+        print(f"{n:<27}{statistics.median(times[n]):>9.2f}{rate[n]:>10.0f}{rate[n] / rate['EmbedQ fp32']:>15.2f}x"
+              f"{rate[n] / rate['PyTorch fp32']:>16.2f}x{rate[n] / rate[peer]:>12.2f}x{c.mean():>10.6f}{c.min():>10.6f}")
+    print("cosines are to PyTorch fp32's vectors; 'vs ORT same': to ONNX Runtime int8 for int8 rows, else fp32; "
           f"load average during the runs: {os.getloadavg()[0]:.1f} (wall-clock rates assume otherwise idle cores)")
 
 

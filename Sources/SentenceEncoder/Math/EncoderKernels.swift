@@ -29,14 +29,19 @@ struct EncoderKernels: @unchecked Sendable {
     }
 
     /// The distinct tables this CPU allows (within `EMBEDQ_ISA`), from the portable one up, each
-    /// with the lowest `EMBEDQ_ISA` level that selects it: every variant the tests must run.
+    /// with the lowest `EMBEDQ_ISA` level that selects it (`+native-bf16` where only
+    /// `SEK_PREFER_NATIVE_BF16` reaches the native bf16 dot): every variant the tests must run.
     static var availableLevels: [(level: String, kernels: EncoderKernels)] {
         let names = ["portable", "avx2", "avx2vnni", "avx512", "avx512vnni", "avx512bf16",
                      "neon", "neondot", "neoni8mm", "neonbf16", "native"]
+        let flag = UInt64(1) << 63  // SEK_PREFER_NATIVE_BF16
         var levels: [(level: String, kernels: EncoderKernels)] = []
         for name in names {
-            let kernels = EncoderKernels(capabilities: eqcpu_level_mask(name, nil))
-            if !levels.contains(where: { $0.kernels.summary == kernels.summary }) { levels.append((name, kernels)) }
+            let mask = eqcpu_level_mask(name, nil) & ~flag
+            for (suffix, capabilities) in [("", mask), ("+native-bf16", mask | flag)] {
+                let kernels = EncoderKernels(capabilities: capabilities)
+                if !levels.contains(where: { $0.kernels.summary == kernels.summary }) { levels.append((name + suffix, kernels)) }
+            }
         }
         return levels
     }

@@ -10,10 +10,12 @@
 // | kernel            | portable | x86-64                                    | arm64                      |
 // |-------------------|----------|-------------------------------------------|----------------------------|
 // | gemm_f32          | C        | AVX2+FMA 6×16, AVX-512 8×32               | NEON 6×16                  |
+// | attention QKᵀ, PV | (through gemm_f32: sek_attention_scores / sek_attention_context)                  |
 // | gemm_u8s8 (int8)  | C        | AVX2 vpmaddubsw, AVX-VNNI, AVX-512BW       | NEON smull, SDOT, SMMLA    |
 // |                   |          | vpmaddubsw, AVX-512 VNNI                  | (i8mm)                     |
 // | gemm_bf16         | C        | AVX2 / AVX-512 (widened into the fp32     | NEON (widened), BFDOT      |
 // |                   |          | micro-kernel), AVX-512 BF16 vdpbf16ps     |                            |
+// |                   |          | (AMD only: Intel's is slower than widening)|                           |
 // | quantize / round  | C        | AVX2, AVX-512                             | NEON                       |
 // | gelu, softmax,    | C        | AVX2, AVX-512                             | NEON                       |
 // | layer norm, bias  |          |                                           |                            |
@@ -164,13 +166,20 @@ typedef struct {
     const char *elementwise_isa; ///< gelu, softmax_rows, add_layer_norm, add_bias
 } sek_kernel_table;
 
+/// A flag for `sek_kernels_for`, outside the `CPUCapabilities` bits: use the native bf16 dot
+/// product wherever the CPU has one. Without it, x86 uses `vdpbf16ps` only where it is faster
+/// than widening into the fp32 micro-kernel (AMD; Intel issues it at half the FMA rate), so tests
+/// set it to reach that variant on every CPU that has it.
+#define SEK_PREFER_NATIVE_BF16 (UINT64_C(1) << 63)
+
 /// The table for this process: the best variant of every kernel for `eqcpu_capabilities()`.
 /// Filled on the first call (thread-safe), then constant.
 const sek_kernel_table *sek_kernels(void);
 
 /// Fills `table` with the best variant of every kernel whose instructions are all in
 /// `capabilities & eqcpu_capabilities()` (so never one the CPU lacks or `EMBEDQ_ISA` excludes).
-/// `capabilities` 0 gives the portable variants; `UINT64_MAX` gives `*sek_kernels()`.
+/// `capabilities` 0 gives the portable variants; `UINT64_MAX & ~SEK_PREFER_NATIVE_BF16` gives
+/// `*sek_kernels()`.
 void sek_kernels_for(uint64_t capabilities, sek_kernel_table *table);
 
 /// 1 when `table->gemm_f32` is a SIMD variant (worth using instead of the BLAS), else 0.

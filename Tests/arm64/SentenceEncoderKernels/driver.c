@@ -428,9 +428,12 @@ int main(void) {
     // tables already tested (e.g. "neondot" only for int8).
     sek_kernel_table tested[16];
     int count = 0;
-    for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
+    // Every level twice: as dispatched, and with the native bf16 dot preferred wherever present.
+    for (size_t index = 0; index < 2 * sizeof levels / sizeof *levels; index++) {
+        const size_t l = index / 2;
+        const uint64_t flag = index % 2 ? SEK_PREFER_NATIVE_BF16 : 0;
         sek_kernel_table t;
-        sek_kernels_for(eqcpu_level_mask(levels[l], NULL), &t);
+        sek_kernels_for((eqcpu_level_mask(levels[l], NULL) & ~SEK_PREFER_NATIVE_BF16) | flag, &t);
         int f32 = 1, int8 = 1, quantize = 1, bf16 = 1, elementwise = 1;
         for (int i = 0; i < count; i++) {
             f32 &= tested[i].gemm_f32 != t.gemm_f32;
@@ -448,12 +451,14 @@ int main(void) {
         if (quantize) test_quantize(&t);
         if (bf16) test_bf16(&t, &portable);
         if (elementwise) test_elementwise(&t, &portable);
-        printf("%-11s gemm_f32=%s int8=%s quantize=%s bf16=%s elementwise=%s: %s\n", levels[l], t.gemm_f32_isa,
+        char label[48];
+        snprintf(label, sizeof label, "%s%s", levels[l], flag ? "+native-bf16" : "");
+        printf("%-23s gemm_f32=%s int8=%s quantize=%s bf16=%s elementwise=%s: %s\n", label, t.gemm_f32_isa,
                t.int8_isa, t.quantize_isa, t.bf16_isa, t.elementwise_isa, failures == before ? "ok" : "FAILED");
     }
     // The process table is the native level's.
     sek_kernel_table native;
-    sek_kernels_for(UINT64_MAX, &native);
+    sek_kernels_for(UINT64_MAX & ~SEK_PREFER_NATIVE_BF16, &native);
     CHECK(memcmp(sek_kernels(), &native, sizeof native) == 0, "sek_kernels() is not the table of every capability");
     printf("%s: %d failures\n", failures ? "FAILED" : "passed", failures);
     return failures ? 1 : 0;
