@@ -1,17 +1,13 @@
 // The attention products QKᵀ and P·V of one head through the table's fp32 GEMM: K (scaled) and
-// V are packed into the GEMM's panels, which costs keys × head_size copies against
-// rows × keys × head_size multiply-adds.
+// V are packed into the GEMM's panels in the thread's scratch, which costs keys × head_size
+// copies against rows × keys × head_size multiply-adds.
 #include "sek_internal.h"
 
-size_t sek_attention_scratch_count(size_t keys, size_t head_size) {
-    const size_t a = sek_f32_packed_count(keys, head_size), b = sek_f32_packed_count(head_size, keys);
-    return a > b ? a : b;
-}
-
 void sek_attention_scores(const sek_kernel_table *table, const float *q, size_t ldq, const float *k, size_t ldk,
-                          size_t rows, size_t keys, size_t head_size, float scale, float *scores, size_t ld_scores,
-                          float *scratch) {
+                          size_t rows, size_t keys, size_t head_size, float scale, float *scores, size_t ld_scores) {
     if (rows == 0 || keys == 0) return;
+    float *scratch = sek_scratch(SEK_SCRATCH_ATTENTION, sek_f32_packed_count(keys, head_size) * sizeof(float) + 16);
+    if (!scratch) return;
     // Output columns are keys: panel p holds keys 32p ..< 32p + 32, per input t the 32 values
     // scale · k[key][t].
     const size_t panels = (keys + SEK_F32_PANEL - 1) / SEK_F32_PANEL;
@@ -31,9 +27,10 @@ void sek_attention_scores(const sek_kernel_table *table, const float *q, size_t 
 }
 
 void sek_attention_context(const sek_kernel_table *table, const float *p, size_t ldp, const float *v, size_t ldv,
-                           size_t rows, size_t keys, size_t head_size, float *context, size_t ld_context,
-                           float *scratch) {
+                           size_t rows, size_t keys, size_t head_size, float *context, size_t ld_context) {
     if (rows == 0 || head_size == 0) return;
+    float *scratch = sek_scratch(SEK_SCRATCH_ATTENTION, sek_f32_packed_count(head_size, keys) * sizeof(float) + 16);
+    if (!scratch) return;
     // Output columns are the head's values: panel q holds columns 32q ..< 32q + 32 of every key.
     const size_t panels = (head_size + SEK_F32_PANEL - 1) / SEK_F32_PANEL;
     for (size_t q = 0; q < panels; q++) {

@@ -29,12 +29,11 @@ SEK_TARGET_AVX2 SEK_INLINE __m256 gelu8(__m256 x) {
 
 SEK_TARGET_AVX2 SEK_INLINE __m256 exp8(__m256 argument) {
     const __m256 underflow = _mm256_cmp_ps(argument, _mm256_set1_ps(-87.0f), _CMP_LT_OQ);
-    const __m256 x = _mm256_min_ps(_mm256_max_ps(argument, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+    const __m256 x = _mm256_max_ps(argument, _mm256_set1_ps(-87.0f));
     const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(SEK_EXP_LOG2E)),
                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m256 minus_n = _mm256_xor_ps(n, _mm256_set1_ps(-0.0f));
-    __m256 r = _mm256_fmadd_ps(minus_n, _mm256_set1_ps(SEK_EXP_LN2_HI), x);
-    r = _mm256_fmadd_ps(minus_n, _mm256_set1_ps(SEK_EXP_LN2_LO), r);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(SEK_EXP_LN2_HI), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(SEK_EXP_LN2_LO), r);
     __m256 p = _mm256_set1_ps(SEK_EXP_C7);
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(SEK_EXP_C6));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(SEK_EXP_C5));

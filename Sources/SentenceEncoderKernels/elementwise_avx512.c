@@ -29,14 +29,14 @@ SEK_TARGET_AVX512 SEK_INLINE __m512 gelu16(__m512 x) {
     return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), erf));
 }
 
+// 2^n by vscalefps (exact: n ≥ −126, so p · 2^n is what the portable multiplication gives).
 SEK_TARGET_AVX512 SEK_INLINE __m512 exp16(__m512 argument) {
     const __mmask16 underflow = _mm512_cmp_ps_mask(argument, _mm512_set1_ps(-87.0f), _CMP_LT_OQ);
-    const __m512 x = _mm512_min_ps(_mm512_max_ps(argument, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f));
+    const __m512 x = _mm512_max_ps(argument, _mm512_set1_ps(-87.0f));
     const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(SEK_EXP_LOG2E)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    const __m512 minus_n = _mm512_xor_ps(n, _mm512_set1_ps(-0.0f));
-    __m512 r = _mm512_fmadd_ps(minus_n, _mm512_set1_ps(SEK_EXP_LN2_HI), x);
-    r = _mm512_fmadd_ps(minus_n, _mm512_set1_ps(SEK_EXP_LN2_LO), r);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(SEK_EXP_LN2_HI), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(SEK_EXP_LN2_LO), r);
     __m512 p = _mm512_set1_ps(SEK_EXP_C7);
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(SEK_EXP_C6));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(SEK_EXP_C5));
@@ -45,8 +45,7 @@ SEK_TARGET_AVX512 SEK_INLINE __m512 exp16(__m512 argument) {
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-    return _mm512_maskz_mov_ps((__mmask16)~underflow, _mm512_mul_ps(p, _mm512_castsi512_ps(bits)));
+    return _mm512_maskz_scalef_ps((__mmask16)~underflow, p, n);
 }
 
 SEK_TARGET_AVX512 void sek_gelu_avx512(float *values, size_t count) {

@@ -30,11 +30,10 @@ SEK_INLINE float32x4_t gelu4(float32x4_t x) {
 
 SEK_INLINE float32x4_t exp4(float32x4_t argument) {
     const uint32x4_t underflow = vcltq_f32(argument, vdupq_n_f32(-87.0f));
-    const float32x4_t x = vminnmq_f32(vmaxnmq_f32(argument, vdupq_n_f32(-87.0f)), vdupq_n_f32(88.0f));
+    const float32x4_t x = vmaxnmq_f32(argument, vdupq_n_f32(-87.0f));
     const float32x4_t n = vrndnq_f32(vmulq_f32(x, vdupq_n_f32(SEK_EXP_LOG2E)));
-    const float32x4_t minus_n = vnegq_f32(n);
-    float32x4_t r = vfmaq_f32(x, minus_n, vdupq_n_f32(SEK_EXP_LN2_HI));
-    r = vfmaq_f32(r, minus_n, vdupq_n_f32(SEK_EXP_LN2_LO));
+    float32x4_t r = vfmsq_f32(x, n, vdupq_n_f32(SEK_EXP_LN2_HI));
+    r = vfmsq_f32(r, n, vdupq_n_f32(SEK_EXP_LN2_LO));
     float32x4_t p = vdupq_n_f32(SEK_EXP_C7);
     p = vfmaq_f32(vdupq_n_f32(SEK_EXP_C6), p, r);
     p = vfmaq_f32(vdupq_n_f32(SEK_EXP_C5), p, r);

@@ -1,12 +1,11 @@
 // bf16 linear layer on AVX2 (no bf16 dot product): the fp32 micro-kernel (6 rows × 16 columns)
 // with the weights widened as they are loaded — a 32-byte load holds the column pairs (i, 16 + i)
 // of 8 columns; a shift gives columns 8h + 0..7, a mask columns 16 + 8h + 0..7. Activations are
-// widened once per call. The same fma chain as the portable variant, so the same bits.
+// widened once per call (into the thread's scratch). The same fma chain as the portable variant, so the same bits.
 #include "sek_internal.h"
 
 #ifdef SEK_X86
 #include <immintrin.h>
-#include <stdlib.h>
 
 enum { MR = 6, ROW_BLOCK = 48 };
 
@@ -85,6 +84,5 @@ SEK_TARGET_AVX2 void sek_gemm_bf16_avx2(size_t rows, size_t columns, size_t padd
             }
         }
     }
-    free(x);
 }
 #endif

@@ -1,12 +1,11 @@
 // bf16 linear layer on AVX-512 without a bf16 dot product: the fp32 micro-kernel (8 rows × 32
 // columns) with the weights widened as they are loaded — one 64-byte load holds the column
 // pairs (i, 16 + i); a shift gives columns 0..15, a mask columns 16..31. Activations are widened
-// once per call. The same fma chain as the portable variant, so the same bits.
+// once per call (into the thread's scratch). The same fma chain as the portable variant, so the same bits.
 #include "sek_internal.h"
 
 #ifdef SEK_X86
 #include <immintrin.h>
-#include <stdlib.h>
 
 enum { MR = 8, ROW_BLOCK = 48 };
 
@@ -69,6 +68,5 @@ SEK_TARGET_AVX512 void sek_gemm_bf16_avx512(size_t rows, size_t columns, size_t 
             }
         }
     }
-    free(x);
 }
 #endif

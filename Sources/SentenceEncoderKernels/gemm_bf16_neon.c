@@ -1,12 +1,11 @@
 // bf16 linear layer on arm64 without BFDOT: the NEON fp32 micro-kernel (6 rows × 16 columns)
 // with the weights widened as they are loaded — 16 bytes hold the column pairs (i, 16 + i) of 4
 // columns; a shift gives columns 8h + 0..7, a mask columns 16 + 8h + 0..7. Activations are
-// widened once per call. The same fma chain as the portable variant, so the same bits.
+// widened once per call (into the thread's scratch). The same fma chain as the portable variant, so the same bits.
 #include "sek_internal.h"
 
 #ifdef SEK_ARM64
 #include <arm_neon.h>
-#include <stdlib.h>
 
 enum { MR = 6, ROW_BLOCK = 48 };
 
@@ -76,6 +75,5 @@ void sek_gemm_bf16_neon(size_t rows, size_t columns, size_t padded_inputs, const
             }
         }
     }
-    free(x);
 }
 #endif

@@ -1,8 +1,6 @@
 // Weight layouts of the linear kernels and their packing (see SentenceEncoderKernels.h).
 #include "sek_internal.h"
 
-#include <stdlib.h>
-
 static size_t round_up(size_t value, size_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
 size_t sek_f32_packed_count(size_t n, size_t k) { return round_up(n, SEK_F32_PANEL) * k; }
@@ -75,7 +73,7 @@ void sek_pack_bf16_panel(const uint16_t *values, size_t n, size_t k, uint16_t *p
 }
 
 float *sek_widen_bf16_rows(const uint16_t *activations, size_t rows, size_t padded_inputs) {
-    float *widened = malloc((rows * padded_inputs > 0 ? rows * padded_inputs : 1) * sizeof(float));
+    float *widened = sek_scratch(SEK_SCRATCH_WIDENED, (rows * padded_inputs > 0 ? rows * padded_inputs : 1) * sizeof(float));
     if (!widened) return NULL;
     for (size_t i = 0; i < rows * padded_inputs; i++) {
         const uint32_t bits = (uint32_t)activations[i] << 16;

@@ -80,9 +80,10 @@ SEK_INLINE float sek_gelu_scalar(float x) {
     return (0.5f * x) * (1.0f + erf);
 }
 
-// exp(x) for x ≤ 88: x = n ln2 + r, |r| ≤ ln2 / 2 (ln2 split in two for an exact n · ln2_hi),
-// exp(r) by a degree-7 Taylor polynomial (truncation < 6e-9 relative), times 2^n built in the
-// exponent bits. Inputs below −87 (−∞ included: a masked score) give 0 (exp(−87) < 1.7e-38).
+// exp(x) for x ≤ 0 (the softmax's x − max): x = n ln2 + r, |r| ≤ ln2 / 2 (ln2 split in two for
+// an exact n · ln2_hi), exp(r) by a degree-7 Taylor polynomial (truncation < 6e-9 relative),
+// times 2^n. Inputs below −87 (−∞ included: a masked score) give 0 (exp(−87) < 1.7e-38); NaN
+// gives about exp(−87).
 #define SEK_EXP_LOG2E 1.44269504088896341f
 #define SEK_EXP_LN2_HI 0.693145751953125f
 #define SEK_EXP_LN2_LO 1.428606765330187e-06f
@@ -93,7 +94,7 @@ SEK_INLINE float sek_gelu_scalar(float x) {
 #define SEK_EXP_C3 (1.0f / 6.0f)
 
 SEK_INLINE float sek_exp_scalar(float argument) {
-    const float x = fminf(fmaxf(argument, -87.0f), 88.0f);
+    const float x = fmaxf(argument, -87.0f);
     const float n = rintf(x * SEK_EXP_LOG2E);
     float r = fmaf(-n, SEK_EXP_LN2_HI, x);
     r = fmaf(-n, SEK_EXP_LN2_LO, r);
@@ -204,8 +205,13 @@ void sek_pack_int8_i8mm(const int8_t *codes, size_t n, size_t k, int8_t *packed)
 void sek_pack_bf16_pairs(const uint16_t *values, size_t n, size_t k, uint16_t *packed);
 void sek_pack_bf16_panel(const uint16_t *values, size_t n, size_t k, uint16_t *packed);
 
+// Per-thread scratch (scratch.c): the buffer of `slot`, at least `bytes` long, valid until the
+// thread's next call for the same slot; NULL when out of memory.
+enum { SEK_SCRATCH_ACTIVATIONS, SEK_SCRATCH_WIDENED, SEK_SCRATCH_ATTENTION, SEK_SCRATCH_SLOTS };
+void *sek_scratch(int slot, size_t bytes);
+
 // Widens `rows` rows of bfloat16 activations (row stride padded_inputs) to float32 (row stride
-// padded_inputs) for the widened bf16 variants; returns NULL when out of memory.
+// padded_inputs) in the thread's scratch, for the widened bf16 variants; NULL when out of memory.
 float *sek_widen_bf16_rows(const uint16_t *activations, size_t rows, size_t padded_inputs);
 
 #ifdef SEK_X86

@@ -2,7 +2,8 @@ import SentenceEncoderKernels
 
 /// The two products of attention for one head, `S = scale · Q Kᵀ` and `C = P V`, on
 /// ``MatrixPath/current``: the kernel table's fp32 GEMM (K, scaled, or V packed into the GEMM's
-/// panels first: keys × d copies against rows × keys × d multiply-adds) or the BLAS. Matrices
+/// panels first, in the thread's scratch: keys × d copies against rows × keys × d multiply-adds)
+/// or the BLAS. Matrices
 /// are row-major with row strides (leading dimensions) in floats.
 enum AttentionProducts {
     /// `scores[rows × keys] = scale · query[rows × d] · key[keys × d]ᵀ`.
@@ -14,11 +15,8 @@ enum AttentionProducts {
     ) {
         switch path {
         case .packed:
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: sek_attention_scratch_count(keys, headSize)) { scratch in
-                kernels.withTable {
-                    sek_attention_scores($0, query, queryStride, key, keyStride, rows, keys, headSize, scale,
-                                         scores, scoresStride, scratch.baseAddress!)
-                }
+            kernels.withTable {
+                sek_attention_scores($0, query, queryStride, key, keyStride, rows, keys, headSize, scale, scores, scoresStride)
             }
         case .blas:
             MatrixMultiply.multiplyTransposed(
@@ -36,11 +34,9 @@ enum AttentionProducts {
     ) {
         switch path {
         case .packed:
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: sek_attention_scratch_count(keys, headSize)) { scratch in
-                kernels.withTable {
-                    sek_attention_context($0, probabilities, probabilitiesStride, value, valueStride, rows, keys, headSize,
-                                          context, contextStride, scratch.baseAddress!)
-                }
+            kernels.withTable {
+                sek_attention_context($0, probabilities, probabilitiesStride, value, valueStride, rows, keys, headSize,
+                                      context, contextStride)
             }
         case .blas:
             MatrixMultiply.multiply(

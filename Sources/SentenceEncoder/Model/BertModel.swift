@@ -65,6 +65,11 @@ public struct BertModel: Sendable {
         })
     }
 
+    /// Tokens per forward pass: about 4.5 MB of activations (state, residual and the
+    /// feed-forward intermediate) stay in cache, measured 25 % faster with int8 weights than
+    /// whole 32-text batches (whose 47 MB intermediate went through L3), no slower in fp32.
+    static let tokensPerPass = 512
+
     /// The contextual token vectors of a batch of sequences, computed without padding.
     ///
     /// - Parameter sequences: token ids (each `< vocabularySize`), each sequence at most
@@ -76,35 +81,55 @@ public struct BertModel: Sendable {
     }
 
     /// ``tokenVectors(_:)``, reporting each linear layer's input to `recorder` (calibration).
+    ///
+    /// Runs one forward pass per group of consecutive whole sequences of at most
+    /// ``tokensPerPass`` tokens (a longer sequence alone), in place on the group's rows of the
+    /// result, with the scratch buffers reused: every row depends on its own sequence only, so
+    /// the grouping changes no bit.
     func tokenVectors(_ sequences: [[Int32]], recording recorder: LinearInputRecorder?) -> [Float] {
         let hidden = configuration.hiddenSize
         let intermediate = configuration.intermediateSize
-        var spans: [(offset: Int, length: Int)] = []
+        var passes: [(sequences: Range<Int>, firstRow: Int, rows: Int)] = []
         var total = 0
-        for sequence in sequences {
-            spans.append((total, sequence.count))
+        for (index, sequence) in sequences.enumerated() {
+            if let last = passes.last, last.rows + sequence.count <= Self.tokensPerPass {
+                passes[passes.count - 1] = (last.sequences.lowerBound..<(index + 1), last.firstRow, last.rows + sequence.count)
+            } else {
+                passes.append((index..<(index + 1), total, sequence.count))
+            }
             total += sequence.count
         }
-        let longest = sequences.map(\.count).max() ?? 0
         guard total > 0 else { return [] }
+        let largest = passes.map(\.rows).max() ?? 0
+        let longest = sequences.map(\.count).max() ?? 0
 
         // Every buffer is fully written before it is read (embeddings, attention context, bias
         // rows, β = 0 products), so none is zero-filled first.
         var state = Self.uninitialized(total * hidden)
-        var other = Self.uninitialized(total * hidden)
-        var wide = Self.uninitialized(total * max(3 * hidden, intermediate))
+        var other = Self.uninitialized(largest * hidden)
+        var wide = Self.uninitialized(largest * max(3 * hidden, intermediate))
         var scores = Self.uninitialized(longest * longest)
 
         state.withUnsafeMutableBufferPointer { state in
             other.withUnsafeMutableBufferPointer { other in
                 wide.withUnsafeMutableBufferPointer { wide in
                     scores.withUnsafeMutableBufferPointer { scores in
-                        embed(sequences, into: state.baseAddress!)
-                        for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
-                            run(layer, linears, record: recorder.map { recorder in { slot, values, count in
-                                recorder.record(layer: index, slot: slot, values: values, count: count)
-                            } }, state: state.baseAddress!, scratch: other.baseAddress!, wide: wide.baseAddress!,
-                                scores: scores.baseAddress!, spans: spans, tokens: total)
+                        for pass in passes {
+                            let group = Array(sequences[pass.sequences])
+                            var spans: [(offset: Int, length: Int)] = []
+                            var offset = 0
+                            for sequence in group {
+                                spans.append((offset, sequence.count))
+                                offset += sequence.count
+                            }
+                            let rows = state.baseAddress! + pass.firstRow * hidden
+                            embed(group, into: rows)
+                            for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
+                                run(layer, linears, record: recorder.map { recorder in { slot, values, count in
+                                    recorder.record(layer: index, slot: slot, values: values, count: count)
+                                } }, state: rows, scratch: other.baseAddress!, wide: wide.baseAddress!,
+                                    scores: scores.baseAddress!, spans: spans, tokens: pass.rows)
+                            }
                         }
                     }
                 }

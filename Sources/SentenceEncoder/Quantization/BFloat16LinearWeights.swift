@@ -46,13 +46,8 @@ struct BFloat16LinearWeights: Sendable {
     ///   - output: `rows × n` floats, row-major, overwritten.
     func apply(input: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
-        let table = kernels.table
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: rows * paddedInputWidth) { activations in
-            table.round_rows_bf16(input, rows, inputWidth, paddedInputWidth, activations.baseAddress!)
-            packed.withUnsafeBufferPointer { packed in
-                table.gemm_bf16(rows, outputWidth, paddedInputWidth, activations.baseAddress!, packed.baseAddress!,
-                                bias, output, outputWidth)
-            }
+        packed.withUnsafeBufferPointer { packed in
+            kernels.withTable { sek_linear_bf16($0, input, rows, inputWidth, packed.baseAddress, bias, outputWidth, output) }
         }
     }
 }

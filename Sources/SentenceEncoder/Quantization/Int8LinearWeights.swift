@@ -81,25 +81,18 @@ struct Int8LinearWeights: Sendable {
     func apply(input: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                inputMaximum: Float? = nil) {
         guard rows > 0 else { return }
-        let codeCount = rows * paddedInputWidth
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: codeCount) { activationCodes in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { activationScales in
-                let codesPointer = activationCodes.baseAddress!
-                let scalesPointer = activationScales.baseAddress!
-                let table = kernels.table
-                if let inputMaximum {
-                    let inverse: Float = inputMaximum > 0 ? 127 / inputMaximum : 0
-                    table.quantize_rows_u8_fixed(input, rows, inputWidth, paddedInputWidth, inverse, codesPointer)
-                    scalesPointer.initialize(repeating: inputMaximum / 127, count: rows)
-                } else {
-                    table.quantize_rows_u8(input, rows, inputWidth, paddedInputWidth, codesPointer, scalesPointer)
-                }
-                packed.withUnsafeBufferPointer { packed in
-                    corrections.withUnsafeBufferPointer { corrections in
-                        scales.withUnsafeBufferPointer { scales in
-                            table.gemm_u8s8(rows, outputWidth, paddedInputWidth, codesPointer, scalesPointer,
-                                            packed.baseAddress, corrections.baseAddress, scales.baseAddress,
-                                            bias, output, outputWidth)
+        packed.withUnsafeBufferPointer { packed in
+            corrections.withUnsafeBufferPointer { corrections in
+                scales.withUnsafeBufferPointer { scales in
+                    kernels.withTable { table in
+                        if let inputMaximum {
+                            withUnsafePointer(to: inputMaximum) { maximum in
+                                sek_linear_int8(table, input, rows, inputWidth, packed.baseAddress, corrections.baseAddress,
+                                                scales.baseAddress, bias, outputWidth, maximum, output)
+                            }
+                        } else {
+                            sek_linear_int8(table, input, rows, inputWidth, packed.baseAddress, corrections.baseAddress,
+                                            scales.baseAddress, bias, outputWidth, nil, output)
                         }
                     }
                 }

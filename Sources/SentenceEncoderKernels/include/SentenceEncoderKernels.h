@@ -127,7 +127,8 @@ typedef void (*sek_gemm_bf16_fn)(size_t rows, size_t columns, size_t padded_inpu
 typedef void (*sek_gelu_fn)(float *values, size_t count);
 
 /// In place, each of `rows` rows of `columns` floats (row stride `columns`):
-/// x = exp(x − max(row)) / Σ exp(x − max(row)); exp has relative error below 4e-7.
+/// x = exp(x − max(row)) / Σ exp(x − max(row)); exp has relative error below 4e-7 (x − max is
+/// rounded to float32 first) and gives 0 below −87 (−∞ is a masked score).
 typedef void (*sek_softmax_rows_fn)(float *values, size_t rows, size_t columns);
 
 /// In place, each of `rows` rows of `columns` floats: x = x + residual, then
@@ -188,21 +189,31 @@ int sek_gemm_f32_is_simd(const sek_kernel_table *table);
 // ---------------------------------------------------------------------------------------------
 // Compositions of the table's kernels.
 
-/// Floats of scratch `sek_attention_scores` / `sek_attention_context` need for `keys` keys of
-/// `head_size` values: the packed Kᵀ or V panels.
-size_t sek_attention_scratch_count(size_t keys, size_t head_size);
+/// y[i][j] = bias[j] + Σ_p x[i][p] · Ŵ[j][p] for int8 weights (`packed` by `table->pack_int8`,
+/// `corrections` and `w_scales` as `sek_gemm_u8s8_fn` takes them): x (`rows × k` floats, row
+/// stride k) quantized per token by `table->quantize_rows_u8`, or with the fixed maximum
+/// `*input_maximum` (static; NULL: per token), 64 rows at a time in the thread's scratch, then
+/// `table->gemm_u8s8`. y has row stride n. Does nothing if the scratch cannot be allocated.
+void sek_linear_int8(const sek_kernel_table *table, const float *x, size_t rows, size_t k, const int8_t *packed,
+                     const int32_t *corrections, const float *w_scales, const float *bias, size_t n,
+                     const float *input_maximum, float *y);
+
+/// y = bias + bf16(x) · Wᵀ for bf16 weights (`packed` by `table->pack_bf16`): x (`rows × k`)
+/// rounded by `table->round_rows_bf16`, 64 rows at a time in the thread's scratch, then
+/// `table->gemm_bf16`. y has row stride n.
+void sek_linear_bf16(const sek_kernel_table *table, const float *x, size_t rows, size_t k, const uint16_t *packed,
+                     const float *bias, size_t n, float *y);
 
 /// scores[i][j] = Σ_t q[i][t] · (scale · k[j][t]) for i < rows, j < keys (row strides `ldq`,
-/// `ldk`, `ld_scores`), through `table->gemm_f32` on K packed (and scaled) into `scratch`.
+/// `ldk`, `ld_scores`), through `table->gemm_f32` on K packed (and scaled) in the thread's
+/// scratch.
 void sek_attention_scores(const sek_kernel_table *table, const float *q, size_t ldq, const float *k, size_t ldk,
-                          size_t rows, size_t keys, size_t head_size, float scale, float *scores, size_t ld_scores,
-                          float *scratch);
+                          size_t rows, size_t keys, size_t head_size, float scale, float *scores, size_t ld_scores);
 
 /// context[i][t] = Σ_j p[i][j] · v[j][t] for i < rows, t < head_size (row strides `ldp`, `ldv`,
-/// `ld_context`), through `table->gemm_f32` on V packed into `scratch`.
+/// `ld_context`), through `table->gemm_f32` on V packed in the thread's scratch.
 void sek_attention_context(const sek_kernel_table *table, const float *p, size_t ldp, const float *v, size_t ldv,
-                           size_t rows, size_t keys, size_t head_size, float *context, size_t ld_context,
-                           float *scratch);
+                           size_t rows, size_t keys, size_t head_size, float *context, size_t ld_context);
 
 // ---------------------------------------------------------------------------------------------
 // This process's table, for callers that want one kernel (the same as `sek_kernels()->…`).

@@ -387,10 +387,9 @@ static void test_attention(const sek_kernel_table *t) {
             const size_t L = lengths[a], d = heads[h], stride = 3 * d + 5;
             seed(L * 17 + d);
             float *qkv = allocate(L * stride * 4), *scores = allocate(L * L * 4), *context = allocate(L * (d + 3) * 4);
-            float *scratch = allocate(sek_attention_scratch_count(L, d) * 4);
             for (size_t i = 0; i < L * stride; i++) qkv[i] = uniform(-1, 1);
             const float scale = 1.0f / sqrtf((float)d);
-            sek_attention_scores(t, qkv, stride, qkv + d, stride, L, L, d, scale, scores, L, scratch);
+            sek_attention_scores(t, qkv, stride, qkv + d, stride, L, L, d, scale, scores, L);
             for (size_t i = 0; i < L; i++)
                 for (size_t j = 0; j < L; j++) {
                     double ref = 0, magnitude = 0;
@@ -401,7 +400,7 @@ static void test_attention(const sek_kernel_table *t) {
                     CHECK(fabs(scores[i * L + j] - ref) <= (d + 2) * 0x1p-23 * magnitude, "attention scores L %zu d %zu", L, d);
                 }
             t->softmax_rows(scores, L, L);
-            sek_attention_context(t, scores, L, qkv + 2 * d, stride, L, L, d, context, d + 3, scratch);
+            sek_attention_context(t, scores, L, qkv + 2 * d, stride, L, L, d, context, d + 3);
             for (size_t i = 0; i < L; i++)
                 for (size_t p = 0; p < d; p++) {
                     double ref = 0, magnitude = 0;
@@ -412,7 +411,7 @@ static void test_attention(const sek_kernel_table *t) {
                     CHECK(fabs(context[i * (d + 3) + p] - ref) <= (L + 1) * 0x1p-23 * magnitude, "attention context L %zu d %zu",
                           L, d);
                 }
-            free(qkv), free(scores), free(context), free(scratch);
+            free(qkv), free(scores), free(context);
         }
 }
 
