@@ -19,6 +19,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
                                      __m256 b0, __m256 b1, float *y0, float *y1, size_t ldy, size_t count0,
                                      size_t count1, __m256i m0, __m256i m1) {
     __m256 c0[MR], c1[MR];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         c0[r] = b0;
         c1[r] = b1;
@@ -28,12 +29,14 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
         const __m256i v = _mm256_loadu_si256((const __m256i *)(half + kk * SEK_BF16_PANEL));
         const __m256 w0 = _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
         const __m256 w1 = _mm256_castsi256_ps(_mm256_and_si256(v, high));
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const __m256 a = _mm256_broadcast_ss(x + r * ldx + kk);
             c0[r] = _mm256_fmadd_ps(a, w0, c0[r]);
             c1[r] = _mm256_fmadd_ps(a, w1, c1[r]);
         }
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         if (count0 >= 8) _mm256_storeu_ps(y0 + r * ldy, c0[r]);
         else if (count0 > 0) _mm256_maskstore_ps(y0 + r * ldy, m0, c0[r]);

@@ -11,23 +11,30 @@ SEK_TARGET_AVX512BF16 SEK_INLINE void tile(const int mr, const int ng, size_t st
                                            const uint16_t *w, const float *bias, float *c, size_t ldc,
                                            size_t columns_left) {
     __m512 acc[6][4];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) acc[r][g] = _mm512_setzero_ps();
     const size_t group_stride = steps * 32;
     for (size_t step = 0; step < steps; step++) {
         __m512i wv[4];
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) wv[g] = _mm512_loadu_si512((const void *)(w + g * group_stride + step * 32));
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             int32_t word;
             memcpy(&word, a + r * lda + step * 2, 4);
             const __m512i av = _mm512_set1_epi32(word);
+            #pragma clang loop unroll(full)
             for (int g = 0; g < ng; g++) acc[r][g] = _mm512_dpbf16_ps(acc[r][g], (__m512bh)av, (__m512bh)wv[g]);
         }
     }
+    #pragma clang loop unroll(full)
     for (int g = 0; g < ng; g++) {
         const size_t left = columns_left > (size_t)g * 16 ? columns_left - (size_t)g * 16 : 0;
         const __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
         const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + g * 16) : _mm512_setzero_ps();
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) _mm512_mask_storeu_ps(c + r * ldc + g * 16, mask, _mm512_add_ps(b, acc[r][g]));
     }
 }

@@ -13,7 +13,9 @@ enum { MR = 6, ROW_BLOCK = 48 };
 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const uint16_t *half, size_t k, const float bias[16],
                      float *y0, float *y1, size_t ldy, size_t count0, size_t count1) {
     float32x4_t c[MR][4];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) c[r][v] = vld1q_f32(bias + 4 * v);
     const uint32x4_t high = vdupq_n_u32(0xFFFF0000u);
     for (size_t kk = 0; kk < k; kk++) {
@@ -23,6 +25,7 @@ SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const uint16_t *h
         const float32x4_t w1 = vreinterpretq_f32_u32(vshlq_n_u32(v1, 16));
         const float32x4_t w2 = vreinterpretq_f32_u32(vandq_u32(v0, high));
         const float32x4_t w3 = vreinterpretq_f32_u32(vandq_u32(v1, high));
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const float32x4_t a = vld1q_dup_f32(x + r * ldx + kk);
             c[r][0] = vfmaq_f32(c[r][0], a, w0);
@@ -31,8 +34,10 @@ SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const uint16_t *h
             c[r][3] = vfmaq_f32(c[r][3], a, w3);
         }
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         float buffer[16];
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) vst1q_f32(buffer + 4 * v, c[r][v]);
         memcpy(y0 + r * ldy, buffer, count0 * sizeof(float));
         memcpy(y1 + r * ldy, buffer + 8, count1 * sizeof(float));

@@ -17,6 +17,7 @@ enum { MR = 4 };
         const bfloat16x8_t w1 = vreinterpretq_bf16_u16(vld1q_u16(ws + 8));                            \
         const bfloat16x8_t w2 = vreinterpretq_bf16_u16(vld1q_u16(ws + 16));                           \
         const bfloat16x8_t w3 = vreinterpretq_bf16_u16(vld1q_u16(ws + 24));                           \
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {                                                                \
             acc[r][0] = vbfdotq_laneq_f32(acc[r][0], w0, av[r], lane);                                \
             acc[r][1] = vbfdotq_laneq_f32(acc[r][1], w1, av[r], lane);                                \
@@ -28,11 +29,14 @@ enum { MR = 4 };
 SEK_TARGET_NEONBF16 SEK_INLINE void tile(const int mr, size_t steps, const uint16_t *a, size_t lda, const uint16_t *w,
                                          const float bias[16], float *c, size_t ldc, size_t count) {
     float32x4_t acc[MR][4];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) acc[r][v] = vdupq_n_f32(0.0f);
     size_t step = 0;
     for (; step + 4 <= steps; step += 4) {
         bfloat16x8_t av[MR];
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) av[r] = vreinterpretq_bf16_u16(vld1q_u16(a + r * lda + step * 2));
         SEK_BFDOT_LANE(0);
         SEK_BFDOT_LANE(1);
@@ -41,19 +45,24 @@ SEK_TARGET_NEONBF16 SEK_INLINE void tile(const int mr, size_t steps, const uint1
     }
     for (; step < steps; step++) {
         bfloat16x8_t av[MR];
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             uint32_t pair;
             memcpy(&pair, a + r * lda + step * 2, 4);
             av[r] = vreinterpretq_bf16_u32(vdupq_n_u32(pair));
         }
         const uint16_t *ws = w + step * 32;
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) {
             const bfloat16x8_t wv = vreinterpretq_bf16_u16(vld1q_u16(ws + 8 * v));
+            #pragma clang loop unroll(full)
             for (int r = 0; r < mr; r++) acc[r][v] = vbfdotq_f32(acc[r][v], wv, av[r]);
         }
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         float buffer[16];
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) vst1q_f32(buffer + 4 * v, vaddq_f32(vld1q_f32(bias + 4 * v), acc[r][v]));
         memcpy(c + r * ldc, buffer, count * sizeof(float));
     }

@@ -18,6 +18,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
                                      __m256 b0, __m256 b1, float *y, size_t ldy, size_t columns, __m256i m0,
                                      __m256i m1) {
     __m256 c0[MR], c1[MR];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         c0[r] = b0;
         c1[r] = b1;
@@ -25,6 +26,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
     for (size_t kk = 0; kk < k; kk++) {
         const __m256 w0 = _mm256_loadu_ps(half + kk * SEK_F32_PANEL);
         const __m256 w1 = _mm256_loadu_ps(half + kk * SEK_F32_PANEL + 8);
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const __m256 v = _mm256_broadcast_ss(x + r * ldx + kk);
             c0[r] = _mm256_fmadd_ps(v, w0, c0[r]);
@@ -32,11 +34,13 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
         }
     }
     if (columns >= 16) {
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             _mm256_storeu_ps(y + r * ldy, c0[r]);
             _mm256_storeu_ps(y + r * ldy + 8, c1[r]);
         }
     } else {
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             _mm256_maskstore_ps(y + r * ldy, m0, c0[r]);
             _mm256_maskstore_ps(y + r * ldy + 8, m1, c1[r]);

@@ -11,11 +11,14 @@ enum { MR = 6, ROW_BLOCK = 48 };
 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *half, size_t k, const float bias[16],
                      float *y, size_t ldy, size_t columns) {
     float32x4_t c[MR][4];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) c[r][v] = vld1q_f32(bias + 4 * v);
     for (size_t kk = 0; kk < k; kk++) {
         const float *w = half + kk * SEK_F32_PANEL;
         const float32x4_t w0 = vld1q_f32(w), w1 = vld1q_f32(w + 4), w2 = vld1q_f32(w + 8), w3 = vld1q_f32(w + 12);
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const float32x4_t a = vld1q_dup_f32(x + r * ldx + kk);
             c[r][0] = vfmaq_f32(c[r][0], a, w0);
@@ -24,12 +27,15 @@ SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *half
             c[r][3] = vfmaq_f32(c[r][3], a, w3);
         }
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         float *out = y + r * ldy;
         if (columns >= 16) {
+            #pragma clang loop unroll(full)
             for (int v = 0; v < 4; v++) vst1q_f32(out + 4 * v, c[r][v]);
         } else {
             float buffer[16];
+            #pragma clang loop unroll(full)
             for (int v = 0; v < 4; v++) vst1q_f32(buffer + 4 * v, c[r][v]);
             memcpy(out, buffer, columns * sizeof(float));
         }

@@ -19,6 +19,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, size_t steps, const uint8_t *
                                      const float *a_scales, const float *w_scales, const float *bias, float *c,
                                      size_t ldc, size_t count) {
     __m256i acc0[MR], acc1[MR];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) acc0[r] = acc1[r] = _mm256_setzero_si256();
     const __m256i ones = _mm256_set1_epi16(1);
     const __m256i offset = _mm256_set1_epi8((char)0x80);
@@ -26,6 +27,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, size_t steps, const uint8_t *
         const __m256i w0 = _mm256_loadu_si256((const __m256i *)(w + step * 64));
         const __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + step * 64 + 32));
         const __m256i u0 = _mm256_abs_epi8(w0), u1 = _mm256_abs_epi8(w1);
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             int32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
@@ -43,6 +45,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, size_t steps, const uint8_t *
         b0 = _mm256_maskload_ps(bias, m0);
         b1 = _mm256_maskload_ps(bias + 8, m1);
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         const __m256 scale = _mm256_set1_ps(a_scales[r]);
         const __m256 y0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc0[r]), _mm256_mul_ps(scale, s0), b0);

@@ -13,7 +13,9 @@ SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const int ng, size_t steps,
                                        const int8_t *w, const float *a_scales, const float *w_scales,
                                        const float *bias, float *c, size_t ldc, size_t columns_left) {
     __m512i acc[MR][2];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) acc[r][g] = _mm512_setzero_si512();
     const __m512i ones = _mm512_set1_epi16(1);
     const __m512i offset = _mm512_set1_epi8((char)0x80);
@@ -22,15 +24,18 @@ SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const int ng, size_t steps,
     for (size_t step = 0; step < steps; step++) {
         __m512i magnitude[2];
         __mmask64 negative[2];
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) {
             const __m512i wv = _mm512_loadu_si512((const void *)(w + g * group_stride + step * 64));
             magnitude[g] = _mm512_abs_epi8(wv);
             negative[g] = _mm512_movepi8_mask(wv);
         }
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             int32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
             const __m512i q = _mm512_xor_si512(_mm512_set1_epi32(word), offset);
+            #pragma clang loop unroll(full)
             for (int g = 0; g < ng; g++) {
                 const __m512i signed_q = _mm512_mask_sub_epi8(q, negative[g], zero, q);
                 const __m512i pairs = _mm512_maddubs_epi16(magnitude[g], signed_q);
@@ -38,11 +43,13 @@ SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const int ng, size_t steps,
             }
         }
     }
+    #pragma clang loop unroll(full)
     for (int g = 0; g < ng; g++) {
         const size_t left = columns_left > (size_t)g * 16 ? columns_left - (size_t)g * 16 : 0;
         const __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
         const __m512 scale = _mm512_loadu_ps(w_scales + g * 16);
         const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + g * 16) : _mm512_setzero_ps();
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const __m512 factor = _mm512_mul_ps(_mm512_set1_ps(a_scales[r]), scale);
             _mm512_mask_storeu_ps(c + r * ldc + g * 16, mask, _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[r][g]), factor, b));

@@ -12,25 +12,32 @@ SEK_TARGET_AVX512VNNI SEK_INLINE void tile(const int mr, const int ng, size_t st
                                            const float *w_scales, const float *bias, float *c, size_t ldc,
                                            size_t columns_left) {
     __m512i acc[6][4];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) acc[r][g] = _mm512_setzero_si512();
     const size_t group_stride = steps * 64;
     for (size_t step = 0; step < steps; step++) {
         __m512i wv[4];
+        #pragma clang loop unroll(full)
         for (int g = 0; g < ng; g++) wv[g] = _mm512_loadu_si512((const void *)(w + g * group_stride + step * 64));
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             int32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
             const __m512i av = _mm512_set1_epi32(word);
+            #pragma clang loop unroll(full)
             for (int g = 0; g < ng; g++) acc[r][g] = _mm512_dpbusd_epi32(acc[r][g], av, wv[g]);
         }
     }
+    #pragma clang loop unroll(full)
     for (int g = 0; g < ng; g++) {
         const size_t left = columns_left > (size_t)g * 16 ? columns_left - (size_t)g * 16 : 0;
         const __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
         const __m512i correction = _mm512_loadu_si512((const void *)(corrections + g * 16));
         const __m512 scale = _mm512_loadu_ps(w_scales + g * 16);
         const __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + g * 16) : _mm512_setzero_ps();
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             const __m512 sum = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[r][g], correction));
             const __m512 factor = _mm512_mul_ps(_mm512_set1_ps(a_scales[r]), scale);

@@ -17,10 +17,12 @@ SEK_TARGET_AVXVNNI SEK_INLINE void tile(const int mr, size_t steps, const uint8_
                                         const float *a_scales, const int32_t *corrections, const float *w_scales,
                                         const float *bias, float *c, size_t ldc, size_t count) {
     __m256i acc0[MR], acc1[MR];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) acc0[r] = acc1[r] = _mm256_setzero_si256();
     for (size_t step = 0; step < steps; step++) {
         const __m256i w0 = _mm256_loadu_si256((const __m256i *)(w + step * 64));
         const __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + step * 64 + 32));
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             int32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
@@ -38,6 +40,7 @@ SEK_TARGET_AVXVNNI SEK_INLINE void tile(const int mr, size_t steps, const uint8_
         b0 = _mm256_maskload_ps(bias, m0);
         b1 = _mm256_maskload_ps(bias + 8, m1);
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         const __m256 scale = _mm256_set1_ps(a_scales[r]);
         const __m256 y0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc0[r], k0)), _mm256_mul_ps(scale, s0), b0);

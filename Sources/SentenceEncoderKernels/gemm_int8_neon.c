@@ -13,12 +13,15 @@ enum { MR = 3 };
 SEK_INLINE void tile(const int mr, size_t steps, const uint8_t *a, size_t lda, const int8_t *w, const float *a_scales,
                      const float *w_scales, const float bias[16], float *c, size_t ldc, size_t count) {
     int32x4_t acc[MR][8];
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 8; v++) acc[r][v] = vdupq_n_s32(0);
     const uint8x16_t offset = vdupq_n_u8(0x80);
     for (size_t step = 0; step < steps; step++) {
         const int8_t *ws = w + step * 64;
         const int8x16_t w0 = vld1q_s8(ws), w1 = vld1q_s8(ws + 16), w2 = vld1q_s8(ws + 32), w3 = vld1q_s8(ws + 48);
+        #pragma clang loop unroll(full)
         for (int r = 0; r < mr; r++) {
             uint32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
@@ -34,9 +37,11 @@ SEK_INLINE void tile(const int mr, size_t steps, const uint8_t *a, size_t lda, c
             acc[r][7] = vpadalq_s16(acc[r][7], vmull_high_s8(q, w3));
         }
     }
+    #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++) {
         const float32x4_t scale = vdupq_n_f32(a_scales[r]);
         float buffer[16];
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 4; v++) {
             const int32x4_t sums = vpaddq_s32(acc[r][2 * v], acc[r][2 * v + 1]);
             const float32x4_t factor = vmulq_f32(scale, vld1q_f32(w_scales + 4 * v));

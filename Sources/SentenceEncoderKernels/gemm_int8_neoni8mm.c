@@ -15,11 +15,14 @@ SEK_TARGET_NEONI8MM SEK_INLINE void tile(const int pairs, const int rows, size_t
                                          const int8_t *w, const float *a_scales, const float *w_scales,
                                          const float bias[16], float *c, size_t ldc, size_t count) {
     int32x4_t acc[MP][8];
+    #pragma clang loop unroll(full)
     for (int p = 0; p < pairs; p++)
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 8; v++) acc[p][v] = vdupq_n_s32(0);
     const uint8x8_t offset = vdup_n_u8(0x80);
     for (size_t step = 0; step < steps; step++) {
         int8x16_t left[MP];
+        #pragma clang loop unroll(full)
         for (int p = 0; p < pairs; p++) {
             const int8x8_t first = vreinterpret_s8_u8(veor_u8(vld1_u8(a + (2 * p) * lda + step * 8), offset));
             const int8x8_t second = 2 * p + 1 < rows
@@ -28,16 +31,20 @@ SEK_TARGET_NEONI8MM SEK_INLINE void tile(const int pairs, const int rows, size_t
             left[p] = vcombine_s8(first, second);
         }
         const int8_t *ws = w + step * 128;
+        #pragma clang loop unroll(full)
         for (int v = 0; v < 8; v++) {
             const int8x16_t right = vld1q_s8(ws + 16 * v);
+            #pragma clang loop unroll(full)
             for (int p = 0; p < pairs; p++) acc[p][v] = vmmlaq_s32(acc[p][v], left[p], right);
         }
     }
+    #pragma clang loop unroll(full)
     for (int p = 0; p < pairs; p++) {
         for (int half = 0; half < 2 && 2 * p + half < rows; half++) {
             const int r = 2 * p + half;
             const float32x4_t scale = vdupq_n_f32(a_scales[r]);
             float buffer[16];
+            #pragma clang loop unroll(full)
             for (int v = 0; v < 4; v++) {
                 // Columns 4v..4v+3 of row r: row `half` of the blocks of column pairs 2v and 2v + 1.
                 const int64x2_t x = vreinterpretq_s64_s32(acc[p][2 * v]), y = vreinterpretq_s64_s32(acc[p][2 * v + 1]);

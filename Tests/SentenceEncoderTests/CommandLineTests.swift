@@ -3,7 +3,10 @@ import XCTest
 
 /// `embedq tokenize` and `embedq embed`, run as the built binary on real data.
 final class CommandLineTests: XCTestCase {
-    func binary() throws -> URL {
+    func binary() throws -> URL { try Self.binary() }
+
+    /// The built `embedq` executable beside the test bundle, or a skip.
+    static func binary() throws -> URL {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [folder, folder.deletingLastPathComponent()] {
             let url = candidate.appendingPathComponent("embedq")
