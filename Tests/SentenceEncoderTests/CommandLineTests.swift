@@ -3,16 +3,9 @@ import XCTest
 
 /// `embedq tokenize` and `embedq embed`, run as the built binary on real data.
 final class CommandLineTests: XCTestCase {
-    func binary() throws -> URL { try Self.binary() }
-
-    /// The built `embedq` executable beside the test bundle, or a skip.
-    static func binary() throws -> URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("embedq")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw XCTSkip("the embedq binary is not built next to the tests (run `swift build` first)")
+    /// The built `embedq`; a failure, never a skip, when it is absent.
+    func binary() throws -> URL {
+        try BuiltProducts.executable("embedq")
     }
 
     func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {

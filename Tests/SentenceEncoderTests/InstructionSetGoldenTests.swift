@@ -1,3 +1,4 @@
+import EmbedQTestSupport
 import Foundation
 import XCTest
 @testable import SentenceEncoder
@@ -18,7 +19,7 @@ final class InstructionSetGoldenTests: XCTestCase {
         let model = try SharedData.modelFolder()
         let lines = try SharedData.jsonLines(SharedData.file("golden/embeddings_texts.jsonl"))
         let golden = try SharedData.float32Matrix(npy: SharedData.file("golden/embeddings_all-MiniLM-L6-v2.npy"))
-        let binary = try CommandLineTests.binary()
+        let binary = try BuiltProducts.executable("embedq")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-isa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
