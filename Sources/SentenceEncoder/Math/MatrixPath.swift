@@ -8,13 +8,19 @@ enum MatrixPath: String, Sendable {
     /// The platform BLAS (OpenBLAS or Accelerate).
     case blas
 
-    /// `packed` where the kernel table has a SIMD fp32 GEMM (every x86-64 CPU with AVX2 + FMA,
-    /// every arm64 CPU), else `blas`; `EMBEDQ_MATMUL=blas` or `=packed` overrides (for measuring
-    /// one against the other).
+    /// `packed` where the kernel table has a SIMD fp32 GEMM (x86-64 with AVX2 + FMA, Linux
+    /// arm64), `blas` on x86-64 without AVX2 and on Apple platforms, whose Accelerate runs
+    /// sgemm on the matrix coprocessor (AMX) rather than on NEON; `EMBEDQ_MATMUL=blas` or
+    /// `=packed` overrides (for measuring one against the other). int8 and bf16 weights always
+    /// use the kernel table.
     static let current: MatrixPath = {
         if let forced = ProcessInfo.processInfo.environment["EMBEDQ_MATMUL"].flatMap(MatrixPath.init(rawValue:)) {
             return forced
         }
+        #if canImport(Accelerate)
+        return .blas
+        #else
         return EncoderKernels.current.hasSIMDMatrixProduct ? .packed : .blas
+        #endif
     }()
 }
