@@ -26,6 +26,7 @@ extension SentenceEncoder {
     /// or NEON, and native bf16 dot products, round differently).
     public var numericsIdentity: String {
         var parts = ["embedq-encoder-numerics-\(Self.numericsVersion)"]
+        if dimension != fullDimension { parts.append("dimensions=\(dimension)") }
         for (index, layer) in model.linears.enumerated() {
             for (name, linear) in zip(TransformerLinears.names(layer: index), layer.all) {
                 var part = "\(name)=\(linear.precision.rawValue)"

@@ -42,6 +42,11 @@ static void fill(uint64_t caps, sek_kernel_table *t) {
         .softmax_rows = sek_softmax_rows_portable,
         .add_layer_norm = sek_add_layer_norm_portable,
         .add_bias = sek_add_bias_portable,
+        .gated_silu = sek_gated_silu_portable,
+        .gated_gelu = sek_gated_gelu_portable,
+        .rotary = sek_rotary_portable,
+        .add_toeplitz = sek_add_toeplitz_portable,
+        .mask_outside_band = sek_mask_outside_band_portable,
         .gemm_f32_isa = "portable",
         .int8_isa = "portable",
         .quantize_isa = "portable",
@@ -59,6 +64,11 @@ static void fill(uint64_t caps, sek_kernel_table *t) {
         t->softmax_rows = sek_softmax_rows_avx512;
         t->add_layer_norm = sek_add_layer_norm_avx512;
         t->add_bias = sek_add_bias_avx512;
+        t->gated_silu = sek_gated_silu_avx512;
+        t->gated_gelu = sek_gated_gelu_avx512;
+        t->rotary = sek_rotary_avx512;
+        t->add_toeplitz = sek_add_toeplitz_avx512;
+        t->mask_outside_band = sek_mask_outside_band_avx512;
         t->gemm_f32_isa = t->quantize_isa = t->bf16_isa = t->elementwise_isa = "avx512";
     } else if (allows(caps, avx2_mask)) {
         t->gemm_f32 = sek_gemm_f32_avx2;
@@ -70,6 +80,11 @@ static void fill(uint64_t caps, sek_kernel_table *t) {
         t->softmax_rows = sek_softmax_rows_avx2;
         t->add_layer_norm = sek_add_layer_norm_avx2;
         t->add_bias = sek_add_bias_avx2;
+        t->gated_silu = sek_gated_silu_avx2;
+        t->gated_gelu = sek_gated_gelu_avx2;
+        t->rotary = sek_rotary_avx2;
+        t->add_toeplitz = sek_add_toeplitz_avx2;
+        t->mask_outside_band = sek_mask_outside_band_avx2;
         t->gemm_f32_isa = t->quantize_isa = t->bf16_isa = t->elementwise_isa = "avx2";
     }
     // int8: one vpdpbusd per 32 (AVX-VNNI) or 64 (AVX-512 VNNI) products beats the four
@@ -106,6 +121,11 @@ static void fill(uint64_t caps, sek_kernel_table *t) {
         t->softmax_rows = sek_softmax_rows_neon;
         t->add_layer_norm = sek_add_layer_norm_neon;
         t->add_bias = sek_add_bias_neon;
+        t->gated_silu = sek_gated_silu_neon;
+        t->gated_gelu = sek_gated_gelu_neon;
+        t->rotary = sek_rotary_neon;
+        t->add_toeplitz = sek_add_toeplitz_neon;
+        t->mask_outside_band = sek_mask_outside_band_neon;
         t->gemm_f32_isa = t->int8_isa = t->quantize_isa = t->bf16_isa = t->elementwise_isa = "neon";
         if (allows(caps, EQCPU_NEON | EQCPU_NEON_DOTPROD | EQCPU_NEON_I8MM)) {
             t->pack_int8 = sek_pack_int8_i8mm;

@@ -17,7 +17,7 @@ enum { MR = 4 };
         const bfloat16x8_t w1 = vreinterpretq_bf16_u16(vld1q_u16(ws + 8));                            \
         const bfloat16x8_t w2 = vreinterpretq_bf16_u16(vld1q_u16(ws + 16));                           \
         const bfloat16x8_t w3 = vreinterpretq_bf16_u16(vld1q_u16(ws + 24));                           \
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                            \
         for (int r = 0; r < mr; r++) {                                                                \
             acc[r][0] = vbfdotq_laneq_f32(acc[r][0], w0, av[r], lane);                                \
             acc[r][1] = vbfdotq_laneq_f32(acc[r][1], w1, av[r], lane);                                \

@@ -14,7 +14,7 @@ enum { MR = 4 };
         const int8_t *ws = w + (step + lane) * 64;                                          \
         const int8x16_t w0 = vld1q_s8(ws), w1 = vld1q_s8(ws + 16);                          \
         const int8x16_t w2 = vld1q_s8(ws + 32), w3 = vld1q_s8(ws + 48);                     \
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                  \
         for (int r = 0; r < mr; r++) {                                                      \
             acc[r][0] = vdotq_laneq_s32(acc[r][0], w0, q[r], lane);                         \
             acc[r][1] = vdotq_laneq_s32(acc[r][1], w1, q[r], lane);                         \
@@ -29,13 +29,13 @@ SEK_TARGET_NEONDOT SEK_INLINE void tile(const int mr, size_t steps, const uint8_
     int32x4_t acc[MR][4];
     #pragma clang loop unroll(full)
     for (int r = 0; r < mr; r++)
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                  \
         for (int v = 0; v < 4; v++) acc[r][v] = vdupq_n_s32(0);
     const uint8x16_t offset = vdupq_n_u8(0x80);
     size_t step = 0;
     for (; step + 4 <= steps; step += 4) {
         int8x16_t q[MR];
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                  \
         for (int r = 0; r < mr; r++) q[r] = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(a + r * lda + step * 4), offset));
         SEK_SDOT_LANE(0);
         SEK_SDOT_LANE(1);
@@ -44,7 +44,7 @@ SEK_TARGET_NEONDOT SEK_INLINE void tile(const int mr, size_t steps, const uint8_
     }
     for (; step < steps; step++) {
         const int8_t *ws = w + step * 64;
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                  \
         for (int r = 0; r < mr; r++) {
             uint32_t word;
             memcpy(&word, a + r * lda + step * 4, 4);
@@ -57,7 +57,7 @@ SEK_TARGET_NEONDOT SEK_INLINE void tile(const int mr, size_t steps, const uint8_
     for (int r = 0; r < mr; r++) {
         const float32x4_t scale = vdupq_n_f32(a_scales[r]);
         float buffer[16];
-        #pragma clang loop unroll(full)
+        _Pragma("clang loop unroll(full)")                                                  \
         for (int v = 0; v < 4; v++) {
             const float32x4_t factor = vmulq_f32(scale, vld1q_f32(w_scales + 4 * v));
             vst1q_f32(buffer + 4 * v, vfmaq_f32(vld1q_f32(bias + 4 * v), vcvtq_f32_s32(acc[r][v]), factor));

@@ -113,6 +113,27 @@ SEK_INLINE float sek_exp_scalar(float argument) {
     return argument < -87.0f ? 0.0f : result;
 }
 
+// SiLU x / (1 + e^(−x)) from t = e^(−|x|) ≤ 1 only (sek_exp_scalar's domain, no overflow):
+// x / (1 + t) for x ≥ 0, x · t / (1 + t) below (NaN stays NaN).
+SEK_INLINE float sek_silu_scalar(float x) {
+    const float t = sek_exp_scalar(-fabsf(x));
+    const float numerator = x >= 0.0f ? x : x * t;
+    return numerator / (1.0f + t);
+}
+
+// The in-band keys of sek_mask_outside_band's row with base = first_offset − row: columns
+// [*first, *end) have |base + j| ≤ half_window (an empty range when none has).
+SEK_INLINE void sek_band_range(ptrdiff_t base, size_t half_window, size_t columns, size_t *first, size_t *end) {
+    const ptrdiff_t w = (ptrdiff_t)half_window, n = (ptrdiff_t)columns;
+    ptrdiff_t lo = -w - base, hi = w - base + 1;
+    if (lo < 0) lo = 0;
+    if (hi > n) hi = n;
+    if (hi < lo) hi = lo;
+    if (lo > n) lo = hi = n;
+    *first = (size_t)lo;
+    *end = (size_t)hi;
+}
+
 // One activation code: clamp(rint(x · inverse), −127, 127) + 128 (NaN → −127).
 SEK_INLINE uint8_t sek_code_scalar(float x, float inverse) {
     float q = rintf(x * inverse);
@@ -190,7 +211,17 @@ SEK_INLINE float sek_layer_norm_scale(const float lanes[16], const float *tail, 
                                   size_t rows, size_t columns, float epsilon);                                \
     void sek_add_bias_##isa(float *values, const float *bias, size_t rows, size_t columns);
 
+#define SEK_DECLARE_ARCHITECTURE(isa)                                                                        \
+    void sek_gated_silu_##isa(const float *input, float *output, size_t rows, size_t width);                  \
+    void sek_gated_gelu_##isa(const float *input, float *output, size_t rows, size_t width);                  \
+    void sek_rotary_##isa(float *values, size_t rows, size_t row_stride, size_t heads, size_t head_size,     \
+                          size_t rotary_dims, const float *cos_table, const float *sin_table, int interleaved); \
+    void sek_add_toeplitz_##isa(float *scores, size_t rows, size_t columns, size_t ld, const float *diagonals); \
+    void sek_mask_outside_band_##isa(float *scores, size_t rows, size_t columns, size_t ld,                  \
+                                     ptrdiff_t first_offset, size_t half_window);
+
 SEK_DECLARE_GEMM_F32(portable)
+SEK_DECLARE_ARCHITECTURE(portable)
 SEK_DECLARE_GEMM_U8S8(portable)
 SEK_DECLARE_GEMM_BF16(portable)
 SEK_DECLARE_CONVERSIONS(portable)
@@ -228,6 +259,8 @@ SEK_DECLARE_CONVERSIONS(avx2)
 SEK_DECLARE_CONVERSIONS(avx512)
 SEK_DECLARE_ELEMENTWISE(avx2)
 SEK_DECLARE_ELEMENTWISE(avx512)
+SEK_DECLARE_ARCHITECTURE(avx2)
+SEK_DECLARE_ARCHITECTURE(avx512)
 #endif
 
 #ifdef SEK_ARM64
@@ -239,6 +272,7 @@ SEK_DECLARE_GEMM_BF16(neon)
 SEK_DECLARE_GEMM_BF16(neonbf16)
 SEK_DECLARE_CONVERSIONS(neon)
 SEK_DECLARE_ELEMENTWISE(neon)
+SEK_DECLARE_ARCHITECTURE(neon)
 #endif
 
 #endif

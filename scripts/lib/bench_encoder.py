@@ -34,6 +34,9 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--workdir", required=True)
+    p.add_argument("--peer-model", help="the folder PyTorch loads when it differs (same weights, transformers' names)")
+    p.add_argument("--max-seq-length", type=int, default=256, help="the model folder's max_seq_length (PyTorch is set to it)")
+    p.add_argument("--label", default="", help="a title line for the table")
     a = p.parse_args()
 
     import torch
@@ -45,9 +48,9 @@ def main():
     with open(inputs, "w", encoding="utf-8") as f:
         for t in texts:
             f.write(json.dumps({"text": t}) + "\n")
-    model = SentenceTransformer(a.model, device="cpu")
-    model.max_seq_length = 256
-    tokens_pt = sum(len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=256)["input_ids"])
+    model = SentenceTransformer(a.peer_model or a.model, device="cpu")
+    model.max_seq_length = a.max_seq_length
+    tokens_pt = sum(len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=a.max_seq_length)["input_ids"])
     model.encode(texts[:32], batch_size=a.batch_size)  # warm-up
     onnx_path, _ = export(model, a.workdir)
     onnx = OnnxEncoder(onnx_path, model.tokenizer, a.threads)
@@ -87,6 +90,8 @@ def main():
     pt, eq, ort = statistics.median(pt_times), statistics.median(eq_times), statistics.median(ort_times)
     n = len(texts)
     import onnxruntime
+    if a.label:
+        print(f"\n## {a.label}")
     print(f"\nSciFact corpus, {n} documents, {tokens_pt} tokens (EmbedQ counts {eq_tokens}), "
           f"{a.threads} threads, batch {a.batch_size}, median of {a.runs} runs, "
           f"EMBEDQ_ISA={os.environ.get('EMBEDQ_ISA') or 'native'}")

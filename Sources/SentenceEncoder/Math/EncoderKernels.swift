@@ -82,6 +82,41 @@ struct EncoderKernels: @unchecked Sendable {
         table.add_layer_norm(values, residual, gamma, beta, rows, columns, epsilon)
     }
 
+    /// In place on `rows × columns` floats: `x[r][c] += bias[c]` (see `sek_add_bias_fn`).
+    func addBias(_ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        table.add_bias(values, bias, rows, columns)
+    }
+
+    /// `output[r] = silu(input[r][..<width]) ⊙ input[r][width...]` for `rows` rows of `2 · width`
+    /// floats (SwiGLU; `output` may be `input`, see `sek_gated_fn`).
+    func gatedSiLU(_ input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        table.gated_silu(input, output, rows, width)
+    }
+
+    /// As ``gatedSiLU(_:output:rows:width:)`` with the exact GELU (GeGLU).
+    func gatedGELU(_ input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        table.gated_gelu(input, output, rows, width)
+    }
+
+    /// Rotary embedding in place of the first `dimensions` columns of each head (see `sek_rotary_fn`).
+    func rotary(_ values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, heads: Int, headSize: Int,
+                dimensions: Int, cosines: UnsafePointer<Float>, sines: UnsafePointer<Float>, interleaved: Bool) {
+        table.rotary(values, rows, rowStride, heads, headSize, dimensions, cosines, sines, interleaved ? 1 : 0)
+    }
+
+    /// `scores[i][j] += diagonals[j − i]` for `rows × columns` scores of row stride `stride`
+    /// (`diagonals` readable from `−(rows − 1)` to `columns − 1`; see `sek_add_toeplitz_fn`).
+    func addToeplitz(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                     diagonals: UnsafePointer<Float>) {
+        table.add_toeplitz(scores, rows, columns, stride, diagonals)
+    }
+
+    /// `scores[i][j] = −∞` where `|firstOffset + j − i| > halfWindow` (see `sek_mask_outside_band_fn`).
+    func maskOutsideBand(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                         firstOffset: Int, halfWindow: Int) {
+        table.mask_outside_band(scores, rows, columns, stride, firstOffset, halfWindow)
+    }
+
     /// Calls `body` with this table as the C functions take it.
     func withTable<Result>(_ body: (UnsafePointer<sek_kernel_table>) -> Result) -> Result {
         withUnsafePointer(to: table, body)

@@ -19,6 +19,9 @@
 // | quantize / round  | C        | AVX2, AVX-512                             | NEON                       |
 // | gelu, softmax,    | C        | AVX2, AVX-512                             | NEON                       |
 // | layer norm, bias  |          |                                           |                            |
+// | gated SiLU/GELU,  | C        | AVX2, AVX-512 (interleaved rotary pairs:  | NEON (interleaved: C)      |
+// | rotary, Toeplitz  |          | C)                                        |                            |
+// | bias, band mask   |          |                                           |                            |
 //
 // Exactness (what the tests assert, every variant against the portable one, which is the plain
 // reference; the portable variants are checked against double-precision references):
@@ -140,6 +143,29 @@ typedef void (*sek_add_layer_norm_fn)(float *values, const float *residual, cons
 /// In place: x[r][c] += bias[c] for r < rows, c < columns (row stride `columns`).
 typedef void (*sek_add_bias_fn)(float *values, const float *bias, size_t rows, size_t columns);
 
+/// output[r][j] = act(input[r][j]) · input[r][width + j] for r < rows, j < width (GeGLU, SwiGLU):
+/// input is rows × 2·width, output rows × width (row-major, no padding); `output` may equal
+/// `input` (the rows are compacted in place). act is SiLU x / (1 + e^(−x)) (exp as in
+/// `sek_softmax_rows_fn`, of −|x| only, so no overflow) or the exact GELU of `sek_gelu_fn`.
+typedef void (*sek_gated_fn)(const float *input, float *output, size_t rows, size_t width);
+
+/// Rotates, in place, the first `rotary_dims` (even) columns of each of `heads` heads of
+/// `head_size` columns in `rows` rows (row stride `row_stride`): row r uses
+/// cos_table[r · rotary_dims/2 + i] and sin_table[…]. Pairs are (i, i + rotary_dims/2)
+/// (`interleaved` 0, GPT-NeoX) or (2i, 2i + 1) (`interleaved` 1, GPT-J):
+/// (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin).
+typedef void (*sek_rotary_fn)(float *values, size_t rows, size_t row_stride, size_t heads, size_t head_size,
+                              size_t rotary_dims, const float *cos_table, const float *sin_table, int interleaved);
+
+/// scores[i·ld + j] += diagonals[j − i] for i < rows, j < columns: `diagonals` must be readable
+/// from index −(rows − 1) to columns − 1 (MPNet's relative bias depends on j − i only).
+typedef void (*sek_add_toeplitz_fn)(float *scores, size_t rows, size_t columns, size_t ld, const float *diagonals);
+
+/// scores[i·ld + j] = −∞ where |first_offset + j − i| > half_window (keys farther than half_window
+/// from the query; first_offset = position of key 0 − position of query 0): a sliding window.
+typedef void (*sek_mask_outside_band_fn)(float *scores, size_t rows, size_t columns, size_t ld,
+                                         ptrdiff_t first_offset, size_t half_window);
+
 // ---------------------------------------------------------------------------------------------
 // The dispatch table.
 
@@ -159,12 +185,18 @@ typedef struct {
     sek_softmax_rows_fn softmax_rows;
     sek_add_layer_norm_fn add_layer_norm;
     sek_add_bias_fn add_bias;
+    sek_gated_fn gated_silu;
+    sek_gated_fn gated_gelu;
+    sek_rotary_fn rotary;
+    sek_add_toeplitz_fn add_toeplitz;
+    sek_mask_outside_band_fn mask_outside_band;
 
     const char *gemm_f32_isa;
     const char *int8_isa;        ///< pack_int8 and gemm_u8s8
     const char *quantize_isa;    ///< quantize_rows_u8(_fixed) and round_rows_bf16
     const char *bf16_isa;        ///< pack_bf16 and gemm_bf16
-    const char *elementwise_isa; ///< gelu, softmax_rows, add_layer_norm, add_bias
+    const char *elementwise_isa; ///< gelu, softmax_rows, add_layer_norm, add_bias and the architectures'
+                                 ///< gated_silu, gated_gelu, rotary, add_toeplitz, mask_outside_band
 } sek_kernel_table;
 
 /// A flag for `sek_kernels_for`, outside the `CPUCapabilities` bits: use the native bf16 dot

@@ -379,6 +379,99 @@ static void test_elementwise(const sek_kernel_table *t, const sek_kernel_table *
     }
 }
 
+// The architectures' kernels: gated SiLU / GELU against double precision (in place too), rotary,
+// Toeplitz bias and band mask against straightforward loops; all bitwise against portable.
+static void test_architecture(const sek_kernel_table *t, const sek_kernel_table *portable) {
+    const size_t widths[] = {1, 7, 13, 16, 63, 65, 383, 385};
+    for (size_t a = 0; a < sizeof widths / sizeof *widths; a++) {
+        const size_t width = widths[a], rows = 3;
+        seed(width * 7 + 1);
+        float *x = allocate(rows * 2 * width * 4), *y = allocate(rows * width * 4), *z = allocate(rows * width * 4),
+              *w = allocate(rows * 2 * width * 4);
+        for (size_t i = 0; i < rows * 2 * width; i++) x[i] = uniform(-12, 12);
+        if (width > 3) x[0] = NAN, x[1] = -95.0f, x[2] = 95.0f, x[3] = -0.0f;
+        for (int gelu = 0; gelu < 2; gelu++) {
+            sek_gated_fn f = gelu ? t->gated_gelu : t->gated_silu, g = gelu ? portable->gated_gelu : portable->gated_silu;
+            f(x, y, rows, width);
+            g(x, z, rows, width);
+            memcpy(w, x, rows * 2 * width * 4);
+            f(w, w, rows, width);
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = 0; j < width; j++) {
+                    const float got = y[r * width + j];
+                    CHECK(same(got, z[r * width + j]), "gated %s width %zu not bitwise portable", gelu ? "gelu" : "silu", width);
+                    CHECK(same(got, w[r * width + j]), "gated %s width %zu in place differs", gelu ? "gelu" : "silu", width);
+                    const double v = x[r * 2 * width + j], gate = x[r * 2 * width + width + j];
+                    if (isnan(v)) {
+                        CHECK(isnan(got), "gated %s(NaN) is not NaN", gelu ? "gelu" : "silu");
+                        continue;
+                    }
+                    const double act = gelu ? 0.5 * v * (1.0 + erf(v / sqrt(2.0))) : v / (1.0 + exp(-v));
+                    CHECK(fabs(got - act * gate) <= 1e-6 * fabs(act * gate) + 4e-7 * fmax(1, fabs(v)) * fmax(1, fabs(gate)),
+                          "gated %s(%g) · %g = %.9g vs %.9g", gelu ? "gelu" : "silu", v, gate, got, act * gate);
+                }
+        }
+        free(x), free(y), free(z), free(w);
+    }
+    // Rotary: (heads, head size, rotary dims, interleaved).
+    const size_t rotary_shapes[][4] = {{2, 8, 8, 0}, {3, 46, 46, 0}, {2, 80, 26, 0}, {1, 64, 64, 0}, {2, 8, 8, 1}, {1, 64, 64, 1}};
+    for (size_t a = 0; a < sizeof rotary_shapes / sizeof *rotary_shapes; a++) {
+        const size_t heads = rotary_shapes[a][0], head_size = rotary_shapes[a][1], dims = rotary_shapes[a][2];
+        const int interleaved = (int)rotary_shapes[a][3];
+        const size_t rows = 9, stride = heads * head_size + 5, half = dims / 2;
+        seed(a + 100);
+        float *x = allocate(rows * stride * 4), *y = allocate(rows * stride * 4), *z = allocate(rows * stride * 4);
+        float *c = allocate(rows * half * 4), *sn = allocate(rows * half * 4);
+        for (size_t i = 0; i < rows * stride; i++) x[i] = uniform(-4, 4);
+        for (size_t i = 0; i < rows * half; i++) {
+            const double angle = uniform(-50, 50);
+            c[i] = (float)cos(angle), sn[i] = (float)sin(angle);
+        }
+        memcpy(y, x, rows * stride * 4), memcpy(z, x, rows * stride * 4);
+        t->rotary(y, rows, stride, heads, head_size, dims, c, sn, interleaved);
+        portable->rotary(z, rows, stride, heads, head_size, dims, c, sn, interleaved);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t h = 0; h < heads; h++)
+                for (size_t i = 0; i < half; i++) {
+                    const size_t base = r * stride + h * head_size;
+                    const size_t p = base + (interleaved ? 2 * i : i), q = base + (interleaved ? 2 * i + 1 : i + half);
+                    const double x1 = x[p], x2 = x[q], cc = c[r * half + i], ss = sn[r * half + i];
+                    CHECK(fabs(y[p] - (x1 * cc - x2 * ss)) <= 2e-6 && fabs(y[q] - (x2 * cc + x1 * ss)) <= 2e-6,
+                          "rotary shape %zu row %zu", a, r);
+                }
+        for (size_t i = 0; i < rows * stride; i++) CHECK(same(y[i], z[i]), "rotary shape %zu not bitwise portable", a);
+        free(x), free(y), free(z), free(c), free(sn);
+    }
+    // Toeplitz bias and band mask: (rows, columns, ld).
+    const size_t score_shapes[][3] = {{7, 19, 23}, {1, 1, 1}, {5, 65, 70}, {40, 33, 33}};
+    const long bands[][2] = {{-3, 2}, {5, 0}, {0, 100}, {-30, 17}, {50, 3}, {-60, 1}};
+    for (size_t a = 0; a < sizeof score_shapes / sizeof *score_shapes; a++) {
+        const size_t rows = score_shapes[a][0], columns = score_shapes[a][1], ld = score_shapes[a][2];
+        seed(a + 200);
+        float *x = allocate(rows * ld * 4), *y = allocate(rows * ld * 4), *d = allocate((rows + columns) * 4);
+        for (size_t i = 0; i < rows * ld; i++) x[i] = uniform(-4, 4);
+        for (size_t i = 0; i < rows + columns; i++) d[i] = uniform(-4, 4);
+        memcpy(y, x, rows * ld * 4);
+        t->add_toeplitz(y, rows, columns, ld, d + rows - 1);
+        for (size_t i = 0; i < rows; i++)
+            for (size_t j = 0; j < ld; j++)
+                CHECK(same(y[i * ld + j], j < columns ? x[i * ld + j] + d[j - i + rows - 1] : x[i * ld + j]),
+                      "toeplitz %zux%zu [%zu][%zu]", rows, columns, i, j);
+        for (size_t b = 0; b < sizeof bands / sizeof *bands; b++) {
+            memcpy(y, x, rows * ld * 4);
+            t->mask_outside_band(y, rows, columns, ld, (ptrdiff_t)bands[b][0], (size_t)bands[b][1]);
+            for (size_t i = 0; i < rows; i++)
+                for (size_t j = 0; j < ld; j++) {
+                    const long relative = bands[b][0] + (long)j - (long)i;
+                    const int outside = j < columns && (relative > bands[b][1] || relative < -bands[b][1]);
+                    CHECK(same(y[i * ld + j], outside ? -INFINITY : x[i * ld + j]), "band %zux%zu offset %ld window %ld [%zu][%zu]",
+                          rows, columns, bands[b][0], bands[b][1], i, j);
+                }
+        }
+        free(x), free(y), free(d);
+    }
+}
+
 static void test_attention(const sek_kernel_table *t) {
     const size_t lengths[] = {1, 7, 33, 65};
     const size_t heads[] = {32, 13, 64};
@@ -439,7 +532,7 @@ int main(void) {
             int8 &= tested[i].gemm_u8s8 != t.gemm_u8s8 || tested[i].pack_int8 != t.pack_int8;
             quantize &= tested[i].quantize_rows_u8 != t.quantize_rows_u8;
             bf16 &= tested[i].gemm_bf16 != t.gemm_bf16 || tested[i].round_rows_bf16 != t.round_rows_bf16;
-            elementwise &= tested[i].gelu != t.gelu;
+            elementwise &= tested[i].gelu != t.gelu || tested[i].gated_silu != t.gated_silu || tested[i].rotary != t.rotary;
         }
         if (!(f32 || int8 || quantize || bf16 || elementwise)) continue;
         tested[count++] = t;
@@ -449,7 +542,7 @@ int main(void) {
         if (int8) test_int8(&t);
         if (quantize) test_quantize(&t);
         if (bf16) test_bf16(&t, &portable);
-        if (elementwise) test_elementwise(&t, &portable);
+        if (elementwise) test_elementwise(&t, &portable), test_architecture(&t, &portable);
         char label[48];
         snprintf(label, sizeof label, "%s%s", levels[l], flag ? "+native-bf16" : "");
         printf("%-23s gemm_f32=%s int8=%s quantize=%s bf16=%s elementwise=%s: %s\n", label, t.gemm_f32_isa,
