@@ -12,7 +12,8 @@ extension SentenceEncoder {
     ///
     /// History: 1 — the encoder as of the embedding cache's encoder-version key; 2 — one kernel
     /// table (fp32 GEMM for the linear layers and attention on AVX2 / AVX-512 / NEON, fused
-    /// layer-norm and softmax arithmetic, int8 / bf16 outputs as one fma from the bias).
+    /// layer-norm and softmax arithmetic, int8 / bf16 outputs as one fma from the bias; the
+    /// architectures' SiLU from exp(−|x|), attention of every architecture on the table's GEMM).
     public static let numericsVersion = 2
 
     /// One line naming everything beyond the model folder's files that decides this encoder's
