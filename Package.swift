@@ -52,8 +52,11 @@ let package = Package(
         // to RetrievalEvaluation, which stays free of both.
         .target(
             name: "QuantizationEvaluation",
-            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining"]
         ),
+        // Quantization-aware training of a projection head on frozen float embeddings
+        // (listwise distillation, straight-through quantizers, AdamW), PCA and ITQ heads.
+        .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // Umbrella library product re-exporting every module.
@@ -61,7 +64,7 @@ let package = Package(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
-                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining",
             ]
         ),
         // The command-line tool.
@@ -90,6 +93,7 @@ let package = Package(
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
