@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Benchmarks EmbedQ's encoder against sentence-transformers on PyTorch (CPU) over the SciFact
-# corpus: same model, same thread count, batch size 32, documents truncated at 256 tokens.
-# Prints seconds, tokens/s and documents/s (medians of several runs, alternating the two) and
-# the ratio, plus the cosine parity of the vectors.
+# Benchmarks EmbedQ's encoder (fp32) against sentence-transformers on PyTorch (CPU) and ONNX
+# Runtime (the same model exported with torch.onnx, every graph optimization on, T intra-op
+# threads) over the SciFact corpus: same model, same thread count, batch size 32, documents
+# truncated at 256 tokens. Prints seconds, tokens/s and documents/s (medians of several runs,
+# alternating the three) and the ratios, plus the cosine parity of the vectors. EMBEDQ_ISA
+# (portable, avx2, avx512, …) caps EmbedQ's kernels, e.g. to measure an AVX2-only CPU.
 #
 #   scripts/bench-encoder.sh [--docs N | --all] [--runs R] [--threads T]
 #
 # Default: the first 500 documents, 3 runs, 2 threads (about 3 minutes on 2 cores).
 # Needs ../shared/datasets/scifact (EMBEDQ_SHARED); creates the Python environment
-# ~/.cache/embedq/bench-venv (torch CPU, sentence-transformers, numpy) when missing.
+# ~/.cache/embedq/bench-venv (torch CPU, sentence-transformers, numpy, onnxruntime) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
         --all) docs=0; shift ;;
         --runs) runs="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "bench-encoder: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -30,7 +32,7 @@ corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-encoder: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
 
 source scripts/lib/bench-venv.sh
-ensure_bench_venv numpy torch sentence_transformers
+ensure_bench_venv numpy torch sentence_transformers onnxruntime onnx onnxscript
 
 model="$(scripts/lib/fetch-model.sh)"
 echo "bench-encoder: building embedq (release)" >&2

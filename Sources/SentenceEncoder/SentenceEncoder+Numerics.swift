@@ -10,16 +10,21 @@ extension SentenceEncoder {
     /// quantization (bf16 rounding, int8 scales). Caches keyed on ``numericsIdentity`` then
     /// recompute instead of reusing the old vectors.
     ///
-    /// History: 1 — the encoder as of the embedding cache's encoder-version key.
-    public static let numericsVersion = 1
+    /// History: 1 — the encoder as of the embedding cache's encoder-version key; 2 — one kernel
+    /// table (fp32 GEMM for the linear layers and attention on AVX2 / AVX-512 / NEON, fused
+    /// layer-norm and softmax arithmetic, int8 / bf16 outputs as one fma from the bias; the
+    /// architectures' SiLU from exp(−|x|), attention of every architecture on the table's GEMM).
+    public static let numericsVersion = 2
 
     /// One line naming everything beyond the model folder's files that decides this encoder's
     /// vectors: ``numericsVersion``, the weight precision of every linear layer (mixed precision
     /// included), and for statically calibrated int8 layers their activation scales (float32 bit
     /// patterns, so that other calibration texts give another identity).
     ///
-    /// Not included, because a text's vector does not depend on them beyond float32 rounding of
-    /// the BLAS path: the thread count, the batch size and the CPU's instruction set.
+    /// Not included, because a text's vector does not depend on them beyond float32 rounding: the
+    /// thread count, the batch size and the CPU's instruction set (the SIMD kernels of every
+    /// level give the same bits; the BLAS path of `EMBEDQ_MATMUL=blas` or of CPUs without AVX2
+    /// or NEON, and native bf16 dot products, round differently).
     public var numericsIdentity: String {
         var parts = ["embedq-encoder-numerics-\(Self.numericsVersion)"]
         if dimension != fullDimension { parts.append("dimensions=\(dimension)") }

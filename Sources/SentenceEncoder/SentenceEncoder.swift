@@ -200,7 +200,8 @@ public final class SentenceEncoder: Sendable {
     ///   - prompt: the prompt prepended to every text (see ``Prompt``).
     ///   - normalize: divide each final vector (after truncation to ``dimension``) by its L2
     ///     norm (sentence-transformers' `normalize_embeddings`).
-    ///   - batchSize: texts per forward pass (≥ 1); memory grows with it.
+    ///   - batchSize: texts per work item (≥ 1), sorted by length; forward passes take up to
+    ///     512 of its tokens at a time.
     ///   - progress: called after each batch with the number of texts done so far, from a worker
     ///     thread, one call at a time, with increasing counts.
     /// - Returns: `texts.count` vectors of ``dimension`` floats (unit length when `normalize`,

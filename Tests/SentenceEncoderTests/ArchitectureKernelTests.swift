@@ -4,35 +4,43 @@ import SentenceEncoderKernels
 import XCTest
 @testable import SentenceEncoder
 
-/// Every build (portable, AVX2, AVX-512 as the CPU allows) of the architecture kernels against
-/// plain double-precision Swift, on random inputs with fixed seeds and odd sizes.
+/// Every variant (portable, AVX2, AVX-512 or NEON as the CPU allows) of the architecture kernels
+/// of the dispatch table against plain double-precision Swift, on random inputs with fixed seeds
+/// and odd sizes, and bit for bit against the portable variant.
 final class ArchitectureKernelTests: XCTestCase {
-    /// The builds this CPU runs.
-    private var builds: [(level: Int32, kernels: sek_architecture_kernels)] {
-        (0...sek_isa_level()).compactMap { level in sek_architecture_kernels_for(level).map { (level, $0.pointee) } }
+    /// The tables this CPU runs, as their `EMBEDQ_ISA` level names.
+    private var builds: [(level: String, kernels: sek_kernel_table)] {
+        EncoderKernels.availableLevels.map { ($0.level, $0.kernels.table) }
     }
+
+    private var portable: sek_kernel_table { EncoderKernels(capabilities: 0).table }
 
     private func random(_ count: Int, _ generator: inout SeededGenerator, in range: ClosedRange<Float> = -4...4) -> [Float] {
         (0..<count).map { _ in Float.random(in: range, using: &generator) }
     }
 
-    func testEveryBuildIsAvailableUpToTheDispatchedOne() {
-        XCTAssertEqual(builds.count, Int(sek_isa_level()) + 1)
-        XCTAssertNil(sek_architecture_kernels_for(sek_isa_level() + 1))
-        XCTAssertNil(sek_architecture_kernels_for(-1))
+    func testTheProcessTableHoldsTheBestVariants() {
+        let best = EncoderKernels.current.table
+        XCTAssertEqual(String(cString: builds.last!.kernels.elementwise_isa), String(cString: best.elementwise_isa))
+        XCTAssertEqual(String(cString: builds.first!.kernels.elementwise_isa), "portable")
     }
 
     func testGatedActivationsMatchReference() {
         var generator = SeededGenerator(seed: 11)
-        for (rows, width) in [(1, 1), (3, 17), (5, 64), (2, 100)] {
-            let input = random(rows * 2 * width, &generator, in: -12...12)
+        for (rows, width) in [(1, 1), (3, 17), (5, 64), (2, 100), (2, 7), (1, 13), (2, 63), (1, 65), (1, 383)] {
+            var input = random(rows * 2 * width, &generator, in: -12...12)
+            if width > 3 { input[2] = -95; input[3] = 95 }  // exp(−|x|) below −87: 0
             for (level, kernels) in builds {
-                for (kind, function, reference) in [
-                    ("silu", kernels.gated_silu!, FeedForward.referenceSiLU),
-                    ("gelu", kernels.gated_gelu!, FeedForward.referenceGELU),
+                for (kind, function, portableFunction, reference) in [
+                    ("silu", kernels.gated_silu!, portable.gated_silu!, FeedForward.referenceSiLU),
+                    ("gelu", kernels.gated_gelu!, portable.gated_gelu!, FeedForward.referenceGELU),
                 ] {
                     var separate = [Float](repeating: .nan, count: rows * width)
                     function(input, &separate, rows, width)
+                    var reference32 = [Float](repeating: .nan, count: rows * width)
+                    portableFunction(input, &reference32, rows, width)
+                    XCTAssertEqual(separate.map(\.bitPattern), reference32.map(\.bitPattern),
+                                   "\(kind) level \(level) \(rows)×\(width): not bit for bit the portable variant")
                     // In place: the rows are compacted from the start.
                     var inPlace = input
                     inPlace.withUnsafeMutableBufferPointer { function($0.baseAddress, $0.baseAddress, rows, width) }
@@ -54,6 +62,15 @@ final class ArchitectureKernelTests: XCTestCase {
     func testGatedActivationsAtExtremes() {
         let input: [Float] = [100, -100, 0, -0, 1, 1, 1, 1]
         for (_, kernels) in builds {
+            // NaN stays NaN in every lane position (a full SIMD block and the tail).
+            var nanInput = [Float](repeating: 1, count: 2 * 21)
+            nanInput[0] = .nan
+            nanInput[20] = .nan
+            var nanOutput = [Float](repeating: 0, count: 21)
+            kernels.gated_silu(nanInput, &nanOutput, 1, 21)
+            XCTAssertTrue(nanOutput[0].isNaN && nanOutput[20].isNaN && !nanOutput[1].isNaN)
+            kernels.gated_gelu(nanInput, &nanOutput, 1, 21)
+            XCTAssertTrue(nanOutput[0].isNaN && nanOutput[20].isNaN && !nanOutput[1].isNaN)
             var output = [Float](repeating: .nan, count: 4)
             kernels.gated_silu(input, &output, 1, 4)
             XCTAssertEqual(output[0], 100)
@@ -67,7 +84,7 @@ final class ArchitectureKernelTests: XCTestCase {
 
     func testRotaryMatchesReference() {
         var generator = SeededGenerator(seed: 12)
-        for (heads, headSize, dimensions, interleaved) in [(2, 8, 8, false), (3, 10, 6, false), (2, 8, 8, true), (1, 64, 64, false)] {
+        for (heads, headSize, dimensions, interleaved) in [(2, 8, 8, false), (3, 10, 6, false), (2, 8, 8, true), (1, 64, 64, false), (3, 46, 46, false), (2, 80, 26, false), (1, 64, 64, true)] {
             let rows = 9, stride = heads * headSize + 5
             let values = random(rows * stride, &generator)
             let half = dimensions / 2
@@ -76,6 +93,9 @@ final class ArchitectureKernelTests: XCTestCase {
             for (level, kernels) in builds {
                 var rotated = values
                 kernels.rotary(&rotated, rows, stride, heads, headSize, dimensions, cosines, sines, interleaved ? 1 : 0)
+                var portableRotated = values
+                portable.rotary(&portableRotated, rows, stride, heads, headSize, dimensions, cosines, sines, interleaved ? 1 : 0)
+                XCTAssertEqual(rotated.map(\.bitPattern), portableRotated.map(\.bitPattern), "level \(level): not bit for bit the portable variant")
                 for row in 0..<rows {
                     var expected = values[(row * stride)..<((row + 1) * stride)].map(Double.init)
                     for head in 0..<heads {
@@ -99,13 +119,13 @@ final class ArchitectureKernelTests: XCTestCase {
 
     func testToeplitzAndBandMatchReference() {
         var generator = SeededGenerator(seed: 13)
-        let rows = 7, columns = 19, ld = 23
+        for (rows, columns, ld) in [(7, 19, 23), (1, 1, 1), (5, 65, 70), (40, 33, 33)] {
         let scores = random(rows * ld, &generator)
         let diagonals = random(rows + columns, &generator)
         for (level, kernels) in builds {
             var biased = scores
             diagonals.withUnsafeBufferPointer { kernels.add_toeplitz(&biased, rows, columns, ld, $0.baseAddress! + rows - 1) }
-            for (firstOffset, halfWindow) in [(-3, 2), (5, 0), (0, 100)] {
+            for (firstOffset, halfWindow) in [(-3, 2), (5, 0), (0, 100), (-30, 17), (50, 3), (-60, 1)] {
                 var masked = scores
                 kernels.mask_outside_band(&masked, rows, columns, ld, firstOffset, halfWindow)
                 for i in 0..<rows {
@@ -122,6 +142,7 @@ final class ArchitectureKernelTests: XCTestCase {
                     }
                 }
             }
+        }
         }
     }
 

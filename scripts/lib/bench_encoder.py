@@ -1,5 +1,6 @@
 """Benchmark helper for scripts/bench-encoder.sh: prepares SciFact documents, runs
-sentence-transformers (PyTorch, CPU) and `embedq embed` alternately, prints a table.
+sentence-transformers (PyTorch, CPU), ONNX Runtime (the same model exported with torch.onnx,
+graph optimizations on) and `embedq embed` alternately, prints a table.
 
 Document text as MTEB builds it: title + " " + text, stripped; text alone when the title is
 empty. Both sides truncate at the model's max_seq_length (256 tokens), use the same thread
@@ -7,6 +8,8 @@ count and batch size; times exclude model loading and include tokenization."""
 import argparse, json, os, re, resource, statistics, subprocess, sys, time
 
 import numpy as np
+
+from onnx_peer import OnnxEncoder, export
 
 
 def documents(corpus, limit):
@@ -49,9 +52,12 @@ def main():
     model.max_seq_length = a.max_seq_length
     tokens_pt = sum(len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=a.max_seq_length)["input_ids"])
     model.encode(texts[:32], batch_size=a.batch_size)  # warm-up
+    onnx_path, _ = export(model, a.workdir)
+    onnx = OnnxEncoder(onnx_path, model.tokenizer, a.threads)
+    onnx.encode(texts[:32], batch_size=a.batch_size)  # warm-up
 
-    pt_times, eq_times, eq_tokens = [], [], None
-    pt_cpu, eq_cpu = [], []
+    pt_times, eq_times, eq_tokens, ort_times = [], [], None, []
+    pt_cpu, eq_cpu, ort_cpu = [], [], []
     reference = None
     output = os.path.join(a.workdir, "embedq.npy")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
@@ -61,6 +67,11 @@ def main():
         pt_times.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_SELF)
         pt_cpu.append(after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime)
+        start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+        onnx_vectors = onnx.encode(texts, batch_size=a.batch_size)
+        ort_times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        ort_cpu.append(after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cmd = [a.embedq, "embed", "--quiet", "--model", a.model, inputs, "--output", output,
                "--threads", str(a.threads), "--batch-size", str(a.batch_size)]
@@ -71,26 +82,33 @@ def main():
         eq_tokens, eq_times = int(m.group(2)), eq_times + [float(m.group(3))]
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         eq_cpu.append(after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
-        print(f"  run {run + 1}/{a.runs}: PyTorch {pt_times[-1]:.2f} s, EmbedQ {eq_times[-1]:.2f} s", file=sys.stderr)
+        print(f"  run {run + 1}/{a.runs}: PyTorch {pt_times[-1]:.2f} s, ONNX Runtime {ort_times[-1]:.2f} s, "
+              f"EmbedQ {eq_times[-1]:.2f} s", file=sys.stderr)
 
     ours = np.load(output)
     cos = np.sum(ours * reference, axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(reference, axis=1))
-    pt, eq = statistics.median(pt_times), statistics.median(eq_times)
+    pt, eq, ort = statistics.median(pt_times), statistics.median(eq_times), statistics.median(ort_times)
     n = len(texts)
+    import onnxruntime
     if a.label:
         print(f"\n## {a.label}")
     print(f"\nSciFact corpus, {n} documents, {tokens_pt} tokens (EmbedQ counts {eq_tokens}), "
-          f"{a.threads} threads, batch {a.batch_size}, median of {a.runs} runs")
+          f"{a.threads} threads, batch {a.batch_size}, median of {a.runs} runs, "
+          f"EMBEDQ_ISA={os.environ.get('EMBEDQ_ISA') or 'native'}")
     # CPU seconds (user + system, all threads) are steadier than wall time on a shared machine;
     # EmbedQ's include process start and model loading, PyTorch's do not.
-    pc, ec = statistics.median(pt_cpu), statistics.median(eq_cpu)
+    pc, ec, oc = statistics.median(pt_cpu), statistics.median(eq_cpu), statistics.median(ort_cpu)
     name = "sentence-transformers (PyTorch " + torch.__version__.split("+")[0] + ")"
+    onnx_name = "ONNX Runtime " + onnxruntime.__version__ + " fp32"
     print(f"{'encoder':<38}{'seconds':>9}{'tokens/s':>10}{'docs/s':>8}{'CPU s':>8}{'tokens/CPU-s':>14}")
     print(f"{name:<38}{pt:>9.2f}{tokens_pt / pt:>10.0f}{n / pt:>8.2f}{pc:>8.1f}{tokens_pt / pc:>14.0f}")
+    print(f"{onnx_name:<38}{ort:>9.2f}{tokens_pt / ort:>10.0f}{n / ort:>8.2f}{oc:>8.1f}{tokens_pt / oc:>14.0f}")
     print(f"{'EmbedQ (Swift, fp32)':<38}{eq:>9.2f}{eq_tokens / eq:>10.0f}{n / eq:>8.2f}{ec:>8.1f}{eq_tokens / ec:>14.0f}")
     print(f"{'ratio EmbedQ / PyTorch':<38}{'':>9}{(eq_tokens / eq) / (tokens_pt / pt):>9.2f}x{pt / eq:>7.2f}x{'':>8}{(eq_tokens / ec) / (tokens_pt / pc):>13.2f}x")
+    print(f"{'ratio EmbedQ / ONNX Runtime':<38}{'':>9}{(eq_tokens / eq) / (tokens_pt / ort):>9.2f}x{ort / eq:>7.2f}x{'':>8}{(eq_tokens / ec) / (tokens_pt / oc):>13.2f}x")
     print(f"load average during the runs: {os.getloadavg()[0]:.1f} (wall-clock rates assume otherwise idle cores)")
-    print(f"parity: min cosine {cos.min():.7f}, max |diff| {np.abs(ours - reference).max():.2e}")
+    print(f"parity: min cosine {cos.min():.7f}, max |diff| {np.abs(ours - reference).max():.2e} "
+          f"(ONNX Runtime: min cosine {np.min(np.sum(onnx_vectors * reference, axis=1) / np.linalg.norm(reference, axis=1)):.7f})")
 
 
 if __name__ == "__main__":

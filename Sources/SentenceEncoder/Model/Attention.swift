@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// Multi-head scaled dot-product self-attention over a packed batch.
 ///
@@ -47,6 +46,7 @@ enum Attention {
         let headSize = hiddenSize / headCount
         let stride = 3 * hiddenSize
         let scale = 1 / Float(headSize).squareRoot()
+        let kernels = EncoderKernels.current
         for (offset, length) in spans where length > 0 {
             let rows = queryKeyValue + offset * stride
             if let rotary = options.rotary {
@@ -66,23 +66,25 @@ enum Attention {
                         keys = max(0, first - window)..<min(length, first + count + window)
                     }
                     // scores[count × keys] = scale · Q[count × d] · K[keys × d]ᵀ
-                    MatrixMultiply.multiplyTransposed(
-                        m: count, n: keys.count, k: headSize, alpha: scale,
-                        a: query + first * stride, lda: stride, b: key + keys.lowerBound * stride, ldb: stride,
-                        c: scores, ldc: keys.count)
+                    AttentionProducts.scores(
+                        query: query + first * stride, queryStride: stride, key: key + keys.lowerBound * stride,
+                        keyStride: stride, rows: count, keys: keys.count, headSize: headSize, scale: scale,
+                        scores: scores, scoresStride: keys.count)
                     if let bias {
                         // bias[j − i] for query `first + i`, key `keys.lowerBound + j`.
-                        sek_add_toeplitz(scores, count, keys.count, keys.count, bias + (keys.lowerBound - first))
+                        kernels.addToeplitz(scores, rows: count, columns: keys.count, stride: keys.count,
+                                            diagonals: bias + (keys.lowerBound - first))
                     }
                     if let window = options.halfWindow {
-                        sek_mask_outside_band(scores, count, keys.count, keys.count, keys.lowerBound - first, window)
+                        kernels.maskOutsideBand(scores, rows: count, columns: keys.count, stride: keys.count,
+                                                firstOffset: keys.lowerBound - first, halfWindow: window)
                     }
-                    sek_softmax_rows(scores, count, keys.count)
+                    kernels.softmaxRows(scores, rows: count, columns: keys.count)
                     // context[count × d] = scores[count × keys] · V[keys × d]
-                    MatrixMultiply.multiply(
-                        m: count, n: headSize, k: keys.count,
-                        a: scores, lda: keys.count, b: value + keys.lowerBound * stride, ldb: stride,
-                        c: context + (offset + first) * hiddenSize + head * headSize, ldc: hiddenSize)
+                    AttentionProducts.context(
+                        probabilities: scores, probabilitiesStride: keys.count, value: value + keys.lowerBound * stride,
+                        valueStride: stride, rows: count, keys: keys.count, headSize: headSize,
+                        context: context + (offset + first) * hiddenSize + head * headSize, contextStride: hiddenSize)
                 }
             }
         }

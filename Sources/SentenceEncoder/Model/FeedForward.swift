@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// The activations of the feed-forward block, applied in place.
 enum FeedForward {
@@ -7,7 +6,7 @@ enum FeedForward {
     static func activate(_ values: UnsafeMutablePointer<Float>, count: Int, activation: EncoderConfiguration.Activation) {
         switch activation {
         case .gelu:
-            sek_gelu(values, count)
+            EncoderKernels.current.gelu(values, count: count)
         case .geluTanh:
             // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
             for index in 0..<count {
@@ -29,9 +28,9 @@ enum FeedForward {
     static func gate(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, activation: EncoderConfiguration.Activation) {
         switch activation {
         case .silu:
-            sek_gated_silu(values, values, rows, width)
+            EncoderKernels.current.gatedSiLU(values, output: values, rows: rows, width: width)
         case .gelu:
-            sek_gated_gelu(values, values, rows, width)
+            EncoderKernels.current.gatedGELU(values, output: values, rows: rows, width: width)
         case .geluTanh, .relu:
             for row in 0..<rows {
                 let source = values + row * 2 * width

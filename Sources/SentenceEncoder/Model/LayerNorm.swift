@@ -1,5 +1,3 @@
-import SentenceEncoderKernels
-
 /// Layer normalization over the last dimension: `y = (x - mean) / sqrt(var + ε) · γ + β`, with
 /// the biased variance, as `torch.nn.LayerNorm`.
 struct LayerNorm: Sendable {
@@ -16,7 +14,8 @@ struct LayerNorm: Sendable {
     func apply(to values: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, rows: Int) {
         gamma.withUnsafeBufferPointer { gamma in
             beta.withUnsafeBufferPointer { beta in
-                sek_add_layer_norm(values, residual, gamma.baseAddress, beta.baseAddress, rows, gamma.count, epsilon)
+                EncoderKernels.current.addLayerNorm(values, residual: residual, gamma: gamma.baseAddress!, beta: beta.baseAddress!,
+                                                    rows: rows, columns: gamma.count, epsilon: epsilon)
             }
         }
     }

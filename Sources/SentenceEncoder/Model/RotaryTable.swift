@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// The cos / sin tables of a rotary position embedding (RoFormer) for positions
 /// `0 ..< positions`, computed once per model, and their application to queries and keys.
@@ -60,6 +59,7 @@ final class RotaryTable: @unchecked Sendable {
     /// `values + r · rowStride + h · headSize`.
     func apply(to values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, heads: Int, headSize: Int) {
         precondition(rows <= positions, "a sequence of \(rows) tokens is longer than the rotary table (\(positions))")
-        sek_rotary(values, rows, rowStride, heads, headSize, dimensions, cosines, sines, interleaved ? 1 : 0)
+        EncoderKernels.current.rotary(values, rows: rows, rowStride: rowStride, heads: heads, headSize: headSize,
+                                      dimensions: dimensions, cosines: cosines, sines: sines, interleaved: interleaved)
     }
 }

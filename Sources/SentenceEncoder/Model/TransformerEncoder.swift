@@ -1,5 +1,4 @@
 import Foundation
-import SentenceEncoderKernels
 
 /// A transformer encoder in float32 activations: token ids → contextual token vectors, for
 /// every ``EncoderConfiguration/Architecture`` (BERT, XLM-RoBERTa, MPNet, NomicBERT, ModernBERT).
@@ -98,40 +97,65 @@ public struct TransformerEncoder: Sendable {
         tokenVectors(sequences, recording: nil)
     }
 
+    /// Tokens per forward pass: about 4.5 MB of activations (state, residual and the
+    /// feed-forward intermediate) stay in cache, measured 25 % faster with int8 weights than
+    /// whole 32-text batches (whose 47 MB intermediate went through L3), no slower in fp32.
+    static let tokensPerPass = 512
+
     /// ``tokenVectors(_:)``, reporting each linear layer's input to `recorder` (calibration).
+    ///
+    /// Runs one forward pass per group of consecutive whole sequences of at most
+    /// ``tokensPerPass`` tokens (a longer sequence alone), in place on the group's rows of the
+    /// result, with the scratch buffers reused: every row depends on its own sequence only, so
+    /// the grouping changes no bit.
     func tokenVectors(_ sequences: [[Int32]], recording recorder: LinearInputRecorder?) -> [Float] {
         let hidden = configuration.hiddenSize
-        var spans: [(offset: Int, length: Int)] = []
+        var passes: [(sequences: Range<Int>, firstRow: Int, rows: Int)] = []
         var total = 0
-        for sequence in sequences {
+        for (index, sequence) in sequences.enumerated() {
             precondition(sequence.count <= configuration.maxSequenceLength,
                          "a sequence of \(sequence.count) tokens is longer than \(configuration.maxSequenceLength)")
-            spans.append((total, sequence.count))
+            if let last = passes.last, last.rows + sequence.count <= Self.tokensPerPass {
+                passes[passes.count - 1] = (last.sequences.lowerBound..<(index + 1), last.firstRow, last.rows + sequence.count)
+            } else {
+                passes.append((index..<(index + 1), total, sequence.count))
+            }
             total += sequence.count
         }
-        let longest = sequences.map(\.count).max() ?? 0
         guard total > 0 else { return [] }
+        let largest = passes.map(\.rows).max() ?? 0
+        let longest = sequences.map(\.count).max() ?? 0
 
         // Every buffer is fully written before it is read (embeddings, attention context, bias
         // rows, β = 0 products), so none is zero-filled first.
         var state = Self.uninitialized(total * hidden)
-        var other = Self.uninitialized(total * hidden)
-        var wide = Self.uninitialized(total * max(3 * hidden, configuration.intermediateProjectionWidth))
+        var other = Self.uninitialized(largest * hidden)
+        var wide = Self.uninitialized(largest * max(3 * hidden, configuration.intermediateProjectionWidth))
         var scores = Self.uninitialized(min(Attention.queryBlock, longest) * longest)
 
         state.withUnsafeMutableBufferPointer { state in
             other.withUnsafeMutableBufferPointer { other in
                 wide.withUnsafeMutableBufferPointer { wide in
                     scores.withUnsafeMutableBufferPointer { scores in
-                        embed(sequences, into: state.baseAddress!)
-                        for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
-                            let buffers = LayerBuffers(state: state.baseAddress!, scratch: other.baseAddress!,
+                        for pass in passes {
+                            let group = Array(sequences[pass.sequences])
+                            var spans: [(offset: Int, length: Int)] = []
+                            var offset = 0
+                            for sequence in group {
+                                spans.append((offset, sequence.count))
+                                offset += sequence.count
+                            }
+                            let rows = state.baseAddress! + pass.firstRow * hidden
+                            embed(group, into: rows)
+                            let buffers = LayerBuffers(state: rows, scratch: other.baseAddress!,
                                                        wide: wide.baseAddress!, scores: scores.baseAddress!)
-                            run(layer, linears, index: index, record: recorder.map { recorder in { slot, values, count in
-                                recorder.record(layer: index, slot: slot, values: values, count: count)
-                            } }, buffers: buffers, spans: spans, tokens: total)
+                            for (index, (layer, linears)) in zip(weights.layers, linears).enumerated() {
+                                run(layer, linears, index: index, record: recorder.map { recorder in { slot, values, count in
+                                    recorder.record(layer: index, slot: slot, values: values, count: count)
+                                } }, buffers: buffers, spans: spans, tokens: pass.rows)
+                            }
+                            weights.finalNorm?.apply(to: rows, adding: nil, rows: pass.rows)
                         }
-                        weights.finalNorm?.apply(to: state.baseAddress!, adding: nil, rows: total)
                     }
                 }
             }
@@ -147,6 +171,7 @@ public struct TransformerEncoder: Sendable {
     /// token into `output` (`T × H`).
     private func embed(_ sequences: [[Int32]], into output: UnsafeMutablePointer<Float>) {
         let hidden = configuration.hiddenSize
+        let kernels = EncoderKernels.current
         weights.wordEmbeddings.withUnsafeBufferPointer { words in
             var row = 0
             for sequence in sequences {
@@ -174,7 +199,7 @@ public struct TransformerEncoder: Sendable {
                                 position = paddingID + count
                             }
                         }
-                        sek_add_bias(output + row * hidden, table.baseAddress! + position * hidden, 1, hidden)
+                        kernels.addBias(output + row * hidden, bias: table.baseAddress! + position * hidden, rows: 1, columns: hidden)
                         row += 1
                     }
                 }
@@ -183,7 +208,7 @@ public struct TransformerEncoder: Sendable {
         let rows = sequences.reduce(0) { $0 + $1.count }
         if !weights.tokenTypeEmbeddings.isEmpty {
             weights.tokenTypeEmbeddings.withUnsafeBufferPointer { types in
-                sek_add_bias(output, types.baseAddress!, rows, hidden)
+                kernels.addBias(output, bias: types.baseAddress!, rows: rows, columns: hidden)
             }
         }
         weights.embeddingNorm.apply(to: output, adding: nil, rows: rows)
@@ -191,11 +216,11 @@ public struct TransformerEncoder: Sendable {
 
     /// The work buffers of one forward pass.
     private struct LayerBuffers {
-        /// `T × H`: the hidden state, updated in place.
+        /// `P × H`: the pass's rows of the hidden state, updated in place.
         var state: UnsafeMutablePointer<Float>
-        /// `T × H`.
+        /// `P × H` (`P` the tokens of the largest pass).
         var scratch: UnsafeMutablePointer<Float>
-        /// `T × max(3H, I')`.
+        /// `P × max(3H, I')`.
         var wide: UnsafeMutablePointer<Float>
         /// Attention scores.
         var scores: UnsafeMutablePointer<Float>
@@ -245,13 +270,13 @@ public struct TransformerEncoder: Sendable {
             // state += context Woᵀ
             record?(1, scratch, tokens * hidden)
             linears.attentionOutput.apply(input: scratch, rows: tokens, output: wide)
-            sek_add_bias(state, wide, 1, tokens * hidden)
+            EncoderKernels.current.addBias(state, bias: wide, rows: 1, columns: tokens * hidden)
             // state += FFN(LN(state))
             scratch.update(from: state, count: tokens * hidden)
             layer.feedForwardNorm.apply(to: scratch, adding: nil, rows: tokens)
             record?(2, scratch, tokens * hidden)
             feedForward(linears, input: scratch, output: scratch, wide: wide, tokens: tokens, record: record)
-            sek_add_bias(state, scratch, 1, tokens * hidden)
+            EncoderKernels.current.addBias(state, bias: scratch, rows: 1, columns: tokens * hidden)
         }
     }
 

@@ -1,15 +1,17 @@
 import SentenceEncoderKernels
 
 /// One linear layer of the encoder, `y[rows × n] = x[rows × k] · Wᵀ + b`, with its weight
-/// `W[n × k]` (PyTorch layout) stored in one ``WeightPrecision``.
+/// `W[n × k]` (PyTorch layout) stored in one ``WeightPrecision``, multiplied by the kernels of
+/// one ``EncoderKernels`` table.
 struct LinearLayer: Sendable {
     /// The weight in its storage precision.
     enum Weight: Sendable {
-        /// float32, `n × k` row-major, multiplied through the BLAS.
+        /// float32, `n × k` row-major: the table's `gemm_f32` on ``LinearLayer/packedFloat32``,
+        /// or the BLAS.
         case float32([Float])
-        /// bfloat16, multiplied by `sek_gemm_bf16`.
+        /// bfloat16, multiplied by the table's `gemm_bf16`.
         case bfloat16(BFloat16LinearWeights)
-        /// int8 with per-channel scales, multiplied by `sek_gemm_u8s8`.
+        /// int8 with per-channel scales, multiplied by the table's `gemm_u8s8`.
         case int8(Int8LinearWeights)
     }
 
@@ -22,33 +24,37 @@ struct LinearLayer: Sendable {
     /// Input width `k`.
     let inputWidth: Int
     /// For float32 weights on ``MatrixPath/packed``: the weight packed into panels of 32 output
-    /// columns for the AVX-512 kernel `sek_packed_linear` (measured 8–15 % more GFLOP/s than
-    /// OpenBLAS on the encoder's shapes). `nil` on ``MatrixPath/blas`` and for other precisions.
-    /// The row-major float32 weight is kept as well (for saving a mixed-precision model).
+    /// columns for the table's `gemm_f32` (AVX2, AVX-512 or NEON). `nil` on ``MatrixPath/blas``
+    /// and for other precisions. The row-major float32 weight is kept as well (for saving a
+    /// mixed-precision model).
     let packedFloat32: [Float]?
+    /// The kernel table that multiplies (and packed) the weight.
+    let kernels: EncoderKernels
     /// For int8 with static (calibrated) activation quantization: the largest |x| expected at
     /// the input; `nil` quantizes each token with its own maximum (dynamic).
     var inputMaximum: Float?
 
     /// The layer with `weight` (`outputWidth × inputWidth` float32, row-major) converted to `precision`.
     init(weight: [Float], bias: [Float], outputWidth: Int, inputWidth: Int, precision: WeightPrecision,
-         path: MatrixPath = .current) {
+         path: MatrixPath = .current, kernels: EncoderKernels = .current) {
         precondition(weight.count == outputWidth * inputWidth && bias.count == outputWidth)
-        self.packedFloat32 = precision == .float32 && path == .packed
-            ? Self.pack(weight, outputWidth: outputWidth, inputWidth: inputWidth) : nil
+        let converted: Weight
         switch precision {
-        case .float32: self.weight = .float32(weight)
-        case .bfloat16: self.weight = .bfloat16(BFloat16LinearWeights(weight: weight, outputWidth: outputWidth, inputWidth: inputWidth))
-        case .int8: self.weight = .int8(Int8LinearWeights(weight: weight, outputWidth: outputWidth, inputWidth: inputWidth))
+        case .float32: converted = .float32(weight)
+        case .bfloat16:
+            converted = .bfloat16(BFloat16LinearWeights(weight: weight, outputWidth: outputWidth, inputWidth: inputWidth,
+                                                        kernels: kernels))
+        case .int8:
+            converted = .int8(Int8LinearWeights(weight: weight, outputWidth: outputWidth, inputWidth: inputWidth,
+                                                kernels: kernels))
         }
-        self.bias = bias
-        self.outputWidth = outputWidth
-        self.inputWidth = inputWidth
+        self.init(weight: converted, bias: bias, outputWidth: outputWidth, inputWidth: inputWidth, path: path,
+                  kernels: kernels)
     }
 
-    /// The layer with an already converted weight.
+    /// The layer with an already converted weight (packed by `kernels` for bf16 and int8).
     init(weight: Weight, bias: [Float], outputWidth: Int, inputWidth: Int, inputMaximum: Float? = nil,
-         path: MatrixPath = .current) {
+         path: MatrixPath = .current, kernels: EncoderKernels = .current) {
         if case .float32(let values) = weight, path == .packed {
             self.packedFloat32 = Self.pack(values, outputWidth: outputWidth, inputWidth: inputWidth)
         } else {
@@ -58,6 +64,7 @@ struct LinearLayer: Sendable {
         self.bias = bias
         self.outputWidth = outputWidth
         self.inputWidth = inputWidth
+        self.kernels = kernels
         self.inputMaximum = inputMaximum
     }
 
@@ -70,11 +77,11 @@ struct LinearLayer: Sendable {
         }
     }
 
-    /// The float32 `weight` (`outputWidth × inputWidth`) in the packed kernel's panel layout.
+    /// The float32 `weight` (`outputWidth × inputWidth`) in the fp32 GEMM's panel layout.
     private static func pack(_ weight: [Float], outputWidth: Int, inputWidth: Int) -> [Float] {
-        let count = sek_packed_weight_count(outputWidth, inputWidth)
+        let count = sek_f32_packed_count(outputWidth, inputWidth)
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            weight.withUnsafeBufferPointer { sek_pack_weights($0.baseAddress, outputWidth, inputWidth, buffer.baseAddress) }
+            weight.withUnsafeBufferPointer { sek_pack_f32($0.baseAddress, outputWidth, inputWidth, buffer.baseAddress) }
             initialized = count
         }
     }
@@ -82,32 +89,30 @@ struct LinearLayer: Sendable {
     /// Writes `output[rows × n] = input[rows × k] · Wᵀ + b` (row-major, row strides `n` and `k`).
     func apply(input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
-        if let packedFloat32 {
-            // The packed kernel starts from the bias itself.
-            packedFloat32.withUnsafeBufferPointer { weight in
-                bias.withUnsafeBufferPointer { bias in
-                    sek_packed_linear(input, inputWidth, weight.baseAddress, bias.baseAddress, output, outputWidth,
-                                      rows, outputWidth, inputWidth)
-                }
-            }
-            return
-        }
-        // Start from the bias in every row and accumulate the product onto it.
         bias.withUnsafeBufferPointer { bias in
-            sek_fill_rows(output, bias.baseAddress, rows, outputWidth)
-        }
-        switch weight {
-        case .float32(let weight):
-            weight.withUnsafeBufferPointer { weight in
-                MatrixMultiply.multiplyTransposed(
-                    m: rows, n: outputWidth, k: inputWidth,
-                    a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
-                    beta: 1, c: output, ldc: outputWidth)
+            let bias = bias.baseAddress!
+            switch weight {
+            case .float32(let weight):
+                if let packedFloat32 {
+                    packedFloat32.withUnsafeBufferPointer { packed in
+                        kernels.table.gemm_f32(input, inputWidth, packed.baseAddress, bias, output, outputWidth,
+                                               rows, outputWidth, inputWidth)
+                    }
+                } else {
+                    // The BLAS accumulates onto the bias rows.
+                    for row in 0..<rows { (output + row * outputWidth).update(from: bias, count: outputWidth) }
+                    weight.withUnsafeBufferPointer { weight in
+                        MatrixMultiply.multiplyTransposed(
+                            m: rows, n: outputWidth, k: inputWidth,
+                            a: input, lda: inputWidth, b: weight.baseAddress!, ldb: inputWidth,
+                            beta: 1, c: output, ldc: outputWidth)
+                    }
+                }
+            case .bfloat16(let weight):
+                weight.apply(input: input, rows: rows, bias: bias, output: output)
+            case .int8(let weight):
+                weight.apply(input: input, rows: rows, bias: bias, output: output, inputMaximum: inputMaximum)
             }
-        case .bfloat16(let weight):
-            weight.accumulate(input: input, rows: rows, output: output)
-        case .int8(let weight):
-            weight.accumulate(input: input, rows: rows, output: output, inputMaximum: inputMaximum)
         }
     }
 

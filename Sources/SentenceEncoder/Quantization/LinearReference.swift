@@ -1,7 +1,9 @@
-/// Plain-Swift references of the quantized products, for tests: the same arithmetic as the C
-/// kernels written as directly as possible (integer parts exact, float parts up to rounding order).
+/// Plain-Swift references of the quantized products, for tests: the arithmetic the C kernels
+/// document, written as directly as possible (exact Int32 sums and one fused multiply-add for
+/// int8; one fused multiply-add chain from the bias for bf16), so that the kernels match them bit
+/// for bit (the native bf16 dot products up to their stated bound).
 enum LinearReference {
-    /// `x · Wᵀ + b` for int8: `x` (`rows × k`) quantized per row as `sek_quantize_rows_u8` does,
+    /// `x · Wᵀ + b` for int8: `x` (`rows × k`) quantized per row as the kernels' `quantize_rows_u8` does,
     /// `codes` (`n × k`) and `scales` (`n`) from ``Int8LinearWeights/quantize(_:outputWidth:inputWidth:)``.
     static func int8(input: [Float], rows: Int, codes: [Int8], scales: [Float], bias: [Float],
                      outputWidth n: Int, inputWidth k: Int, inputMaximum: Float? = nil) -> [Float] {
@@ -15,7 +17,7 @@ enum LinearReference {
             for j in 0..<n {
                 var sum: Int32 = 0
                 for p in 0..<k { sum += q[p] * Int32(codes[j * k + p]) }
-                output[row * n + j] = bias[j] + Float(sum) * (activationScale * scales[j])
+                output[row * n + j] = bias[j].addingProduct(Float(sum), activationScale * scales[j])
             }
         }
         return output
@@ -27,9 +29,9 @@ enum LinearReference {
         for row in 0..<rows {
             let x = input[(row * k)..<((row + 1) * k)].map { BFloat16.float(BFloat16.bits(rounding: $0)) }
             for j in 0..<n {
-                var sum: Float = 0
-                for p in 0..<k { sum += x[p] * BFloat16.float(values[j * k + p]) }
-                output[row * n + j] = bias[j] + sum
+                var sum = bias[j]
+                for p in 0..<k { sum = sum.addingProduct(x[p], BFloat16.float(values[j * k + p])) }
+                output[row * n + j] = sum
             }
         }
         return output

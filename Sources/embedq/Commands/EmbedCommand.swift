@@ -25,7 +25,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Output .npy file (float32, texts × dimension).")
     var output: String
 
-    @Option(name: .long, help: "Texts per forward pass.")
+    @Option(name: .long, help: "Texts per batch (forward passes take up to 512 of its tokens at a time).")
     var batchSize: Int = 32
 
     @Option(name: .long, help: "Threads (default: all active processors).")

@@ -60,7 +60,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Neither read nor write the embedding cache (always encode).")
     var noCache = false
 
-    @Option(help: "Texts per forward pass.")
+    @Option(help: "Texts per batch (forward passes take up to 512 of its tokens at a time).")
     var batchSize = 32
 
     @Flag(help: "No encoding progress on standard error.")
