@@ -56,12 +56,15 @@ let package = Package(
         ),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
+        // The streaming mode: JSON lines {"id", "text"} in, one vector / codes / error line out per
+        // input line, in order, batch by batch (what `embedq embed --stream` and Spark's RDD.pipe drive).
+        .target(name: "EmbeddingStream", dependencies: ["EmbeddingQuantization", "SentenceEncoder"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
-                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingStream",
             ]
         ),
         // The command-line tool.
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],
