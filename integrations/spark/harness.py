@@ -79,6 +79,7 @@ def submit(cluster, job_arguments: list[str], log: str, executor_cores: int = 1)
         "--conf", f"spark.pyspark.driver.python={sys.executable}",
         # Lost executors are noticed within seconds rather than the default two minutes.
         "--conf", "spark.network.timeout=30s",
+        "--conf", "spark.network.timeoutInterval=10s",
         "--conf", "spark.executor.heartbeatInterval=3s",
         os.path.join(HERE, "embedq_spark.py"),
     ] + job_arguments

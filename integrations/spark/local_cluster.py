@@ -113,6 +113,7 @@ class LocalCluster:
     def start(self) -> "LocalCluster":
         """Starts the master, then the workers, and waits until every worker has registered."""
         began = time.monotonic()
+        os.makedirs(self.work_dir, exist_ok=True)
         if self.isolation == "netns":
             self._create_network()
         env = dict(os.environ, SPARK_LOCAL_IP=self.driver_host, SPARK_LOG_DIR=self.work_dir,
