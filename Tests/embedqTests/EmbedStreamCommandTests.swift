@@ -6,7 +6,7 @@ import XCTest
 /// `embedq embed` + `embedq quantize` write for the same texts (read with ``PlainNPY``), in input
 /// order, with error lines in place of bad lines.
 final class EmbedStreamCommandTests: XCTestCase {
-    static let documentCount = 30
+    static let documentCount = 20
 
     private var directory: URL!
     private var model: URL!
