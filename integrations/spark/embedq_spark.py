@@ -17,8 +17,9 @@ given paths on every node (a shared file system, or copied there beforehand); se
         --output out/ --embedq /opt/embedq/bin/embedq --model /opt/models/all-MiniLM-L6-v2
 
 Segments (issue 13): ``--sink segments --collection DIR`` pipes the partitions through
-``embedq collection build-segment --stream`` instead and attaches the segments it reports from
-the driver with ``embedq collection attach`` (needs an embedq with those commands).
+``embedq collection build-segment DIR --stream --output SEG`` instead and attaches the segments
+they report from the driver with ``embedq collection attach`` (needs an embedq with those
+commands; ``build-segment --stream`` is not written yet).
 
 Prints one JSON line with the counts and the times (SparkSession start, job) on stdout.
 """
@@ -77,9 +78,16 @@ def embed_command(arguments: argparse.Namespace) -> list[str]:
 
 
 def segment_command(arguments: argparse.Namespace, staging: str) -> list[str]:
-    """``embedq collection build-segment --stream …``: settings (ranges, precision) come from the collection."""
-    return [arguments.embedq, "collection", "build-segment", "--stream", arguments.collection,
-            "--output-folder", staging] + stream_options(arguments)
+    """``embedq collection build-segment DIR --stream --output SEG …`` as run on the executors.
+
+    RDD.pipe runs one fixed command for every partition, so the segment's unique name comes from
+    ``mktemp`` (O_EXCL on the staging folder, unique across nodes on a shared file system). The
+    collection supplies precision and ranges; build-segment reports ``{"segment", "count"}`` on
+    stdout when its input ends.
+    """
+    build = [arguments.embedq, "collection", "build-segment", arguments.collection, "--stream"] + stream_options(arguments)
+    script = f'segment="$(mktemp {shlex.quote(staging)}/part-XXXXXXXXXX.segment)" && exec {shlex.join(build)} --output "$segment"'
+    return ["sh", "-c", script]
 
 
 def read_corpus(spark, arguments: argparse.Namespace):
