@@ -52,8 +52,11 @@ let package = Package(
         // to RetrievalEvaluation, which stays free of both.
         .target(
             name: "QuantizationEvaluation",
-            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining"]
         ),
+        // Quantization-aware training of a projection head on frozen float embeddings
+        // (listwise distillation, straight-through quantizers, AdamW), PCA and ITQ heads.
+        .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // The streaming mode: JSON lines {"id", "text"} in, one vector / codes / error line out per
@@ -64,7 +67,7 @@ let package = Package(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
-                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingStream",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining", "EmbeddingStream",
             ]
         ),
         // The command-line tool.
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.

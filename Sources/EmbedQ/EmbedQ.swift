@@ -6,4 +6,5 @@
 @_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
 @_exported import SentenceEncoder
+@_exported import EmbeddingTraining
 @_exported import EmbeddingStream

@@ -9,6 +9,7 @@ struct EmbedQCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             CalibrateCommand.self,
+            TrainHeadCommand.self,
             QuantizeCommand.self,
             DequantizeCommand.self,
             InspectCommand.self,
