@@ -26,10 +26,11 @@ public struct StreamEncoder: Sendable {
     /// Creates a stream encoder.
     ///
     /// - Parameters:
-    ///   - precision: the output precision; `int8`, `uint8`, `int4` and `ternary` need `ranges`
-    ///     (a stream cannot calibrate itself: each batch would get other ranges).
+    ///   - precision: the output precision; `int8`, `uint8`, `int4`, `ternary` and `rabitq1` …
+    ///     `rabitq4` need `ranges` (a stream cannot calibrate itself: each batch would get other
+    ///     ranges).
     ///   - ranges: calibration ranges of width ``SentenceEncoder/dimension`` (with ternary
-    ///     thresholds for `ternary`).
+    ///     thresholds for `ternary`, a rotation for the RaBitQ precisions).
     ///   - batchSize: texts per forward pass.
     /// - Throws: ``StreamSetupError`` for missing or mismatched ranges, or a batch size below 1;
     ///   ``SentenceEncoderError/unknownPrompt(name:available:)`` for a prompt the model lacks.
@@ -42,6 +43,7 @@ public struct StreamEncoder: Sendable {
                 throw StreamSetupError.rangesDimensionMismatch(ranges: ranges.dimension, model: encoder.dimension)
             }
             if precision == .ternary, ranges.ternaryThresholds == nil { throw StreamSetupError.missingTernaryThresholds }
+            if precision.rabitqCodeBits != nil, ranges.rotation == nil { throw StreamSetupError.missingRotation(precision) }
         }
         _ = try encoder.promptText(prompt)
         self.encoder = encoder
@@ -125,6 +127,8 @@ public enum StreamSetupError: Error, Sendable, Equatable, CustomStringConvertibl
     case rangesDimensionMismatch(ranges: Int, model: Int)
     /// `ternary` output with ranges that have no thresholds row.
     case missingTernaryThresholds
+    /// RaBitQ output with ranges that carry no rotation.
+    case missingRotation(Precision)
     /// A batch size below 1.
     case invalidBatchSize(Int)
 
@@ -137,6 +141,8 @@ public enum StreamSetupError: Error, Sendable, Equatable, CustomStringConvertibl
             return "the ranges have \(ranges) dimensions, the encoder's output has \(model)"
         case .missingTernaryThresholds:
             return "ternary output needs ranges with ternary thresholds (row 2, from `embedq calibrate`)"
+        case .missingRotation(let precision):
+            return "\(precision.rawValue) output needs ranges with a rotation (`embedq calibrate --rotation`)"
         case .invalidBatchSize(let size):
             return "batch size \(size) is below 1"
         }

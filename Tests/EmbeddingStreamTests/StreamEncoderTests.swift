@@ -99,6 +99,10 @@ final class StreamEncoderTests: XCTestCase {
         XCTAssertThrowsError(try StreamEncoder(encoder: encoder, precision: .uint8, ranges: narrow)) {
             XCTAssertEqual($0 as? StreamSetupError, .rangesDimensionMismatch(ranges: 8, model: 384))
         }
+        let plain = try Calibration.ranges(from: EmbeddingMatrix(rowCount: 2, dimension: 384, values: (0..<768).map { Float($0 % 7) }))
+        XCTAssertThrowsError(try StreamEncoder(encoder: encoder, precision: .rabitq2, ranges: plain)) {
+            XCTAssertEqual($0 as? StreamSetupError, .missingRotation(.rabitq2))
+        }
         XCTAssertThrowsError(try StreamEncoder(encoder: encoder, batchSize: 0)) {
             XCTAssertEqual($0 as? StreamSetupError, .invalidBatchSize(0))
         }

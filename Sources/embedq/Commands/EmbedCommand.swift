@@ -19,7 +19,7 @@ struct EmbedCommand: ParsableCommand {
             (or the input file) and writes one line per input line to standard output, in input \
             order: {"id", "embedding": base64 of little-endian float32} for float32, {"id", \
             "codes": base64 of one row of codes} for any other --precision (int8 / uint8 / int4 / \
-            ternary need --ranges), or {"id", "error": "line N: …"} for a line that cannot be \
+            ternary / rabitq* need --ranges), or {"id", "error": "line N: …"} for a line that cannot be \
             encoded (the stream goes on). Lines are encoded in batches of --batch-size (a shorter \
             batch when the writer pauses) and each batch is written at once; the bytes equal \
             `embedq embed --precision P --ranges R` for the same texts.
