@@ -88,12 +88,16 @@ let package = Package(
         // Quantization-aware training of a projection head on frozen float embeddings
         // (listwise distillation, straight-through quantizers, AdamW), PCA and ITQ heads.
         .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
+        // The streaming mode: JSON lines {"id", "text"} in, one vector / codes / error line out per
+        // input line, in order, batch by batch (what `embedq embed --stream` and Spark's RDD.pipe drive).
+        .target(name: "EmbeddingStream", dependencies: ["EmbeddingQuantization", "SentenceEncoder"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex",
                 "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch", "EmbeddingTraining",
+                "EmbeddingStream",
             ]
         ),
         // The command-line tool.
@@ -135,6 +139,7 @@ let package = Package(
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbeddingGraph", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
     ],

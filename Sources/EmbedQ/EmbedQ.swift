@@ -9,3 +9,4 @@
 @_exported import SemanticSearch
 @_exported import SentenceEncoder
 @_exported import EmbeddingTraining
+@_exported import EmbeddingStream

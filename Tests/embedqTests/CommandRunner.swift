@@ -16,14 +16,16 @@ struct CommandRunner {
         var standardError: String
     }
 
-    /// Runs `embedq arguments…` in `directory` and waits for it.
+    /// Runs `embedq arguments…` in `directory` and waits for it, with `standardInput` (a file)
+    /// as its standard input when given.
     ///
     /// - Throws: a failure (not a skip) when the built `embedq` is not found (``BuiltProducts``).
-    static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL, standardInput: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = try BuiltProducts.executable("embedq")
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let standardInput { process.standardInput = try FileHandle(forReadingFrom: standardInput) }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

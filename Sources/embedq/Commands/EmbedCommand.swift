@@ -2,7 +2,8 @@ import ArgumentParser
 import EmbedQ
 import Foundation
 
-/// `embedq embed`: encodes the `text` of every JSON line into a float32 `.npy` matrix.
+/// `embedq embed`: encodes the `text` of every JSON line into a float32 `.npy` matrix, or with
+/// `--stream` answers JSON lines `{"id", "text"}` with one vector or codes line each (``EmbeddingStream``).
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
@@ -13,17 +14,29 @@ struct EmbedCommand: ParsableCommand {
             default_prompt_name applies otherwise); --dimensions truncates after every module, \
             Normalize included (re-normalize with --normalize). A progress bar goes to standard \
             error; a summary line with tokens/s and texts/s ends the run.
+
+            --stream reads JSON lines {"id": STRING|INTEGER, "text": STRING} from standard input \
+            (or the input file) and writes one line per input line to standard output, in input \
+            order: {"id", "embedding": base64 of little-endian float32} for float32, {"id", \
+            "codes": base64 of one row of codes} for any other --precision (int8 / uint8 / int4 / \
+            ternary / rabitq* need --ranges), or {"id", "error": "line N: …"} for a line that cannot be \
+            encoded (the stream goes on). Lines are encoded in batches of --batch-size (a shorter \
+            batch when the writer pauses) and each batch is written at once; the bytes equal \
+            `embedq embed --precision P --ranges R` for the same texts.
             """
     )
 
     @Option(name: .long, help: "Model folder, or hub id (ORG/NAME or NAME for sentence-transformers/NAME).")
     var model: String = "all-MiniLM-L6-v2"
 
-    @Argument(help: "Input JSON Lines file ('-' for standard input).")
-    var input: String
+    @Argument(help: "Input JSON Lines file ('-' for standard input; with --stream, standard input when omitted).")
+    var input: String?
 
-    @Option(name: .long, help: "Output .npy file (float32, texts × dimension).")
-    var output: String
+    @Option(name: .long, help: "Output .npy file (float32, texts × dimension); not with --stream.")
+    var output: String?
+
+    @Flag(name: .long, help: "Streaming mode: {\"id\", \"text\"} lines in, one {\"id\", \"embedding\" | \"codes\" | \"error\"} line out each, in order.")
+    var stream = false
 
     @Option(name: .long, help: "Texts per batch (forward passes take up to 512 of its tokens at a time).")
     var batchSize: Int = 32
@@ -60,6 +73,15 @@ struct EmbedCommand: ParsableCommand {
             throw ValidationError("--ranges applies to int8 / uint8 / int4 / ternary output, not \(precision.rawValue)")
         }
         if calibration != nil, weights != .int8 { throw ValidationError("--calibration applies to --weights int8") }
+        if stream {
+            if output != nil { throw ValidationError("--stream writes to standard output: no --output") }
+            if precision.needsCalibration, ranges == nil {
+                throw ValidationError("--stream with --precision \(precision.rawValue) needs --ranges (a stream cannot calibrate itself)")
+            }
+            return
+        }
+        guard input != nil else { throw ValidationError("give the input JSON Lines file ('-' for standard input)") }
+        guard let output else { throw ValidationError("give --output FILE.npy (or --stream)") }
         var isDirectory: ObjCBool = false
         let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -68,16 +90,11 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let texts = try JSONLinesInput.texts(path: input)
         let outputRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
-        let loadStart = Date()
-        let encoder = try SentenceEncoder(
-            model: model, threadCount: threads, weights: weights,
-            float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
-            calibration: try calibration.map(JSONLinesInput.texts(path:)), dimensions: truncation.dimensions)
-        StandardError.log(String(format: "model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
-                                 encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
-                                 Date().timeIntervalSince(loadStart)))
+        if stream { return try runStream(encoder: loadEncoder(), ranges: outputRanges) }
+        guard let input, let output else { return }
+        let texts = try JSONLinesInput.texts(path: input)
+        let encoder = try loadEncoder()
         // The bar redraws one line with carriage returns: only for a terminal.
         let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
@@ -94,5 +111,38 @@ struct EmbedCommand: ParsableCommand {
         let rate = seconds > 0 ? 1 / seconds : 0
         StandardError.log(String(format: "%d texts, %d tokens in %.3f s: %.1f tokens/s, %.2f texts/s -> %@",
                                  texts.count, tokenCount, seconds, Double(tokenCount) * rate, Double(texts.count) * rate, output))
+    }
+}
+
+extension EmbedCommand {
+    /// The encoder the options describe, with a line on standard error.
+    func loadEncoder() throws -> SentenceEncoder {
+        let loadStart = Date()
+        let encoder = try SentenceEncoder(
+            model: model, threadCount: threads, weights: weights,
+            float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
+            calibration: try calibration.map(JSONLinesInput.texts(path:)), dimensions: truncation.dimensions)
+        StandardError.log(String(format: "model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
+                                 encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
+                                 Date().timeIntervalSince(loadStart)))
+        return encoder
+    }
+
+    /// `--stream`: standard input (or the input file) to standard output, batch by batch.
+    func runStream(encoder: SentenceEncoder, ranges: QuantizationRanges?) throws {
+        let settings = try StreamEncoder(encoder: encoder, precision: precision, ranges: ranges,
+                                         prompt: promptOptions.choice, normalize: truncation.normalize, batchSize: batchSize)
+        var descriptor = STDIN_FILENO
+        if let input, input != "-" {
+            descriptor = open(input, O_RDONLY)
+            guard descriptor >= 0 else { throw CommandFailure("cannot read \(input): \(String(cString: strerror(errno)))") }
+        }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let start = Date()
+        let summary = try EmbeddingStream.run(settings, input: descriptor, output: STDOUT_FILENO)
+        let seconds = Date().timeIntervalSince(start)
+        StandardError.log(String(format: "stream: %d lines (%d errors) in %d batches, %.3f s, %.2f lines/s",
+                                 summary.responses, summary.errors, summary.batches, seconds,
+                                 seconds > 0 ? Double(summary.responses) / seconds : 0))
     }
 }
