@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
+// 6.1: package traits (Hummingbird is used without its swift-configuration support).
 // EmbedQ: compact sentence embeddings in Swift. See docs/ARCHITECTURE.md for the module map.
 import PackageDescription
 
@@ -6,11 +7,22 @@ let package = Package(
     name: "EmbedQ",
     products: [
         .library(name: "EmbedQ", targets: ["EmbedQ"]),
+        // The HTTP server, a product of its own so that library users who do not serve never
+        // build Hummingbird and SwiftNIO.
+        .library(name: "EmbedQServer", targets: ["EmbedQServer"]),
         .executable(name: "embedq", targets: ["embedq"]),
         .executable(name: "embedq-bench", targets: ["embedq-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The server's dependencies (EmbedQServer only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // ISA-specific inner loops (C, target attributes + runtime CPU detection). No dependencies.
@@ -61,11 +73,29 @@ let package = Package(
                 "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder",
             ]
         ),
+        // `embedq serve`: the HTTP API (Hummingbird 2) over the encoder and the quantizer —
+        // OpenAI / Cohere-shaped embeddings, dynamic batching, limits, metrics, OpenAPI document.
+        // Not re-exported by the EmbedQ umbrella.
+        .target(
+            name: "EmbedQServer",
+            dependencies: [
+                "EmbeddingQuantization", "SentenceEncoder",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
             dependencies: [
                 "EmbedQ",
+                "EmbedQServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,8 +117,21 @@ let package = Package(
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
+        .testTarget(
+            name: "EmbedQServerTests",
+            dependencies: [
+                "EmbedQServer", "EmbedQTestSupport", "SentenceEncoder", "EmbeddingQuantization",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // Runs the built `embedq` executable end to end.
-        .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
+        .testTarget(
+            name: "embedqTests",
+            dependencies: [
+                "embedq", "EmbedQTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

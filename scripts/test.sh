@@ -4,6 +4,9 @@
 # release mode with testability enabled: the numeric kernels run 10-100x slower in debug builds.
 # Tests read ../shared (golden files, the real model, SciFact) through EMBEDQ_SHARED.
 # Extra arguments go to `swift test` (e.g. --filter GoldenQuantizationTests).
+# After a full run (no arguments) that passed, a bounded schemathesis run (about two minutes,
+# scripts/schemathesis.sh, PyPI) drives `embedq serve` from its OpenAPI document; set
+# EMBEDQ_SKIP_SCHEMATHESIS=1 to skip it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
@@ -23,5 +26,13 @@ if [ -n "$summary" ]; then
         skipped=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests? skipped.*/\1/')
     fi
     echo "$((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
+if [ $status -eq 0 ] && [ $# -eq 0 ] && [ "${EMBEDQ_SKIP_SCHEMATHESIS:-0}" != 1 ]; then
+    if [ -f "$EMBEDQ_SHARED/models/all-MiniLM-L6-v2/model.safetensors" ]; then
+        echo "schemathesis: driving embedq serve from its OpenAPI document (bounded)"
+        bash scripts/schemathesis.sh --embedq "$(swift build -c release --show-bin-path)/embedq" || status=$?
+    else
+        echo "schemathesis: skipped (no model at $EMBEDQ_SHARED/models/all-MiniLM-L6-v2)"
+    fi
 fi
 exit $status

@@ -1,0 +1,148 @@
+import EmbeddingQuantization
+import Foundation
+import SentenceEncoder
+
+/// A loaded model ready to serve: the encoder, the server's quantization ranges, and the
+/// dynamic batcher every request goes through.
+///
+/// Routes (and the collections layer, to embed texts it stores or searches) call
+/// ``tokenize(_:truncation:)`` on their own task, then await ``embed(_:)``; the forward passes
+/// run on the batcher's thread, shared between concurrent requests.
+public final class EmbeddingEngine: Sendable {
+    /// The encoder (one instance shared by every request).
+    public let encoder: SentenceEncoder
+    /// The model name answered in responses and `/info` (the `--model` argument).
+    public let modelName: String
+    /// The precision of the encoder's linear-layer weights.
+    public let weights: WeightPrecision
+    /// The ranges for `int8`, `uint8` and `ternary` outputs (`nil`: those outputs are refused).
+    public let ranges: QuantizationRanges?
+    /// The model's prompts by name (sentence-transformers `prompts`). Empty until the encoder
+    /// reads `config_sentence_transformers.json`; requests naming a prompt then get 422.
+    public let prompts: [String: String]
+    let batcher: DynamicBatcher
+
+    /// Width of the output vectors.
+    public var dimension: Int { encoder.dimension }
+    /// The most tokens of one input, special tokens included (longer inputs are cut or refused).
+    public var maxInputTokens: Int { encoder.maxSequenceLength }
+    /// One more than the largest token id the model takes.
+    public var vocabularySize: Int { encoder.model.configuration.vocabularySize }
+
+    /// Wraps a loaded encoder and starts its batcher thread.
+    ///
+    /// - Parameters:
+    ///   - encoder: the model.
+    ///   - modelName: the name to answer with.
+    ///   - weights: the precision `encoder` was loaded with (reported in `/info`).
+    ///   - ranges: the server's quantization ranges (must cover ``dimension``).
+    ///   - maxBatchTokens: token budget of one forward pass shared by concurrent requests.
+    ///   - encodeBatchSize: sequences per encoder batch inside a pass (as `embedq embed --batch-size`).
+    ///   - observer: receives queue and batch sizes (for metrics).
+    /// - Throws: ``APIError`` when the ranges cover another dimension than the model's.
+    public init(encoder: SentenceEncoder, modelName: String, weights: WeightPrecision = .float32,
+                ranges: QuantizationRanges?, maxBatchTokens: Int = ServerLimits.defaultMaxBatchTokens,
+                encodeBatchSize: Int = 32, observer: BatchObserver = BatchObserver()) throws {
+        if let ranges, ranges.dimension != encoder.dimension {
+            throw ServerStartError.rangesDimension(ranges: ranges.dimension, model: encoder.dimension)
+        }
+        self.encoder = encoder
+        self.modelName = modelName
+        self.weights = weights
+        self.ranges = ranges
+        self.prompts = [:]
+        let batchSize = max(1, encodeBatchSize)
+        batcher = DynamicBatcher(
+            maxBatchTokens: maxBatchTokens, dimension: encoder.dimension,
+            encode: { sequences in try encoder.encodeRowMajor(tokenized: sequences, batchSize: batchSize) },
+            onQueueChange: observer.queueChanged, onBatch: observer.batchStarted)
+    }
+
+    /// The model input ids of each input, checked and truncated.
+    ///
+    /// Texts go through the model's tokenizer (`[CLS] … [SEP]`, cut to ``maxInputTokens`` ids
+    /// with `.end`). Token ids are used as given; `.end` keeps the first ``maxInputTokens``.
+    ///
+    /// - Throws: ``APIError`` 422 for an empty token array, an id outside the vocabulary, or an
+    ///   input over ``maxInputTokens`` with `.none`.
+    public func tokenize(_ inputs: EmbeddingInputs, truncation: EmbeddingsRequest.Truncation) throws -> [[Int32]] {
+        let limit = maxInputTokens
+        switch inputs {
+        case .texts(let texts):
+            return try texts.enumerated().map { index, text in
+                let ids = encoder.tokenize(text)
+                if truncation == .none, ids.count >= limit, untruncatedLength(of: text) > limit {
+                    throw APIError.unprocessable(
+                        "input[\(index)] has \(untruncatedLength(of: text)) tokens; the model takes at most \(limit) (truncate is none)")
+                }
+                return ids
+            }
+        case .tokens(let sequences):
+            let vocabulary = vocabularySize
+            return try sequences.enumerated().map { index, ids in
+                guard !ids.isEmpty else { throw APIError.unprocessable("input[\(index)] is an empty token array") }
+                if let bad = ids.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
+                    throw APIError.unprocessable(
+                        "input[\(index)][\(bad)] is token id \(ids[bad]); ids must be in 0..<\(vocabulary)")
+                }
+                if ids.count > limit {
+                    guard truncation == .end else {
+                        throw APIError.unprocessable(
+                            "input[\(index)] has \(ids.count) tokens; the model takes at most \(limit) (truncate is none)")
+                    }
+                    return ids[..<limit].map { Int32($0) }
+                }
+                return ids.map { Int32($0) }
+            }
+        }
+    }
+
+    /// The token count of `text` without truncation, special tokens included.
+    private func untruncatedLength(of text: String) -> Int {
+        let tokenizer = encoder.tokenizer
+        return tokenizer.tokenizer.encode(tokenizer.lowercasesInput ? text.lowercased() : text,
+                                          maxLength: Int.max / 2).count
+    }
+
+    /// The vectors of `sequences` (from ``tokenize(_:truncation:)``), `sequences.count × dimension`,
+    /// in order; byte for byte what `embedq embed` gives for the same inputs.
+    ///
+    /// - Throws: `CancellationError` when the task is cancelled; ``APIError`` 503 while the
+    ///   server shuts down; the encoder's error.
+    public func embed(_ sequences: [[Int32]]) async throws -> EmbeddingMatrix {
+        let values = try await batcher.embed(sequences)
+        return try EmbeddingMatrix(rowCount: sequences.count, dimension: dimension, values: values)
+    }
+
+    /// The vectors of `texts` (truncated to the model's limit), for modules that embed text.
+    ///
+    /// - Throws: as ``embed(_:)``.
+    public func embed(texts: [String]) async throws -> EmbeddingMatrix {
+        try await embed(tokenize(.texts(texts), truncation: .end))
+    }
+
+    /// Stops the batcher after the queued work (new requests get 503).
+    func stop() async {
+        await batcher.stop()
+    }
+}
+
+/// Receives the batcher's queue and pass sizes (the server's metrics implement it).
+public struct BatchObserver: Sendable {
+    /// Called with the waiting requests and tokens after every change.
+    var queueChanged: @Sendable (DynamicBatcher.QueueState) -> Void
+    /// Called before each forward pass with its sequence and token counts.
+    var batchStarted: @Sendable (Int, Int) -> Void
+
+    /// An observer that ignores everything.
+    public init() {
+        queueChanged = { _ in }
+        batchStarted = { _, _ in }
+    }
+
+    init(queueChanged: @escaping @Sendable (DynamicBatcher.QueueState) -> Void,
+         batchStarted: @escaping @Sendable (Int, Int) -> Void) {
+        self.queueChanged = queueChanged
+        self.batchStarted = batchStarted
+    }
+}
