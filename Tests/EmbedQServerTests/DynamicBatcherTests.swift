@@ -38,15 +38,13 @@ final class DynamicBatcherTests: XCTestCase {
         }
     }
 
-    func sequence(_ id: Int32, length: Int) -> [Int32] { [id] + Array(repeating: 0, count: length - 1) }
-
     func testEachRequestGetsItsOwnRowsInOrder() async throws {
         let fake = FakeEncoder()
         let batcher = DynamicBatcher(maxBatchTokens: 50, dimension: 2, encode: fake.encode)
         try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
             for request in 0..<40 {
                 group.addTask {
-                    let sequences = (0..<(request % 5 + 1)).map { self.sequence(Int32(request * 10 + $0), length: $0 + 1) }
+                    let sequences = (0..<(request % 5 + 1)).map { sequence(Int32(request * 10 + $0), length: $0 + 1) }
                     return (request, try await batcher.embed(sequences))
                 }
             }
@@ -68,14 +66,17 @@ final class DynamicBatcherTests: XCTestCase {
         let states = StateLog()
         let batcher = DynamicBatcher(maxBatchTokens: 1000, dimension: 2, encode: fake.encode,
                                      onQueueChange: states.append)
-        let first = Task { try await batcher.embed([self.sequence(1, length: 3)]) }
+        let first = Task { try await batcher.embed([sequence(1, length: 3)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
-        let others = (0..<8).map { index in Task { try await batcher.embed([self.sequence(Int32(100 + index), length: 4)]) } }
+        let others = (0..<8).map { index in Task { try await batcher.embed([sequence(Int32(100 + index), length: 4)]) } }
         while states.last?.requests != 9 { try await Task.sleep(for: .milliseconds(2)) }
         XCTAssertEqual(states.last?.tokens, 32, "eight queued requests of 4 tokens")
         fake.releaseFirstPass()
         _ = try await first.value
-        for (index, task) in others.enumerated() { XCTAssertEqual(try await task.value, [4, Float(100 + index)]) }
+        for (index, task) in others.enumerated() {
+            let rows = try await task.value
+            XCTAssertEqual(rows, [4, Float(100 + index)])
+        }
         XCTAssertEqual(fake.recorded.map(\.count), [1, 8], "one pass for the eight requests that queued behind the first")
         XCTAssertEqual(states.last?.requests, 0)
         XCTAssertEqual(states.last?.tokens, 0)
@@ -86,23 +87,26 @@ final class DynamicBatcherTests: XCTestCase {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
         let batcher = DynamicBatcher(maxBatchTokens: 30, dimension: 2, encode: fake.encode, onQueueChange: states.append)
-        let blocker = Task { try await batcher.embed([self.sequence(0, length: 1)]) }
+        let blocker = Task { try await batcher.embed([sequence(0, length: 1)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
-        let large = Task { try await batcher.embed((1...10).map { self.sequence(Int32($0), length: 10) }) }
+        let large = Task { try await batcher.embed((1...10).map { sequence(Int32($0), length: 10) }) }
         while states.last?.requests != 2 { try await Task.sleep(for: .milliseconds(2)) }
-        let small = Task { try await batcher.embed([self.sequence(99, length: 5)]) }
+        let small = Task { try await batcher.embed([sequence(99, length: 5)]) }
         while states.last?.requests != 3 { try await Task.sleep(for: .milliseconds(2)) }
         fake.releaseFirstPass()
         _ = try await blocker.value
-        XCTAssertEqual(try await large.value, (1...10).flatMap { [10, Float($0)] })
-        XCTAssertEqual(try await small.value, [5, 99])
+        let awaited1 = try await large.value
+        XCTAssertEqual(awaited1, (1...10).flatMap { [10, Float($0)] })
+        let awaited2 = try await small.value
+        XCTAssertEqual(awaited2, [5, 99])
         let passes = fake.recorded.dropFirst().map { $0.map { $0[0] } }
         // 3 of the large request's sequences (30 tokens), then the small one joins the next pass.
         XCTAssertEqual(passes.first, [1, 2, 3])
         XCTAssertEqual(passes.dropFirst().first, [99, 4, 5], "the small request is not stuck behind the large one")
         XCTAssertEqual(passes.joined().count, 11)
         // A single sequence over the budget still runs, alone.
-        XCTAssertEqual(try await batcher.embed([sequence(7, length: 45)]), [45, 7])
+        let awaited3 = try await batcher.embed([sequence(7, length: 45)])
+        XCTAssertEqual(awaited3, [45, 7])
         XCTAssertEqual(fake.recorded.last?.count, 1)
         await batcher.stop()
     }
@@ -111,10 +115,10 @@ final class DynamicBatcherTests: XCTestCase {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
         let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode, onQueueChange: states.append)
-        let blocker = Task { try await batcher.embed([self.sequence(1, length: 2)]) }
+        let blocker = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
-        let cancelled = Task { try await batcher.embed([self.sequence(2, length: 3), self.sequence(3, length: 3)]) }
-        let kept = Task { try await batcher.embed([self.sequence(4, length: 5)]) }
+        let cancelled = Task { try await batcher.embed([sequence(2, length: 3), sequence(3, length: 3)]) }
+        let kept = Task { try await batcher.embed([sequence(4, length: 5)]) }
         while states.last?.requests != 3 { try await Task.sleep(for: .milliseconds(2)) }
         cancelled.cancel()
         do {
@@ -125,7 +129,8 @@ final class DynamicBatcherTests: XCTestCase {
         XCTAssertEqual(states.last?.tokens, 5)
         fake.releaseFirstPass()
         _ = try await blocker.value
-        XCTAssertEqual(try await kept.value, [5, 4])
+        let awaited4 = try await kept.value
+        XCTAssertEqual(awaited4, [5, 4])
         XCTAssertFalse(fake.recorded.joined().contains { $0[0] == 2 }, "the cancelled sequences were never encoded")
         await batcher.stop()
     }
@@ -133,7 +138,7 @@ final class DynamicBatcherTests: XCTestCase {
     func testCancellingDuringAPassResumesWhenThePassEnds() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
         let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode)
-        let running = Task { try await batcher.embed([self.sequence(1, length: 2)]) }
+        let running = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         running.cancel()
         try await Task.sleep(for: .milliseconds(20))
@@ -145,7 +150,7 @@ final class DynamicBatcherTests: XCTestCase {
         // An already cancelled task never queues.
         let early = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await batcher.embed([self.sequence(5, length: 2)])
+            return try await batcher.embed([sequence(5, length: 2)])
         }
         do {
             _ = try await early.value
@@ -165,7 +170,8 @@ final class DynamicBatcherTests: XCTestCase {
         } catch let error as APIError {
             XCTAssertEqual(error.message, "pass failed")
         }
-        XCTAssertEqual(try await batcher.embed([sequence(3, length: 2)]), [2, 3])
+        let awaited5 = try await batcher.embed([sequence(3, length: 2)])
+        XCTAssertEqual(awaited5, [2, 3])
         XCTAssertFalse(fake.recorded.contains { $0.first?[0] == 2 }, "the failed request's other sequences are dropped")
         await batcher.stop()
     }
@@ -174,26 +180,32 @@ final class DynamicBatcherTests: XCTestCase {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
         let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode, onQueueChange: states.append)
-        let first = Task { try await batcher.embed([self.sequence(1, length: 2)]) }
+        let first = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
-        let queued = Task { try await batcher.embed([self.sequence(2, length: 2)]) }
+        let queued = Task { try await batcher.embed([sequence(2, length: 2)]) }
         while states.last?.requests != 2 { try await Task.sleep(for: .milliseconds(2)) }
         let stopped = Task { await batcher.stop() }
         try await Task.sleep(for: .milliseconds(20))
         fake.releaseFirstPass()
         await stopped.value
-        XCTAssertEqual(try await first.value, [2, 1])
-        XCTAssertEqual(try await queued.value, [2, 2], "work queued before stop is finished")
+        let awaited6 = try await first.value
+        XCTAssertEqual(awaited6, [2, 1])
+        let awaited7 = try await queued.value
+        XCTAssertEqual(awaited7, [2, 2], "work queued before stop is finished")
         do {
             _ = try await batcher.embed([sequence(3, length: 2)])
             XCTFail("expected 503 after stop")
         } catch let error as APIError {
             XCTAssertEqual(error.status, .serviceUnavailable)
         }
-        XCTAssertEqual(try await batcher.embed([]), [])
+        let awaited8 = try await batcher.embed([])
+        XCTAssertEqual(awaited8, [])
         await batcher.stop()
     }
 }
+
+/// A sequence of `length` ids starting with `id` (the fake encoder's row is [length, id]).
+private func sequence(_ id: Int32, length: Int) -> [Int32] { [id] + Array(repeating: 0, count: length - 1) }
 
 /// Records the batcher's queue states.
 final class StateLog: @unchecked Sendable {

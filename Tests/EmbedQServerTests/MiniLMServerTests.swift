@@ -33,8 +33,8 @@ final class MiniLMServerTests: XCTestCase {
         let expected = try EmbeddingMatrix(rowCount: texts.count, dimension: 384,
                                            values: encoder.encodeRowMajor(texts, batchSize: 32))
         let server = try EmbeddingServer(configuration: .init(), model: .loaded(engine), logger: quietLogger)
-        let answers = try await server.withRouter { client in
-            try await withThrowingTaskGroup(of: (Int, [String: Any]).self) { group in
+        let bodies = try await server.withRouter { client in
+            try await withThrowingTaskGroup(of: (Int, Data).self) { group in
                 for (index, text) in texts.enumerated() {
                     group.addTask {
                         let body = try JSONSerialization.data(withJSONObject: [
@@ -42,13 +42,16 @@ final class MiniLMServerTests: XCTestCase {
                         ])
                         let response = try await client.post("/v1/embeddings", bytes: Array(body))
                         XCTAssertEqual(response.status, .ok, response.text)
-                        return (index, try XCTUnwrap(try response.object()["embeddings"] as? [String: Any]))
+                        return (index, Data(buffer: response.body))
                     }
                 }
-                var answers = [[String: Any]](repeating: [:], count: texts.count)
-                for try await (index, answer) in group { answers[index] = answer }
-                return answers
+                var bodies = [Data](repeating: Data(), count: texts.count)
+                for try await (index, body) in group { bodies[index] = body }
+                return bodies
             }
+        }
+        let answers = try bodies.map { body in
+            try XCTUnwrap((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["embeddings"] as? [String: Any])
         }
         for (row, answer) in answers.enumerated() {
             let bytes = try XCTUnwrap(Data(base64Encoded: try XCTUnwrap((answer["base64"] as? [String])?.first)))

@@ -47,7 +47,8 @@ final class OperationsRouteTests: XCTestCase {
         // The router alone, without the service that loads the model.
         let app = Application(router: server.makeRouter(), logger: quietLogger)
         try await app.test(.router) { client in
-            XCTAssertEqual(try await client.get("/health").status, .ok)
+            let awaited1 = try await client.get("/health").status
+            XCTAssertEqual(awaited1, .ok)
             try await client.get("/ready").assertError(.serviceUnavailable, type: "unavailable", mentioning: "loading")
             let refused = try await client.post("/v1/embeddings", json: #"{"input": "a"}"#)
             try refused.assertError(.serviceUnavailable)
@@ -64,7 +65,8 @@ final class OperationsRouteTests: XCTestCase {
                 status = try await client.get("/ready").status
             }
             XCTAssertEqual(status, .ok)
-            XCTAssertEqual(try await client.post("/v1/embeddings", json: #"{"input": "a"}"#).status, .ok)
+            let awaited2 = try await client.post("/v1/embeddings", json: #"{"input": "a"}"#).status
+            XCTAssertEqual(awaited2, .ok)
         }
     }
 

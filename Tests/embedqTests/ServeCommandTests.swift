@@ -85,7 +85,7 @@ final class ServeCommandTests: XCTestCase {
             let body = try JSONSerialization.data(withJSONObject: ["input": strings, "embedding_types": ["base64", "int8", "ubinary"]])
             let response = try await client.post("/v1/embeddings", headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
             XCTAssertEqual(response.status, .ok)
-            return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["embeddings"] as? [String: Any])
+            return try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(buffer: try XCTUnwrap(response.body))) as? [String: Any])?["embeddings"] as? [String: Any])
         }
 
         // The same texts through the command line.
@@ -129,7 +129,7 @@ final class ServeCommandTests: XCTestCase {
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             // Wait until the server counts two requests in flight: the big one and this scrape.
             for _ in 0..<400 {
-                let metrics = String(buffer: try await client.get("/metrics").body)
+                let metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
                 let gauge = metrics.split(separator: "\n").first { $0.hasPrefix("embedq_http_requests_in_flight ") }
                 if let value = gauge.flatMap({ Double($0.split(separator: " ").last ?? "") }), value >= 2 { return }
                 try await Task.sleep(for: .milliseconds(5))
@@ -138,7 +138,8 @@ final class ServeCommandTests: XCTestCase {
         }
         let (status, log) = server.terminate()
         exited = true
-        XCTAssertEqual(try await inFlight.value, .ok, "the in-flight request is answered during shutdown")
+        let inFlightStatus = try await inFlight.value
+        XCTAssertEqual(inFlightStatus, .ok, "the in-flight request is answered during shutdown")
         XCTAssertEqual(status, 0, log)
         let lines = log.split(separator: "\n")
         XCTAssertFalse(lines.isEmpty)

@@ -47,7 +47,8 @@ final class DynamicBatcher: @unchecked Sendable {
     private var finishWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// A request in flight: its sequences, how far passes have taken them, its continuation.
-    private final class Job {
+    /// Every mutable field is guarded by the batcher's `condition`.
+    private final class Job: @unchecked Sendable {
         let sequences: [[Int32]]
         var output: [Float]
         /// The first sequence no pass has taken yet.

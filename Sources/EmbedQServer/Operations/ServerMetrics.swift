@@ -1,6 +1,7 @@
-import Metrics
 import Foundation
-import Prometheus
+import Metrics
+import class Prometheus.PrometheusCollectorRegistry
+import struct Prometheus.PrometheusMetricsFactory
 
 /// The server's metrics: swift-metrics handles backed by a Prometheus registry of its own (not
 /// the process-wide `MetricsSystem`), so each server instance — and each test — counts alone.

@@ -36,9 +36,7 @@ final class TestModule: ServerModule, @unchecked Sendable {
     func info() async -> (key: String, value: JSONValue)? { ("collections", ["count": 0]) }
 
     func shutdown() async throws {
-        lock.lock()
-        shutDown = true
-        lock.unlock()
+        lock.withLock { shutDown = true }
     }
 
     /// Requests waiting in the read route.
