@@ -62,6 +62,7 @@ public final class EmbeddingServer: Sendable {
         let modelName: String
         switch model {
         case .loaded(let engine):
+            engine.observe(with: metrics.batchObserver)
             host = ModelHost(.ready(engine))
             modelName = engine.modelName
         case .load(let options):

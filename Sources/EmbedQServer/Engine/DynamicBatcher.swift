@@ -34,10 +34,10 @@ final class DynamicBatcher: @unchecked Sendable {
     let dimension: Int
 
     private let encode: Encode
-    private let onQueueChange: @Sendable (QueueState) -> Void
-    private let onBatch: @Sendable (_ sequences: Int, _ tokens: Int) -> Void
     private let condition = NSCondition()
     // Guarded by `condition`:
+    private var onQueueChange: @Sendable (QueueState) -> Void
+    private var onBatch: @Sendable (_ sequences: Int, _ tokens: Int) -> Void
     /// Jobs with sequences not yet taken by a pass, first come first served.
     private var queue: [Job] = []
     private var waitingRequests = 0
@@ -98,6 +98,14 @@ final class DynamicBatcher: @unchecked Sendable {
         thread.start()
     }
 
+    /// Replaces the callbacks that receive queue and pass sizes.
+    func observe(onQueueChange: @escaping @Sendable (QueueState) -> Void, onBatch: @escaping @Sendable (Int, Int) -> Void) {
+        condition.lock()
+        self.onQueueChange = onQueueChange
+        self.onBatch = onBatch
+        condition.unlock()
+    }
+
     /// The vectors of `sequences` (row-major, `sequences.count × dimension`), in order.
     ///
     /// - Throws: `CancellationError` when the calling task is cancelled; ``APIError`` 503 after
@@ -124,9 +132,10 @@ final class DynamicBatcher: @unchecked Sendable {
                 waitingTokens += job.untakenTokens
                 waitingRequests += 1
                 let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
+                let report = onQueueChange
                 condition.signal()
                 condition.unlock()
-                onQueueChange(state)
+                report(state)
             }
         } onCancel: {
             cancel(job)
@@ -173,8 +182,9 @@ final class DynamicBatcher: @unchecked Sendable {
             waitingRequests -= 1
         }
         let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
+        let report = onQueueChange
         condition.unlock()
-        onQueueChange(state)
+        report(state)
         continuation?.resume(throwing: CancellationError())
     }
 
@@ -193,12 +203,13 @@ final class DynamicBatcher: @unchecked Sendable {
                 return
             }
             let batch = takeBatch()
+            let reportBatch = onBatch
             condition.unlock()
 
             var sequences: [[Int32]] = []
             sequences.reserveCapacity(batch.reduce(0) { $0 + $1.range.count })
             for part in batch { sequences.append(contentsOf: part.job.sequences[part.range]) }
-            onBatch(sequences.count, batch.reduce(0) { $0 + $1.tokens })
+            reportBatch(sequences.count, batch.reduce(0) { $0 + $1.tokens })
             let result = Result { try encode(sequences) }
             finish(batch, with: result)
         }
@@ -277,8 +288,9 @@ final class DynamicBatcher: @unchecked Sendable {
             }
         }
         let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
+        let report = onQueueChange
         condition.unlock()
-        onQueueChange(state)
+        report(state)
         for (continuation, outcome) in completed { continuation.resume(with: outcome) }
     }
 }

@@ -121,6 +121,11 @@ public final class EmbeddingEngine: Sendable {
         try await embed(tokenize(.texts(texts), truncation: .end))
     }
 
+    /// Sends the batcher's queue and pass sizes to `observer` (the server attaches its metrics).
+    public func observe(with observer: BatchObserver) {
+        batcher.observe(onQueueChange: observer.queueChanged, onBatch: observer.batchStarted)
+    }
+
     /// Stops the batcher after the queued work (new requests get 503).
     func stop() async {
         await batcher.stop()

@@ -40,12 +40,49 @@ public struct RequestJSON: Sendable {
     /// `data` decoded as `T` (see ``decode(_:from:)-(_,Request)``).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         guard !data.isEmpty else { throw APIError.invalidJSON("the request body is empty; expected a JSON object") }
+        if let offset = firstInvalidUTF8(in: data) {
+            throw APIError.invalidJSON("the body is not valid UTF-8 (byte \(offset))")
+        }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw describe(error)
         } catch {
             throw APIError.invalidJSON("the body is not valid JSON")
+        }
+    }
+
+    /// The offset of the first byte that breaks UTF-8 (overlong forms, surrogates and code points
+    /// above U+10FFFF included), or `nil` when `data` is valid UTF-8.
+    static func firstInvalidUTF8(in data: Data) -> Int? {
+        data.withUnsafeBytes { raw -> Int? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length: Int, minimum: UInt32
+                var scalar: UInt32
+                switch lead {
+                case 0xC2...0xDF: (length, minimum, scalar) = (2, 0x80, UInt32(lead & 0x1F))
+                case 0xE0...0xEF: (length, minimum, scalar) = (3, 0x800, UInt32(lead & 0x0F))
+                case 0xF0...0xF4: (length, minimum, scalar) = (4, 0x10000, UInt32(lead & 0x07))
+                default: return index
+                }
+                guard index + length <= count else { return index }
+                for offset in 1..<length {
+                    let next = bytes[index + offset]
+                    guard next & 0xC0 == 0x80 else { return index }
+                    scalar = scalar << 6 | UInt32(next & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+                index += length
+            }
+            return nil
         }
     }
 
