@@ -26,6 +26,9 @@ final class BadInputTests: XCTestCase {
                 ("input an object", Array(#"{"input": {"text": "a"}}"#.utf8), .badRequest, "invalid_request", "input"),
                 ("mixed array", Array(#"{"input": ["a", 1]}"#.utf8), .badRequest, "invalid_request", "input"),
                 ("float token id", Array(#"{"input": [1.5, 2]}"#.utf8), .badRequest, "invalid_request", "input"),
+                ("integral float token id", Array(#"{"input": [2, 6.0, 3]}"#.utf8), .badRequest, "invalid_request", "input[1]"),
+                ("exponent token id", Array(#"{"input": [[2, 6, 3], [2, 6e0]]}"#.utf8), .badRequest, "invalid_request", "input[1][1]"),
+                ("boolean token id", Array(#"{"input": [2, true, 3]}"#.utf8), .badRequest, "invalid_request", "input"),
                 ("huge token id", Array(#"{"input": [99999999999999999999999]}"#.utf8), .badRequest, "invalid_request", "input"),
                 ("null input", Array(#"{"input": null}"#.utf8), .badRequest, "invalid_request", "input"),
                 ("empty input", Array(#"{"input": []}"#.utf8), .badRequest, "invalid_request", "empty"),
@@ -34,7 +37,7 @@ final class BadInputTests: XCTestCase {
                 ("unknown encoding", Array(#"{"input": "a", "encoding_format": "hex"}"#.utf8), .badRequest, "invalid_request", "encoding_format"),
                 ("unknown type", Array(#"{"input": "a", "embedding_types": ["int3"]}"#.utf8), .badRequest, "invalid_request", "embedding_types[0]"),
                 ("empty types", Array(#"{"input": "a", "embedding_types": []}"#.utf8), .badRequest, "invalid_request", "embedding_types"),
-                ("too many inputs", Array(#"{"input": ["a", "b", "c", "d", "e"]}"#.utf8), .contentTooLarge, "payload_too_large", "5 inputs"),
+                ("too many inputs", Array(#"{"input": ["a", "b", "c", "d", "e"]}"#.utf8), .unprocessableContent, "unprocessable", "5 inputs"),
                 ("deep nesting", Array(String(repeating: "[", count: 100_000).utf8), .badRequest, "invalid_json", nil),
             ]
             for (name, body, status, type, fragment) in cases {

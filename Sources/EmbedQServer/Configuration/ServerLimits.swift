@@ -11,7 +11,7 @@ public struct ServerLimits: Sendable, Equatable {
 
     /// The largest request body in bytes; larger ones get 413.
     public var maxBodyBytes: Int
-    /// The most inputs in one embeddings request; more get 413.
+    /// The most inputs in one embeddings request; more get 422.
     public var maxInputsPerRequest: Int
     /// The most requests doing work (embedding, searching) at once; more get 429 with
     /// `Retry-After`. Health, readiness, metrics and the OpenAPI document are never refused.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a `POST /v1/embeddings` request asks to embed: the `input` field, as OpenAI takes it.
 ///
 /// - a string, or an array of strings: texts, tokenized by the model's tokenizer;
@@ -15,6 +17,31 @@ public enum EmbeddingInputs: Sendable, Equatable {
         switch self {
         case .texts(let texts): return texts.count
         case .tokens(let sequences): return sequences.count
+        }
+    }
+}
+
+extension EmbeddingInputs {
+    /// Checks that the token ids in the `input` of the JSON object `body` are written as integers
+    /// (`7`, not `7.0`, `7e0` or `true`, which a `Decodable` integer accepts).
+    ///
+    /// - Throws: ``APIError`` 400 naming the first id that is not an integer literal.
+    static func checkIntegerLiterals(in body: Data) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return }
+        func check(_ value: Any, _ path: String) throws {
+            guard let number = value as? NSNumber else { return }
+            let kind = String(cString: number.objCType)
+            guard kind != "d", kind != "f", kind != "c" else {
+                throw APIError.invalidRequest("'\(path)': token ids must be integers, got \(number)")
+            }
+        }
+        guard let input = object["input"] as? [Any] else { return }
+        for (index, element) in input.enumerated() {
+            if let inner = element as? [Any] {
+                for (position, value) in inner.enumerated() { try check(value, "input[\(index)][\(position)]") }
+            } else {
+                try check(element, "input[\(index)]")
+            }
         }
     }
 }

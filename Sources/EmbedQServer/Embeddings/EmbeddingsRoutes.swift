@@ -41,7 +41,9 @@ struct EmbeddingsRoutes {
 
     func embeddings(_ request: Request) async throws -> Response {
         let engine = try server.engine()
-        let body = try await server.json.decode(EmbeddingsRequest.self, from: request)
+        let data = try await server.json.body(of: request)
+        let body = try RequestJSON.decode(EmbeddingsRequest.self, from: data)
+        if case .tokens = body.input { try EmbeddingInputs.checkIntegerLiterals(in: data) }
         let plan = try EmbeddingsPlan(body, engine: engine, limits: server.configuration.limits)
         let sequences = try engine.tokenize(body.input, truncation: body.truncate ?? .end)
         let tokens = sequences.reduce(0) { $0 + $1.count }
@@ -81,14 +83,14 @@ struct EmbeddingsPlan {
 
     /// Checks `request` against the engine and the limits.
     ///
-    /// - Throws: ``APIError``: 413 over the input limit; 400 for no inputs or an empty type list;
-    ///   422 for a dimension outside `1…d`, a prompt the model lacks, `encoding_format: base64`
+    /// - Throws: ``APIError``: 400 for no inputs or an empty type list; 422 over the input limit,
+    ///   for a dimension outside `1…d`, a prompt the model lacks, `encoding_format: base64`
     ///   with `embedding_types`, or a quantized type the server's ranges cannot serve.
     init(_ request: EmbeddingsRequest, engine: EmbeddingEngine, limits: ServerLimits) throws {
         let count = request.input.count
         guard count > 0 else { throw APIError.invalidRequest("'input' is empty: give at least one text or token array") }
         guard count <= limits.maxInputsPerRequest else {
-            throw APIError.payloadTooLarge("\(count) inputs; the limit is \(limits.maxInputsPerRequest) per request")
+            throw APIError.unprocessable("\(count) inputs; the limit is \(limits.maxInputsPerRequest) per request")
         }
         if request.promptName != nil || request.inputType != nil {
             // Prompts come from the model's config_sentence_transformers.json; the encoder does

@@ -23,7 +23,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : Self.template($0) } ?? "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code,
                               nanoseconds: nanoseconds)
-        let level: Logger.Level = response.status.code >= 500 ? .error : .info
+        // 503 (loading, shutting down) and 429 are the server protecting itself: warnings.
+        let code = response.status.code
+        let level: Logger.Level = code == 503 || code == 429 ? .warning : code >= 500 ? .error : .info
         context.logger.log(level: level, "request", metadata: [
             "method": .string(request.method.rawValue), "path": .string(request.uri.path), "route": .string(route),
             "status": .stringConvertible(response.status.code),

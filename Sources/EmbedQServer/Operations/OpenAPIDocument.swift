@@ -2,6 +2,7 @@
 /// against the router by the tests (every route is in it and nothing else; its examples are
 /// sent to the server and must succeed).
 ///
+/// Optional request fields are `nullable` (a JSON `null` means "absent", as OpenAI clients send it).
 /// It is built when requested, with the server's limits, the model's dimension and vocabulary
 /// (when loaded), and the security schemes only when the server has keys, so that a schema-driven
 /// client (schemathesis) can rely on every number in it.
@@ -75,7 +76,7 @@ enum OpenAPIDocument {
         let descriptions = [
             400: "Malformed JSON or a field of the wrong type", 401: "Missing or unknown key",
             403: "Read-only key on a route that changes data", 404: "Not found", 409: "Conflict",
-            413: "Body or input count over the limit", 422: "Values the server cannot serve",
+            413: "Body over the size limit", 422: "Values the server cannot serve",
             429: "Too many requests in flight", 503: "Model not loaded yet, or shutting down",
         ]
         return all.sorted().map { code in
@@ -137,7 +138,7 @@ enum OpenAPIDocument {
         if let vocabulary = facts.vocabularySize { tokenID = tokenID.setting("maximum", to: .int(vocabulary - 1)) }
         let tokenArray: JSONValue = ["type": "array", "minItems": 1, "items": tokenID]
         let maxInputs = JSONValue.int(facts.limits.maxInputsPerRequest)
-        var dimensions: JSONValue = ["type": "integer", "minimum": 1,
+        var dimensions: JSONValue = ["type": "integer", "minimum": 1, "nullable": true,
                                      "description": "Keep the first n values, re-normalized to unit length when the model normalizes"]
         if let dimension = facts.dimension { dimensions = dimensions.setting("maximum", to: .int(dimension)) }
         let numbers: JSONValue = ["type": "array", "items": ["type": "number"]]
@@ -160,17 +161,17 @@ enum OpenAPIDocument {
                         tokenArray,
                         ["type": "array", "minItems": 1, "maxItems": maxInputs, "items": tokenArray],
                     ], "description": "Texts, or token ids of the model's vocabulary (the whole model input, [CLS] … [SEP])"],
-                    "model": ["type": "string", "description": "Accepted; the server answers with its own model"],
-                    "encoding_format": ["type": "string", "enum": ["float", "base64"],
+                    "model": ["type": "string", "nullable": true, "description": "Accepted; the server answers with its own model"],
+                    "encoding_format": ["type": "string", "nullable": true, "enum": ["float", "base64", .null],
                                         "description": "base64: little-endian float32 bytes (OpenAI shape only)"],
                     "dimensions": dimensions,
-                    "embedding_types": ["type": "array", "minItems": 1,
+                    "embedding_types": ["type": "array", "nullable": true, "minItems": 1,
                                         "items": ["type": "string", "enum": .array(EmbeddingType.allCases.map { .string($0.rawValue) })]],
-                    "input_type": ["type": "string", "description": "search_query / search_document: a model prompt"],
-                    "prompt_name": ["type": "string", "description": "One of the model's prompts"],
-                    "truncate": ["type": "string", "enum": ["end", "none", "END", "NONE"],
+                    "input_type": ["type": "string", "nullable": true, "description": "search_query / search_document: a model prompt"],
+                    "prompt_name": ["type": "string", "nullable": true, "description": "One of the model's prompts"],
+                    "truncate": ["type": "string", "nullable": true, "enum": ["end", "none", "END", "NONE", .null],
                                  "description": "none: inputs over the model's limit are refused (422)"],
-                    "user": ["type": "string"],
+                    "user": ["type": "string", "nullable": true],
                 ],
             ]),
             ("EmbeddingsList", [

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body in bytes (413 above).")
     var maxBodyBytes: Int = ServerLimits.defaultMaxBodyBytes
 
-    @Option(name: .long, help: "Most inputs in one embeddings request (413 above).")
+    @Option(name: .long, help: "Most inputs in one embeddings request (422 above).")
     var maxInputs: Int = ServerLimits.defaultMaxInputsPerRequest
 
     @Option(name: .long, help: "Most embedding requests answered at once (429 with Retry-After above).")
