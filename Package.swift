@@ -25,8 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        // ISA-specific inner loops (C, target attributes + runtime CPU detection). No dependencies.
-        .target(name: "EmbeddingKernels"),
+        // What the running CPU can execute (one bitmask, detected once, capped by EMBEDQ_ISA);
+        // every kernel target fills its dispatch table from it.
+        .target(name: "CPUCapabilities"),
+        // ISA-specific inner loops (C, target attributes + runtime CPU detection).
+        .target(name: "EmbeddingKernels", dependencies: ["CPUCapabilities"]),
         // Float32 embeddings -> compact codes, calibration ranges, .npy interop.
         // No package dependencies; its hot loops call EmbeddingKernels.
         .target(name: "EmbeddingQuantization", dependencies: ["EmbeddingKernels"]),
@@ -53,7 +56,7 @@ let package = Package(
         ),
         // C kernels: packed-weight linear layers, GELU, softmax, layer norm; AVX-512 / AVX2 /
         // portable builds chosen at run time (per-function target attributes, no package-wide compiler flags).
-        .target(name: "SentenceEncoderKernels"),
+        .target(name: "SentenceEncoderKernels", dependencies: ["CPUCapabilities"]),
         // Exact search over quantized embeddings: flat index, top-k, rescoring.
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
         // The quantization matrix on real data: encodes a BEIR dataset once (embeddings cached on
@@ -110,6 +113,7 @@ let package = Package(
         ),
         // Shared by the test targets: seeded random generator, the location of ../shared.
         .target(name: "EmbedQTestSupport", path: "Tests/EmbedQTestSupport"),
+        .testTarget(name: "CPUCapabilitiesTests", dependencies: ["CPUCapabilities"]),
         .testTarget(name: "EmbeddingQuantizationTests", dependencies: ["EmbeddingQuantization", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingSearchTests", dependencies: ["EmbeddingSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingStoreTests", dependencies: ["EmbeddingStore", "EmbedQTestSupport"]),

@@ -77,23 +77,25 @@ public final class EmbeddingServer: Sendable {
             apiKey: configuration.apiKey, readOnlyKey: configuration.readOnlyKey,
             maxConcurrentRequests: configuration.limits.maxConcurrentRequests,
             retryAfterSeconds: configuration.limits.retryAfterSeconds)
-        let documentFacts: @Sendable () -> JSONValue = {
-            let engine = try? context.engine()
-            return OpenAPIDocument.make(.init(
-                version: configuration.version, limits: configuration.limits, requiresKey: configuration.requiresKey,
-                dimension: engine?.dimension, vocabularySize: engine?.vocabularySize, modules: modules))
-        }
+        let document: @Sendable () -> JSONValue = { Self.document(context: context, modules: modules) }
         routes = EmbeddingsRoutes(server: context).routes
-            + OperationsRoutes(server: context, modelName: modelName, modules: modules, document: documentFacts).routes
+            + OperationsRoutes(server: context, modelName: modelName, modules: modules, document: document).routes
             + modules.flatMap { $0.routes(server: context) }
     }
 
     /// The OpenAPI document as `/openapi.json` serves it now.
     public func openAPIDocument() -> JSONValue {
+        Self.document(context: context, modules: modules)
+    }
+
+    /// The document with the server's limits and, once loaded, the model's numbers and prompts.
+    static func document(context: ServerContext, modules: [any ServerModule]) -> JSONValue {
         let engine = try? context.engine()
+        let configuration = context.configuration
         return OpenAPIDocument.make(.init(
             version: configuration.version, limits: configuration.limits, requiresKey: configuration.requiresKey,
-            dimension: engine?.dimension, vocabularySize: engine?.vocabularySize, modules: modules))
+            dimension: engine?.dimension, vocabularySize: engine?.vocabularySize,
+            prompts: engine.map { $0.prompts.keys.sorted() }, modules: modules))
     }
 
     /// The router with every route behind the request log, the JSON errors, the key checks and

@@ -40,7 +40,8 @@ public struct DatasetEmbeddings: Sendable {
         self.cameFromCache = cameFromCache
     }
 
-    /// The cache key of `texts` encoded by the model whose files hash to `model`.
+    /// The cache key of `texts` encoded by the encoder whose fingerprint is `model`
+    /// (``ModelFingerprint/hash(of:)``).
     public static func cacheKey(model: ContentHash, texts: [String], role: String) -> String {
         var hash = model
         hash.update(text: "embedq-embeddings-v1")
@@ -51,29 +52,26 @@ public struct DatasetEmbeddings: Sendable {
     }
 
     /// Embeds `documents` (their ``CorpusDocument/contents``) and `queries` with `encoder`,
-    /// reading each matrix from `cache` when it holds it and storing what it encodes.
+    /// reading each matrix from `cache` when it holds it and storing what it encodes. Cache keys
+    /// cover the model files, the encoder's numerics version and options
+    /// (``ModelFingerprint/hash(of:)``) and the texts; a cache file that cannot be read is
+    /// reported through `warning` and rebuilt.
     ///
     /// - Parameters:
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
+    ///   - warning: called with a one-line message naming each corrupt cache file ignored.
     /// - Throws: ``QuantizationEvaluationError``.
     public static func embed(
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
-        batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        warning: ((String) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
-        var model = try ModelFingerprint.hash(ofModelFolder: encoder.folder)
-        // Quantized weights give other vectors: they get keys of their own (float32 keeps the
-        // keys it always had).
-        let precisions = encoder.model.linearLayerPrecisions
-        if precisions.values.contains(where: { $0 != .float32 }) || encoder.model.hasStaticActivationScales {
-            model.update(text: "weights")
-            for name in precisions.keys.sorted() { model.update(text: "\(name)=\(precisions[name]!.rawValue)") }
-            model.update(text: encoder.model.hasStaticActivationScales ? "static" : "dynamic")
-        }
+        let model = try ModelFingerprint.hash(of: encoder)
         let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
         let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in
-            cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension)
+            cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension, warning: warning)
         }
         let cameFromCache = matrices.allSatisfy { $0 != nil }
         let total = zip(jobs, matrices).reduce(0) { $0 + ($1.1 == nil ? $1.0.1.count : 0) }

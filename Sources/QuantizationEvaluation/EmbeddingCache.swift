@@ -5,7 +5,8 @@ import Foundation
 /// evaluation of the same model on the same texts skips encoding.
 ///
 /// The default folder is `$XDG_CACHE_HOME/embedq/embeddings` (`~/.cache/embedq/embeddings`).
-/// Files are written atomically; a file that cannot be decoded is treated as missing.
+/// Files are written atomically; a file that cannot be decoded (or holds another shape) is
+/// reported, then treated as missing, so that the caller encodes and stores it again.
 public struct EmbeddingCache: Sendable {
     /// The folder holding `<key>.npy` files.
     public let folder: URL
@@ -33,13 +34,27 @@ public struct EmbeddingCache: Sendable {
 
     /// The matrix stored under `key` when it exists, decodes, and has `rowCount × dimension`
     /// values; otherwise `nil`.
-    public func matrix(forKey key: String, rowCount: Int, dimension: Int) -> EmbeddingMatrix? {
+    ///
+    /// - Parameter warning: called with a message naming the file when one exists under `key`
+    ///   but is corrupt (not a float32 `.npy`, truncated, another shape, non-finite values).
+    public func matrix(
+        forKey key: String, rowCount: Int, dimension: Int, warning: ((String) -> Void)? = nil
+    ) -> EmbeddingMatrix? {
         let path = url(forKey: key).path
-        guard FileManager.default.fileExists(atPath: path),
-            let matrix = try? EmbeddingMatrix(contentsOfNPY: path),
-            matrix.rowCount == rowCount, matrix.dimension == dimension
-        else { return nil }
-        return matrix
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let problem: String
+        do {
+            let matrix = try EmbeddingMatrix(contentsOfNPY: path)
+            if matrix.rowCount == rowCount, matrix.dimension == dimension {
+                try matrix.validateFinite()
+                return matrix
+            }
+            problem = "holds \(matrix.rowCount) × \(matrix.dimension) values, expected \(rowCount) × \(dimension)"
+        } catch {
+            problem = "\(error)"
+        }
+        warning?("ignoring the corrupt embedding cache file \(path) (\(problem)); encoding again")
+        return nil
     }
 
     /// Stores `matrix` under `key` (creating the folder; replacing the file atomically).

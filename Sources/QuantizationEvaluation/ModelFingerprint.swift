@@ -1,7 +1,20 @@
 import Foundation
+import SentenceEncoder
 
-/// Fingerprints of what decides an embedding: the model's files and the texts encoded.
+/// Fingerprints of what decides an embedding: the model's files, the encoder's numerics and
+/// options, and the texts encoded.
 public enum ModelFingerprint {
+    /// The hash of what decides `encoder`'s vectors: every file of its model folder
+    /// (``hash(ofModelFolder:)``) and its ``SentenceEncoder/numericsIdentity`` (the encoder's
+    /// numerics version, the weight precision of each linear layer, static activation scales).
+    ///
+    /// - Throws: ``QuantizationEvaluationError/cache(path:reason:)`` when a file cannot be read.
+    public static func hash(of encoder: SentenceEncoder) throws(QuantizationEvaluationError) -> ContentHash {
+        var hash = try hash(ofModelFolder: encoder.folder)
+        hash.update(text: encoder.numericsIdentity)
+        return hash
+    }
+
     /// The hash of every regular, non-hidden file under `folder` (relative path and contents, in
     /// path order): weights, configuration and tokenizer alike.
     ///

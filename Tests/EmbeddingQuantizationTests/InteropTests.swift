@@ -91,16 +91,19 @@ final class InteropTests: XCTestCase {
     func testHalfPrecisionsRoundToNearestEven() throws {
         let values: [Float] = [1, -2.5, 0.1, 65504, 1e-8, 3.14159]
         let matrix = EmbeddingMatrix(vector: values)
+        // NumPy: values.astype(np.float16).astype(np.float32), and bfloat16 by round-to-nearest-even
+        // on the bit patterns (scripts/fixtures/make_quantization_fixtures.py, bfloat16_bits).
+        let numPy: [Precision: [Float]] = [
+            .float16: [1.0, -2.5, 0.0999755859375, 65504.0, 0.0, 3.140625],
+            .bfloat16: [1.0, -2.5, 0.10009765625, 65536.0, 1.0011717677116394e-08, 3.140625],
+        ]
         for precision in [Precision.float16, .bfloat16] {
             let quantizer = EmbeddingQuantizer(precision: precision)
             let codes = try quantizer.quantize(matrix)
             XCTAssertEqual(codes.byteCount, values.count * 2)
             let back = try quantizer.dequantize(codes).values
+            XCTAssertEqual(back, numPy[precision], "\(precision)")
             for (value, restored) in zip(values, back) {
-                let expected = precision == .float16
-                    ? HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: value))
-                    : HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: value))
-                XCTAssertEqual(restored, expected)
                 XCTAssertEqual(restored, value, accuracy: abs(value) * (precision == .float16 ? 1e-3 : 8e-3) + 1e-7)
             }
         }

@@ -25,9 +25,10 @@ final class QuantizerBehaviourTests: XCTestCase {
         }
         let ranges = try QuantizationRanges(minimums: [-1, -1, -1], maximums: [1, 1, 1])
         let codes = try EmbeddingQuantizer(precision: .uint8, ranges: ranges).quantize(one)
-        // (0.1 + 1) / (2/255) = 140.25 -> 140; (-0.2 + 1) / (2/255) = 102.0000… -> 101 or 102 by float32.
-        let steps = Float(2) / 255
-        XCTAssertEqual(codes.codes, [0.1, -0.2, 0.3].map { UInt8(((Float($0) + 1) / steps).rounded(.down)) })
+        // NumPy (float32, sentence-transformers' order): (x - np.float32(-1)) / (np.float32(2) / 255)
+        // = [140.25, 101.99999, 165.74998] -> floor [140, 101, 165]. In exact arithmetic the middle
+        // one is 102: float32 rounding of -0.2 and of the step puts it just below.
+        XCTAssertEqual(codes.codes, [140, 101, 165])
         // Binary needs no ranges at all.
         XCTAssertEqual(try EmbeddingQuantizer(precision: .ubinary).quantize(one).codes, [0b1010_0000])
     }

@@ -5,20 +5,27 @@ import XCTest
 /// kill -9 at random moments during create, add, delete and compact: the file always opens
 /// (with full verification) and holds exactly one of the states the writer passes through.
 ///
-/// The writer is this test binary itself, re-run in a child mode: `testChildWriterProcess` does
-/// nothing unless `EMBEDQ_STORE_CRASH_CHILD` names an index, and then applies
-/// ``CrashScenario/step(at:)`` in an endless loop until the parent kills it. Because each state's
-/// generation says which step comes next, a killed writer's successor continues the cycle, and
-/// the parent can tell from the generation alone which contents the file must hold.
+/// The writer is this test binary itself, re-run in a child mode: `testWriterCycle` (in a child
+/// started with `EMBEDQ_STORE_CRASH_CHILD` naming an index) applies ``CrashScenario/step(at:creating:)``
+/// in an endless loop until the parent kills it, appending one byte to a progress file after
+/// each completed step. Because each state's generation says which step comes next, a killed
+/// writer's successor continues the cycle, and the parent can tell from the generation alone
+/// which contents the file must hold.
+///
+/// The work is counted, not timed: a fixed number of kills, each after a seeded number of
+/// completed steps (0–2) plus a seeded delay (0–20 ms), so a slow machine runs the same test,
+/// only longer; a generous time limit turns a hung writer into a failure, never a pass.
 final class CrashSafetyTests: XCTestCase {
     static let childVariable = "EMBEDQ_STORE_CRASH_CHILD"
     static let unsafeVariable = "EMBEDQ_STORE_CRASH_CHILD_IN_PLACE"
+    /// The longest a kill loop may take before it fails (far above the few seconds it needs).
+    static let timeLimit: TimeInterval = 300
 
     func testKillingTheWriterLeavesOldOrNewContents() throws {
-        let outcome = try killLoop(inPlace: false, maximumKills: 60, seconds: 12)
+        let outcome = try killLoop(inPlace: false, kills: 16)
         print("crash test: \(outcome.kills) kills, \(outcome.midWrite) during a write, generations seen \(outcome.generations.sorted())")
         XCTAssertEqual(outcome.failures, [])
-        XCTAssertGreaterThanOrEqual(outcome.kills, 10)
+        XCTAssertEqual(outcome.kills, 16)
         XCTAssertGreaterThan(outcome.midWrite, 0, "no kill landed during a write")
         XCTAssertGreaterThan(outcome.generations.count, 2, "the writer made no progress between kills")
     }
@@ -27,8 +34,9 @@ final class CrashSafetyTests: XCTestCase {
     /// temporary file, no rename) must produce files that fail to open or hold a state that
     /// never existed — evidence that the test above could see a non-atomic writer.
     func testInPlaceWriterIsCaught() throws {
-        let outcome = try killLoop(inPlace: true, maximumKills: 20, seconds: 6)
+        let outcome = try killLoop(inPlace: true, kills: 10)
         print("crash test, in-place writer: \(outcome.kills) kills, \(outcome.failures.count) torn files caught")
+        XCTAssertEqual(outcome.kills, 10)
         XCTAssertGreaterThan(outcome.failures.count, 0, "killing an in-place writer never produced a torn file")
     }
 
@@ -39,21 +47,27 @@ final class CrashSafetyTests: XCTestCase {
         var failures: [String] = []
     }
 
-    private func killLoop(inPlace: Bool, maximumKills: Int, seconds: Double) throws -> Outcome {
+    private func killLoop(inPlace: Bool, kills: Int) throws -> Outcome {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/crash.embq"
-        let ready = directory + "/ready"
+        let progress = directory + "/progress"
         try CrashScenario.step(at: path, creating: true)
 
         var generator = SeededGenerator(seed: inPlace ? 0xBAD : 0xC0FFEE)
-        let start = Date()
+        let deadline = Date().addingTimeInterval(Self.timeLimit)
         var outcome = Outcome()
-        while outcome.kills < maximumKills, Date().timeIntervalSince(start) < seconds {
-            try? FileManager.default.removeItem(atPath: ready)
+        while outcome.kills < kills {
+            guard Date() < deadline else {
+                XCTFail("only \(outcome.kills) of \(kills) kills in \(Self.timeLimit) s: a writer hangs or never starts")
+                break
+            }
+            let stepsBeforeKill = Int.random(in: 0...2, using: &generator)
+            let delay = UInt32.random(in: 0...20_000, using: &generator)
+            try? FileManager.default.removeItem(atPath: progress)
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-            child.arguments = ["EmbeddingStoreTests.CrashSafetyTests/testChildWriterProcess"]
+            child.arguments = ["EmbeddingStoreTests.CrashSafetyTests/testWriterCycle"]
             var environment = ProcessInfo.processInfo.environment
             environment[Self.childVariable] = path
             environment[Self.unsafeVariable] = inPlace ? "1" : nil
@@ -61,11 +75,14 @@ final class CrashSafetyTests: XCTestCase {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            // Wait until the child's writer loop runs, then let it write for 0–20 ms.
-            let readyDeadline = Date().addingTimeInterval(10)
-            while !FileManager.default.fileExists(atPath: ready), child.isRunning, Date() < readyDeadline { usleep(500) }
+            // Wait until the child's writer loop runs and has completed `stepsBeforeKill` steps
+            // (one progress byte when it starts, one per step), then let it write for `delay` µs.
+            func progressBytes() -> Int {
+                ((try? FileManager.default.attributesOfItem(atPath: progress))?[.size] as? Int) ?? 0
+            }
+            while progressBytes() < 1 + stepsBeforeKill, child.isRunning, Date() < deadline { usleep(500) }
             XCTAssertTrue(child.isRunning, "the writer child stopped by itself")
-            usleep(UInt32.random(in: 0...20_000, using: &generator))
+            usleep(delay)
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             outcome.kills += 1
@@ -104,19 +121,38 @@ final class CrashSafetyTests: XCTestCase {
         }
     }
 
-    /// The writer: only active in a child started by the test above.
-    func testChildWriterProcess() throws {
+    /// In a child started by the kill loop: the writer, stepping until it is killed. In the test
+    /// run itself: one full cycle of the scenario, each generation checked against the state
+    /// ``CrashScenario/states`` derives independently — the premise the kill loop relies on.
+    func testWriterCycle() throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let path = environment[Self.childVariable] else { return }
+        guard let path = environment[Self.childVariable] else {
+            let directory = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let path = directory + "/cycle.embq"
+            try CrashScenario.step(at: path, creating: true)
+            for step in 1...(CrashScenario.states.count + 1) {
+                let index = try IndexFile.open(at: path, verify: true)
+                let expected = try XCTUnwrap(CrashScenario.states[index.generation], "generation \(index.generation)")
+                XCTAssertEqual(index.generation, UInt64((step - 1) % CrashScenario.states.count + 1))
+                assertContents(of: index, equal: expected)
+                try CrashScenario.step(at: path, creating: false)
+            }
+            return
+        }
         let directory = (path as NSString).deletingLastPathComponent
-        _ = FileManager.default.createFile(atPath: directory + "/ready", contents: nil)
-        let deadline = Date().addingTimeInterval(60)  // never outlive a parent that failed to kill
+        let progress = open(directory + "/progress", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard progress >= 0 else { throw POSIXError(.EIO) }
+        let tick: [UInt8] = [1]
+        _ = write(progress, tick, 1)
+        let deadline = Date().addingTimeInterval(120)  // never outlive a parent that failed to kill
         while Date() < deadline {
             if environment[Self.unsafeVariable] == nil {
                 try CrashScenario.step(at: path, creating: false)
             } else {
                 try CrashScenario.inPlaceStep(at: path, scratch: directory + "/scratch")
             }
+            _ = write(progress, tick, 1)
         }
     }
 }

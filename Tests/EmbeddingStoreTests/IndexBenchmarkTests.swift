@@ -3,15 +3,17 @@ import XCTest
 import EmbeddingQuantization
 @testable import EmbeddingStore
 
-/// Measures a large binary + int8 index: create, open time, resident memory after opening and
-/// after rescoring-like reads, verify, add, delete and compact. Skipped unless
-/// `EMBEDQ_STORE_BENCHMARK=ROWS` (e.g. 1000000); dimension 384. Opening is measured in a fresh
-/// child process (this binary re-run) so that its peak RSS is not inflated by building the data.
+/// A binary + int8 index of 384 dimensions through its life: create, open (in a fresh child
+/// process, this binary re-run, so that its peak RSS is not inflated by building the data),
+/// rescoring-like reads through the mapping and with `pread`, verify, add, delete and compact,
+/// each checked against the codes written. By default 2 000 rows (a second of work); with
+/// `EMBEDQ_STORE_BENCHMARK=ROWS` (e.g. 1000000) the same steps at that size also print their
+/// times and resident memory (a measurement, never asserted).
 final class IndexBenchmarkTests: XCTestCase {
     static let openVariable = "EMBEDQ_STORE_BENCHMARK_OPEN"
 
     func testLargeIndex() throws {
-        guard let rows = Int(ProcessInfo.processInfo.environment["EMBEDQ_STORE_BENCHMARK"] ?? "") else { return }
+        let rows = Int(ProcessInfo.processInfo.environment["EMBEDQ_STORE_BENCHMARK"] ?? "") ?? 2_000
         let dimension = 384
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -40,6 +42,17 @@ final class IndexBenchmarkTests: XCTestCase {
         _ = lap()
         try IndexFile.create(at: path, fast: fast!, rescoring: rescoring, ids: ids, metadata: IndexMetadata(modelName: "bench"))
         let createSeconds = lap()
+        // Rows to check after every change: the first, the last and a few between.
+        let probes = Array(Set([0, rows / 3, rows / 2, rows - 1])).sorted()
+        let probeCodes = probes.map { (fast!.codes[($0 * 48)..<(($0 + 1) * 48)], rescoring!.codes[($0 * dimension)..<(($0 + 1) * dimension)]) }
+        func checkProbes(_ index: OpenIndex, rowOf: (Int) -> Int, _ step: String) throws {
+            for (probe, codes) in zip(probes, probeCodes) {
+                let row = rowOf(probe)
+                XCTAssertEqual(index.ids[row], "doc-\(probe)", step)
+                XCTAssertEqual(Array(index.fast[row: row]), Array(codes.0), "\(step): fast codes of doc-\(probe)")
+                XCTAssertEqual(Array(try XCTUnwrap(index.rescoring)[row: row]), Array(codes.1), "\(step): int8 codes of doc-\(probe)")
+            }
+        }
         fast = nil
         rescoring = nil
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
@@ -55,6 +68,9 @@ final class IndexBenchmarkTests: XCTestCase {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
         for line in output.split(separator: "\n") where line.hasPrefix("store bench") { print(line) }
+        XCTAssertEqual(child.terminationStatus, 0, "the child that opens the index failed:\n\(output)")
+        XCTAssertTrue(output.contains("store bench: verify"), "the child did not get to verify:\n\(output)")
+        try checkProbes(IndexFile.open(at: path, verify: true), rowOf: { $0 }, "after create")
 
         let newIDs = (0..<1000).map { "new-\($0)" }
         _ = lap()
@@ -63,16 +79,41 @@ final class IndexBenchmarkTests: XCTestCase {
             fast: QuantizedEmbeddings(precision: .binary, rowCount: 1000, dimension: dimension, codes: randomBytes(1000 * dimension / 8)),
             rescoring: QuantizedEmbeddings(precision: .int8, rowCount: 1000, dimension: dimension, codes: randomBytes(1000 * dimension), ranges: ranges))
         let addSeconds = lap()
-        try IndexFile.delete(ids: (0..<1000).map { "doc-\($0 * 7)" }, from: path)
+        XCTAssertEqual(try IndexFile.open(at: path).count, rows + 1000)
+        // Delete every seventh document (at most 1 000), never a probe.
+        let deleted = Array(stride(from: 7, to: rows, by: 7).filter { !probes.contains($0) }.prefix(1000))
+        let report = try IndexFile.delete(ids: deleted.map { "doc-\($0)" }, from: path)
         let deleteSeconds = lap()
-        try IndexFile.compact(at: path)
+        XCTAssertEqual(report.deletedCount, deleted.count)
+        XCTAssertEqual(try IndexFile.compact(at: path), deleted.count, "compact drops the deleted rows")
         let compactSeconds = lap()
+        let compacted = try IndexFile.open(at: path, verify: true)
+        XCTAssertEqual(compacted.rowCount, rows + 1000 - deleted.count)
+        try checkProbes(compacted, rowOf: { probe in probe - deleted.filter { $0 < probe }.count }, "after compact")
         print(String(format: "store bench: add 1000 %.2f s, delete 1000 %.2f s, compact %.2f s (each rewrites the file)", addSeconds, deleteSeconds, compactSeconds))
     }
 
-    /// Child mode: open, rescoring-like reads, verify; prints times and resident memory.
+    /// In the child `testLargeIndex` starts: open, rescoring-like reads, verify; prints times and
+    /// resident memory. In the test run itself: the same on a small index of known codes, every
+    /// row read (through the mapping and with `pread`) checked against the codes written.
     func testChildOpen() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.openVariable] else { return }
+        if let path = ProcessInfo.processInfo.environment[Self.openVariable] {
+            return try openAndRead(path: path, expected: nil)
+        }
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/small.embq"
+        let ids = (0..<500).map { "doc-\($0)" }
+        let fast = StoreTestData.codes(ids, precision: .binary, dimension: 384)
+        let rescoring = StoreTestData.codes(ids, precision: .int8, ranges: try QuantizationRanges(
+            minimums: [Float](repeating: -0.2, count: 384), maximums: [Float](repeating: 0.2, count: 384)), dimension: 384)
+        try IndexFile.create(at: path, fast: fast, rescoring: rescoring, ids: ids)
+        try openAndRead(path: path, expected: rescoring.codes)
+    }
+
+    /// Opens `path`, reads rows as rescoring does and verifies; `expected` (the rescoring codes,
+    /// row-major) checks every row read.
+    private func openAndRead(path: String, expected: [UInt8]?) throws {
         let before = residentKilobytes()
         let start = ContinuousClock.now
         let index = try IndexFile.open(at: path)
@@ -82,10 +123,13 @@ final class IndexBenchmarkTests: XCTestCase {
         var generator = SeededGenerator(seed: 9)
         var sum = 0
         let rescoring = try XCTUnwrap(index.rescoring)
+        let width = rescoring.bytesPerVector
+        var mismatches = 0
         func readRows(_ count: Int) {
             for _ in 0..<count {
                 let row = Int.random(in: 0..<index.rowCount, using: &generator)
                 sum &+= rescoring[row: row].reduce(0) { $0 &+ Int($1) }
+                if let expected, !rescoring[row: row].elementsEqual(expected[(row * width)..<((row + 1) * width)]) { mismatches += 1 }
             }
         }
         readRows(1000)
@@ -108,7 +152,14 @@ final class IndexBenchmarkTests: XCTestCase {
             let rows = (0..<1000).map { _ in Int.random(in: 0..<index.rowCount, using: &generator) }.sorted()
             try candidates.withUnsafeMutableBytes { (buffer) throws in try rescoring.copyRows(rows, into: buffer) }
             sum &+= Int(candidates[0])
+            if let expected {
+                for (position, row) in rows.enumerated()
+                where !candidates[(position * width)..<((position + 1) * width)].elementsEqual(expected[(row * width)..<((row + 1) * width)]) {
+                    mismatches += 1
+                }
+            }
         }
+        XCTAssertEqual(mismatches, 0, "rows read back differ from the codes written")
         let preadTime = ContinuousClock.now - preadStart
         let afterPread = residentKilobytes()
         let verifyStart = ContinuousClock.now

@@ -2,10 +2,14 @@ import Foundation
 import XCTest
 @testable import EmbeddingStore
 
-/// A seeded random mutation loop over valid index files (bounded in time): whatever the bytes,
-/// opening yields an index or an ``IndexFileError``; an index that opens can be read in full
-/// and verified without crashing.
+/// A seeded random mutation loop over valid index files (a fixed number of iterations, about a
+/// second): whatever the bytes, opening yields an index or an ``IndexFileError`` naming the
+/// file; an index that opens can be read in full and verified without crashing. The loop counts
+/// what opened and which errors refused the rest, and requires both to happen.
 final class IndexFuzzTests: XCTestCase {
+    /// Mutated files per run (`EMBEDQ_FUZZ_ITERATIONS` overrides, e.g. for a long local run).
+    static let iterations = Int(ProcessInfo.processInfo.environment["EMBEDQ_FUZZ_ITERATIONS"] ?? "") ?? 10_000
+
     func testRandomMutationsNeverCrash() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -21,10 +25,9 @@ final class IndexFuzzTests: XCTestCase {
         let seed = UInt64(ProcessInfo.processInfo.environment["EMBEDQ_FUZZ_SEED"] ?? "") ?? 20_261_126
         var generator = SeededGenerator(seed: seed)
         let path = directory + "/fuzz.embq"
-        let deadline = Date().addingTimeInterval(4)
-        var (iterations, opened, verified) = (0, 0, 0)
-        while Date() < deadline {
-            iterations += 1
+        var (opened, verified) = (0, 0)
+        var refusals: [String: Int] = [:]
+        for _ in 0..<Self.iterations {
             var bytes = seeds.randomElement(using: &generator)!
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
                 mutate(&bytes, using: &generator)
@@ -40,14 +43,53 @@ final class IndexFuzzTests: XCTestCase {
                 opened += 1
                 _ = touchEverything(index)
                 _ = index.metadata
-                if (try? index.verify()) != nil { verified += 1 }
+                do {
+                    try index.verify()
+                    verified += 1
+                } catch {
+                    refusals["verify: " + Self.kind(of: error), default: 0] += 1
+                }
             } catch {
-                // `open` and `verify` throw only IndexFileError (typed throws).
-                XCTAssertFalse(error.description.isEmpty)
+                // `open` throws only IndexFileError (typed throws), naming the file.
+                guard case .inFile(path, let inner) = error else {
+                    XCTFail("error does not name the file: \(error)")
+                    continue
+                }
+                refusals[Self.kind(of: inner), default: 0] += 1
             }
         }
-        XCTAssertGreaterThan(iterations, 200)
-        print("fuzz: seed \(seed), \(iterations) mutated files, \(opened) opened, \(verified) verified")
+        let refused = refusals.filter { !$0.key.hasPrefix("verify") }.values.reduce(0, +)
+        print("fuzz: seed \(seed), \(Self.iterations) mutated files, \(opened) opened, \(verified) verified; refused: "
+              + refusals.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        XCTAssertEqual(opened + refused, Self.iterations)
+        XCTAssertGreaterThan(opened, 0, "mutations that keep a file valid (re-sealed edits of unchecked bytes) open")
+        XCTAssertGreaterThan(refused, Self.iterations / 2, "most mutations are refused")
+        // The checks behind the checksums are reached: forged and re-sealed headers and sections.
+        for kind in ["truncated", "headerChecksumMismatch", "invalidHeader", "checksumMismatch", "malformedSection"] {
+            XCTAssertGreaterThan(refusals[kind] ?? 0, 0, "no mutation was refused as \(kind)")
+        }
+    }
+
+    /// The case name of `error` (`invalidHeader`, `truncated`, …).
+    private static func kind(of error: IndexFileError) -> String {
+        switch error {
+        case .notARegularFile: return "notARegularFile"
+        case .badMagic: return "badMagic"
+        case .unsupportedVersion: return "unsupportedVersion"
+        case .unsupportedFlags: return "unsupportedFlags"
+        case .unknownCode: return "unknownCode"
+        case .truncated: return "truncated"
+        case .headerChecksumMismatch: return "headerChecksumMismatch"
+        case .invalidHeader: return "invalidHeader"
+        case .checksumMismatch: return "checksumMismatch"
+        case .malformedSection: return "malformedSection"
+        case .invalidArgument: return "invalidArgument"
+        case .duplicateID: return "duplicateID"
+        case .emptyID: return "emptyID"
+        case .concurrentModification: return "concurrentModification"
+        case .systemError: return "systemError"
+        case .inFile(_, let inner): return kind(of: inner)
+        }
     }
 
     private func mutate(_ bytes: inout [UInt8], using generator: inout SeededGenerator) {

@@ -4,8 +4,7 @@ import XCTest
 
 final class BEIRDatasetTests: XCTestCase {
     func testLoadsRealSciFact() throws {
-        let folder = TestSupport.sharedFolder.appendingPathComponent("datasets/scifact")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: folder.path), "no SciFact at \(folder.path)")
+        let folder = try SharedData.file("datasets/scifact")
         let dataset = try BEIRDataset.load(from: folder)
         XCTAssertEqual(dataset.name, "scifact")
         XCTAssertEqual(dataset.documents.count, 5_183)

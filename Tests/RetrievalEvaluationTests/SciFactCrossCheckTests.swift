@@ -15,8 +15,7 @@ final class SciFactCrossCheckTests: XCTestCase {
     }
 
     func testMeansAgreeWithPytrecEvalOnTheRealDataset() throws {
-        let folder = TestSupport.sharedFolder.appendingPathComponent("datasets/scifact")
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: folder.path), "no SciFact at \(folder.path)")
+        let folder = try SharedData.file("datasets/scifact")
         let fixture = try JSONDecoder().decode(
             Fixture.self, from: Data(contentsOf: TestSupport.fixture("scifact_synthetic_run.json")))
         let dataset = try BEIRDataset.load(from: folder)

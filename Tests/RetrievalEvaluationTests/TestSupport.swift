@@ -2,6 +2,9 @@ import EmbedQTestSupport
 import Foundation
 import XCTest
 
+/// The shared-data locator, visible to every file of this target.
+typealias SharedData = EmbedQTestSupport.SharedData
+
 /// Locations and scratch folders for the evaluation tests.
 enum TestSupport {
     /// The folder of shared data: `$EMBEDQ_SHARED`, else `../shared` beside the package root.

@@ -3,13 +3,9 @@ import XCTest
 
 /// `embedq tokenize` and `embedq embed`, run as the built binary on real data.
 final class CommandLineTests: XCTestCase {
+    /// The built `embedq`; a failure, never a skip, when it is absent.
     func binary() throws -> URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("embedq")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw XCTSkip("the embedq binary is not built next to the tests (run `swift build` first)")
+        try BuiltProducts.executable("embedq")
     }
 
     func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: Data, stderr: String) {

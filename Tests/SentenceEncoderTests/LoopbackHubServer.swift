@@ -8,12 +8,15 @@ final class LoopbackHubServer {
     let port: Int
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    /// Serves `root`; skips the test when python3 is not installed.
+    /// Serves `root`.
+    ///
+    /// - Throws: when python3 is not installed, a skip (a failure in CI: scripts/test.sh installs
+    ///   it); when the server does not start, a failure with its output — never a skip.
     init(root: URL) throws {
         guard let python = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
         }) else {
-            throw XCTSkip("python3 not found; the hub download test needs it for its loopback HTTP server")
+            throw TestPrerequisite.unavailable("python3 not found; the hub download test needs it for its loopback HTTP server")
         }
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", root.path]
@@ -35,7 +38,7 @@ final class LoopbackHubServer {
         }
         guard let found else {
             process.terminate()
-            throw XCTSkip("the loopback HTTP server did not start: \(text)")
+            throw ServerDidNotStart(output: text)
         }
         port = found
     }
@@ -48,4 +51,10 @@ final class LoopbackHubServer {
     }
 
     deinit { stop() }
+
+    /// The server printed no port within 10 seconds (a test failure).
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "the loopback HTTP server did not start; its output: \(output.debugDescription)" }
+    }
 }

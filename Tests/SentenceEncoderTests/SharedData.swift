@@ -4,6 +4,8 @@ import XCTest
 
 /// The shared-data locator, visible to every file of this target.
 typealias SharedData = EmbedQTestSupport.SharedData
+typealias BuiltProducts = EmbedQTestSupport.BuiltProducts
+typealias TestPrerequisite = EmbedQTestSupport.TestPrerequisite
 
 /// The encoder tests' readers of `../shared` (see ``EmbedQTestSupport/SharedData``).
 extension SharedData {

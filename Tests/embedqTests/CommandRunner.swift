@@ -2,6 +2,12 @@ import EmbedQTestSupport
 import Foundation
 import XCTest
 
+/// The shared test-support types, visible to every file of this target.
+typealias SharedData = EmbedQTestSupport.SharedData
+typealias TestPrerequisite = EmbedQTestSupport.TestPrerequisite
+typealias BuiltProducts = EmbedQTestSupport.BuiltProducts
+typealias PlainNPY = EmbedQTestSupport.PlainNPY
+
 /// Runs the built `embedq` executable and captures what it prints.
 struct CommandRunner {
     struct Result {
@@ -10,20 +16,12 @@ struct CommandRunner {
         var standardError: String
     }
 
-    /// The folder holding the built products (`embedq` sits beside the test bundle).
-    static var productsDirectory: URL {
-        #if os(macOS)
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        #endif
-        return Bundle.main.bundleURL
-    }
-
     /// Runs `embedq arguments…` in `directory` and waits for it.
+    ///
+    /// - Throws: a failure (not a skip) when the built `embedq` is not found (``BuiltProducts``).
     static func run(_ arguments: [String], in directory: URL) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("embedq")
+        process.executableURL = try BuiltProducts.executable("embedq")
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let output = Pipe(), error = Pipe()

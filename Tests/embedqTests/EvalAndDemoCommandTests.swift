@@ -9,9 +9,7 @@ final class EvalAndDemoCommandTests: XCTestCase {
     }
 
     private func requireModel() throws {
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) else {
-            throw XCTSkip("no all-MiniLM-L6-v2 at \(model.path)")
-        }
+        _ = try SharedData.file("models/all-MiniLM-L6-v2/config.json")
     }
 
     func testEvalPrintsTheMatrixAsJSONWritesTheReportAndCachesEmbeddings() throws {

@@ -158,10 +158,7 @@ final class IndexCommandTests: XCTestCase {
     }
 
     func testQueryTextIsEncodedWithTheModelTheIndexRecords() throws {
-        let model = CommandRunner.sharedFolder.appendingPathComponent("models/all-MiniLM-L6-v2")
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) else {
-            throw XCTSkip("shared model not found at \(model.path); set EMBEDQ_SHARED")
-        }
+        let model = try SharedData.file("models/all-MiniLM-L6-v2/config.json").deletingLastPathComponent()
         let texts = ["The cat sat on the mat.", "Quantum computers use qubits.", "Paris is the capital of France.",
                      "A recipe for chocolate cake.", "The stock market fell sharply today."]
         try write(texts.map { "{\"text\": \"\($0)\"}" }, to: "texts.jsonl")

@@ -15,11 +15,7 @@ final class QuantizationCommandTests: XCTestCase {
     }
 
     func golden(_ name: String) throws -> URL {
-        let url = CommandRunner.sharedFolder.appendingPathComponent("golden/quantize/\(name)")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("shared golden data not found at \(url.path); set EMBEDQ_SHARED")
-        }
-        return url
+        try SharedData.file("golden/quantize/\(name)")
     }
 
     func testQuantizeWritesSentenceTransformersFilesByteForByte() throws {

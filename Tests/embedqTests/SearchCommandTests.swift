@@ -15,11 +15,7 @@ final class SearchCommandTests: XCTestCase {
     }
 
     func goldenEmbeddings() throws -> String {
-        let url = CommandRunner.sharedFolder.appendingPathComponent("golden/quantize/minilm_calibrated/embeddings.npy")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("shared golden data not found at \(url.path); set EMBEDQ_SHARED")
-        }
-        return url.path
+        try SharedData.file("golden/quantize/minilm_calibrated/embeddings.npy").path
     }
 
     struct Line: Decodable {
@@ -81,7 +77,7 @@ final class SearchCommandTests: XCTestCase {
 
     func testBadSearchesFailClearly() throws {
         let corpus = try goldenEmbeddings()
-        let other = CommandRunner.sharedFolder.appendingPathComponent("golden/quantize/odd_dim_13_zero_range/embeddings.npy").path
+        let other = try SharedData.file("golden/quantize/odd_dim_13_zero_range/embeddings.npy").path
         let cases: [([String], String)] = [
             (["search", corpus, "--queries", other, "--precision", "float32"], "13"),
             (["search", corpus, "--queries", corpus, "--precision", "float32", "-k", "0"], "k"),

@@ -16,7 +16,7 @@ final class ServeCommandTests: XCTestCase {
         private let errorPipe = Pipe()
 
         init(arguments: [String], in directory: URL) throws {
-            process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("embedq")
+            process.executableURL = try BuiltProducts.executable("embedq")
             process.arguments = ["serve", "--port", "0", "--log-format", "json"] + arguments
             process.currentDirectoryURL = directory
             let output = Pipe()
@@ -49,24 +49,14 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
-    /// The data bytes of a little-endian `.npy` file (after its header).
-    static func npyPayload(_ url: URL) throws -> [UInt8] {
-        let bytes = [UInt8](try Data(contentsOf: url))
-        let major = bytes[6]
-        let headerLength = major == 1 ? Int(bytes[8]) | Int(bytes[9]) << 8
-            : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-        return Array(bytes[((major == 1 ? 10 : 12) + headerLength)...])
-    }
-
     func testServedCodesEqualEmbedThenQuantizeAndSIGTERMDrainsAndExitsZero() async throws {
-        let shared = CommandRunner.sharedFolder
-        let model = shared.appendingPathComponent("models/all-MiniLM-L6-v2")
-        let ranges = shared.appendingPathComponent("golden/quantize/minilm_calibrated/ranges.npy")
-        guard FileManager.default.fileExists(atPath: model.path) else { throw XCTSkip("model not found at \(model.path); set EMBEDQ_SHARED") }
+        let model = try SharedData.file("models/all-MiniLM-L6-v2")
+        let ranges = try SharedData.file("golden/quantize/minilm_calibrated/ranges.npy")
+        let goldenTexts = try SharedData.file("golden/embeddings_texts.jsonl")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let texts = try String(contentsOf: shared.appendingPathComponent("golden/embeddings_texts.jsonl"), encoding: .utf8)
+        let texts = try String(contentsOf: goldenTexts, encoding: .utf8)
             .split(separator: "\n").prefix(24).map(String.init)
         try texts.joined(separator: "\n").write(to: directory.appendingPathComponent("texts.jsonl"), atomically: true, encoding: .utf8)
         let strings = try texts.map { try XCTUnwrap((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["text"] as? String) }
@@ -92,13 +82,13 @@ final class ServeCommandTests: XCTestCase {
         var result = try CommandRunner.run(["embed", "--model", model.path, "texts.jsonl", "--output", "float.npy", "--quiet"], in: directory)
         XCTAssertEqual(result.status, 0, result.standardError)
         let floatBytes = try XCTUnwrap(served["base64"] as? [String]).flatMap { [UInt8](Data(base64Encoded: $0) ?? Data()) }
-        XCTAssertEqual(floatBytes, try Self.npyPayload(directory.appendingPathComponent("float.npy")), "float32 bytes")
+        XCTAssertEqual(floatBytes, try PlainNPY(contentsOf: directory.appendingPathComponent("float.npy")).data, "float32 bytes")
         for (name, extra) in [("int8", ["--ranges", ranges.path]), ("ubinary", [])] {
             result = try CommandRunner.run(["quantize", "float.npy", "-p", name, "-o", "\(name).npy"] + extra, in: directory)
             XCTAssertEqual(result.status, 0, result.standardError)
             let rows = try XCTUnwrap(served[name] as? [[Int]])
             XCTAssertEqual(rows.flatMap { $0.map { UInt8(truncatingIfNeeded: $0) } },
-                           try Self.npyPayload(directory.appendingPathComponent("\(name).npy")), name)
+                           try PlainNPY(contentsOf: directory.appendingPathComponent("\(name).npy")).data, name)
         }
 
         // Bad input: 4xx, and the server keeps serving.

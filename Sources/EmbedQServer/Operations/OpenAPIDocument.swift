@@ -14,6 +14,8 @@ enum OpenAPIDocument {
         var requiresKey: Bool
         var dimension: Int?
         var vocabularySize: Int?
+        /// The model's prompt names (`nil` before the model is loaded).
+        var prompts: [String]?
         var modules: [any ServerModule]
     }
 
@@ -167,8 +169,8 @@ enum OpenAPIDocument {
                     "dimensions": dimensions,
                     "embedding_types": ["type": "array", "nullable": true, "minItems": 1,
                                         "items": ["type": "string", "enum": .array(EmbeddingType.allCases.map { .string($0.rawValue) })]],
-                    "input_type": ["type": "string", "nullable": true, "description": "search_query / search_document: a model prompt"],
-                    "prompt_name": ["type": "string", "nullable": true, "description": "One of the model's prompts"],
+                    "input_type": promptField("search_query / search_document (or query / document): one of the model's prompts", facts),
+                    "prompt_name": promptField("One of the model's prompts", facts),
                     "truncate": ["type": "string", "nullable": true, "enum": ["end", "none", "END", "NONE", .null],
                                  "description": "none: inputs over the model's limit are refused (422)"],
                     "user": ["type": "string", "nullable": true],
@@ -231,6 +233,16 @@ enum OpenAPIDocument {
                 ],
             ]),
         ]
+    }
+
+    /// A nullable string that, once the model is known, can only name one of its prompts
+    /// (no prompts: only `null`).
+    static func promptField(_ description: String, _ facts: Facts) -> JSONValue {
+        var field: JSONValue = ["type": "string", "nullable": true, "description": .string(description)]
+        if let prompts = facts.prompts {
+            field = field.setting("enum", to: .array(prompts.map { .string($0) } + [.null]))
+        }
+        return field
     }
 
     // MARK: - Examples

@@ -55,8 +55,19 @@ public struct BertConfiguration: Sendable, Equatable {
     /// - Throws: ``SentenceEncoderError`` naming the file and key that is missing, malformed or
     ///   describes something other than a BERT encoder with absolute positions.
     public init(contentsOf url: URL) throws {
-        let path = url.path
-        let reader = JSONObjectReader(object: try JSONFile.object(at: url), path: path)
+        try self.init(object: try JSONFile.object(at: url), path: url.path)
+    }
+
+    /// Reads the `config.json` text `data`; `path` names it in errors.
+    ///
+    /// - Throws: as ``init(contentsOf:)``.
+    init(data: Data, path: String) throws {
+        try self.init(object: try JSONFile.object(in: data, path: path), path: path)
+    }
+
+    /// The configuration in the parsed `config.json` object `object` read from `path`.
+    private init(object: [String: Any], path: String) throws {
+        let reader = JSONObjectReader(object: object, path: path)
         let modelType = try reader.optionalString("model_type") ?? "bert"
         guard modelType == "bert" else {
             throw SentenceEncoderError.unsupportedModel(path: path, reason: "model_type \"\(modelType)\" is not \"bert\"")
@@ -90,6 +101,10 @@ public struct BertConfiguration: Sendable, Equatable {
         ]
         for (key, value) in checks where value <= 0 || value > 1 << 24 {
             throw SentenceEncoderError.invalidConfiguration(path: path, key: key, reason: "\(value) is out of range")
+        }
+        guard layerNormEpsilon.isFinite, layerNormEpsilon >= 0 else {
+            throw SentenceEncoderError.invalidConfiguration(
+                path: path, key: "layer_norm_eps", reason: "\(layerNormEpsilon) is not a finite number ≥ 0")
         }
         guard hiddenSize % headCount == 0 else {
             throw SentenceEncoderError.invalidConfiguration(

@@ -6,16 +6,17 @@ import Foundation
 ///
 /// The file is memory-mapped; ``floats(_:)`` copies one tensor out as float32.
 public struct SafeTensors: @unchecked Sendable {
-    /// One tensor's entry in the header.
+    /// One tensor's entry in the header, validated against the file: its byte range lies in the
+    /// data section and, for the data types the reader knows, holds exactly the shape.
     public struct TensorInfo: Sendable, Equatable {
         /// The stored data type (`"F32"`, `"F16"`, `"BF16"`, `"I64"`, …).
-        public var dataType: String
+        public let dataType: String
         /// The shape, outermost dimension first.
-        public var shape: [Int]
+        public let shape: [Int]
         /// Byte range in the data section.
-        public var byteRange: Range<Int>
-        /// Number of elements: the product of ``shape``.
-        public var elementCount: Int { shape.reduce(1, *) }
+        public let byteRange: Range<Int>
+        /// Number of elements: the product of ``shape`` (checked not to overflow when read).
+        public let elementCount: Int
     }
 
     /// The file's path, for error messages.
@@ -33,17 +34,29 @@ public struct SafeTensors: @unchecked Sendable {
 
     /// Maps and validates the file at `url`.
     ///
-    /// - Throws: ``SentenceEncoderError/missingFile(path:)``, or
+    /// - Throws: ``SentenceEncoderError/missingFile(path:)``,
+    ///   ``SentenceEncoderError/unreadableFile(path:reason:)``, or
     ///   ``SentenceEncoderError/invalidSafeTensors(path:reason:)`` when the header is longer than
-    ///   the file, is not JSON, or a tensor's offsets, shape and data type disagree.
+    ///   the file, is not JSON, or a tensor's offsets, shape and data type disagree (every size
+    ///   checked against the file size with overflow-checked arithmetic).
     public init(contentsOf url: URL) throws {
-        path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw SentenceEncoderError.missingFile(path: path) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw SentenceEncoderError.missingFile(path: url.path) }
+        let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw SentenceEncoderError.unreadableFile(path: path, reason: "\(error.localizedDescription)")
+            throw SentenceEncoderError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
         }
+        try self.init(data: data, path: url.path)
+    }
+
+    /// Validates the safetensors bytes `data`; `path` names them in errors.
+    ///
+    /// - Throws: ``SentenceEncoderError/invalidSafeTensors(path:reason:)``, as
+    ///   ``init(contentsOf:)``.
+    init(data: Data, path: String) throws {
+        self.path = path
+        self.data = data
         guard data.count >= 8 else {
             throw SentenceEncoderError.invalidSafeTensors(path: path, reason: "file has \(data.count) bytes, fewer than the 8-byte header length")
         }
@@ -65,27 +78,52 @@ public struct SafeTensors: @unchecked Sendable {
         let dataSize = data.count - dataStart
         var tensors: [String: TensorInfo] = [:]
         for (name, value) in header where name != "__metadata__" {
-            guard let entry = value as? [String: Any],
-                  let dataType = entry["dtype"] as? String,
-                  let shape = (entry["shape"] as? [NSNumber])?.map(\.intValue),
-                  let offsets = (entry["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2 else {
-                throw SentenceEncoderError.invalidSafeTensors(path: path, reason: "tensor \"\(name)\": entry lacks dtype, shape or data_offsets")
+            func invalid(_ reason: String) -> SentenceEncoderError {
+                .invalidSafeTensors(path: path, reason: "tensor \"\(name)\": \(reason)")
             }
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
-                throw SentenceEncoderError.invalidSafeTensors(
-                    path: path, reason: "tensor \"\(name)\": data_offsets \(offsets) outside the \(dataSize)-byte data section")
+            guard let entry = value as? [String: Any], let dataType = entry["dtype"] as? String,
+                  let shapeValues = entry["shape"] as? [Any], let offsetValues = entry["data_offsets"] as? [Any] else {
+                throw invalid("entry lacks dtype, shape or data_offsets")
             }
-            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 32 }) else {
-                throw SentenceEncoderError.invalidSafeTensors(path: path, reason: "tensor \"\(name)\": invalid shape \(shape)")
+            guard let offsets = Self.sizes(offsetValues), offsets.count == 2 else {
+                throw invalid("data_offsets \(offsetValues) are not two integers ≥ 0")
             }
-            let info = TensorInfo(dataType: dataType, shape: shape, byteRange: offsets[0]..<offsets[1])
-            if let size = Self.elementSizes[dataType], info.elementCount * size != info.byteRange.count {
-                throw SentenceEncoderError.invalidSafeTensors(
-                    path: path, reason: "tensor \"\(name)\": \(info.byteRange.count) bytes do not hold shape \(shape) of \(dataType)")
+            guard offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+                throw invalid("data_offsets \(offsets) outside the \(dataSize)-byte data section")
             }
-            tensors[name] = info
+            guard let shape = Self.sizes(shapeValues) else { throw invalid("invalid shape \(shapeValues)") }
+            // Overflow-checked: a forged shape such as [2^32 − 1, 2^32 − 1, 3] must not trap.
+            var elementCount = 1
+            for extent in shape {
+                let (product, overflow) = elementCount.multipliedReportingOverflow(by: extent)
+                guard !overflow else { throw invalid("shape \(shape) has more elements than the file can hold") }
+                elementCount = product
+            }
+            let byteRange = offsets[0]..<offsets[1]
+            if let size = Self.elementSizes[dataType] {
+                let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: size)
+                guard !overflow, byteCount == byteRange.count else {
+                    throw invalid("\(byteRange.count) bytes do not hold shape \(shape) of \(dataType)")
+                }
+            }
+            tensors[name] = TensorInfo(dataType: dataType, shape: shape, byteRange: byteRange, elementCount: elementCount)
         }
         self.tensors = tensors
+    }
+
+    /// `values` as non-negative integers that fit in `Int`, or `nil` when one is not (a
+    /// fraction, a negative number, a number past 2^53, a string).
+    private static func sizes(_ values: [Any]) -> [Int]? {
+        var result: [Int] = []
+        result.reserveCapacity(values.count)
+        for value in values {
+            guard let number = value as? NSNumber else { return nil }
+            let double = number.doubleValue
+            // Past 2^53 a double no longer holds every integer: no real file is that large.
+            guard double >= 0, double <= 0x1p53, let integer = Int(exactly: double) else { return nil }
+            result.append(integer)
+        }
+        return result
     }
 
     /// The tensor `name` as float32 values, row-major, converting F16 and BF16.

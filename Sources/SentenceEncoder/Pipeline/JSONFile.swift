@@ -9,28 +9,42 @@ enum JSONFile {
     ///   ``SentenceEncoderError/unreadableFile(path:reason:)`` or
     ///   ``SentenceEncoderError/invalidJSON(path:reason:)``.
     static func object(at url: URL) throws -> [String: Any] {
-        let value = try any(at: url)
-        guard let object = value as? [String: Any] else {
-            throw SentenceEncoderError.invalidJSON(path: url.path, reason: "top level is not an object")
+        try object(in: try contents(of: url), path: url.path)
+    }
+
+    /// The top-level object of the JSON text `data`; `path` names it in errors.
+    ///
+    /// - Throws: ``SentenceEncoderError/invalidJSON(path:reason:)``.
+    static func object(in data: Data, path: String) throws -> [String: Any] {
+        guard let object = try any(in: data, path: path) as? [String: Any] else {
+            throw SentenceEncoderError.invalidJSON(path: path, reason: "top level is not an object")
         }
         return object
     }
 
     /// The top-level value (object or array) of the JSON file at `url`.
     static func any(at url: URL) throws -> Any {
+        try any(in: try contents(of: url), path: url.path)
+    }
+
+    /// The bytes of the file at `url`.
+    private static func contents(of url: URL) throws -> Data {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw SentenceEncoderError.missingFile(path: url.path)
         }
-        let data: Data
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw SentenceEncoderError.unreadableFile(path: url.path, reason: "\(error.localizedDescription)")
         }
+    }
+
+    /// The top-level value of the JSON text `data`; `path` names it in errors.
+    private static func any(in data: Data, path: String) throws -> Any {
         do {
             return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw SentenceEncoderError.invalidJSON(path: url.path, reason: "\(error.localizedDescription)")
+            throw SentenceEncoderError.invalidJSON(path: path, reason: "\(error.localizedDescription)")
         }
     }
 }

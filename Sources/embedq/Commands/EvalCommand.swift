@@ -9,7 +9,9 @@ struct EvalCommand: ParsableCommand {
         abstract: "Evaluate retrieval quality, memory and speed of every precision on a BEIR dataset.",
         discussion: """
             Encodes the corpus and the judged queries once (cached under \
-            ~/.cache/embedq/embeddings, keyed by the model files and the texts), calibrates int8 / \
+            ~/.cache/embedq/embeddings, keyed by the model files, the encoder's numerics version, \
+            the weight precision and the texts; a corrupt cache file is reported and rebuilt), \
+            calibrates int8 / \
             uint8 / int4 / ternary ranges on the corpus, and searches the top 100 documents per \
             query for float32, float16, bfloat16, int8, int8 asymmetric, uint8, int4 asymmetric, \
             ternary × ternary, float × ternary, binary, binary + rescore ×4 and binary → int8 \
@@ -81,7 +83,8 @@ struct EvalCommand: ParsableCommand {
         let start = ContinuousClock.now
         let embeddings = try DatasetEmbeddings.embed(
             documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
-            progress: { done, total in progress.update(done, of: total) })
+            progress: { done, total in progress.update(done, of: total) },
+            warning: { StandardError.warn($0) })
         progress.finish()
         StandardError.print(embeddings.cameFromCache
             ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
@@ -122,7 +125,8 @@ struct EvalCommand: ParsableCommand {
 
     private func alphas() throws -> [Double] {
         guard let ternaryAlphas else { return [] }
-        return try ternaryAlphas.split(separator: ",").map { text in
+        // Empty items ("0.5,,1", a trailing comma) are errors, not silently dropped.
+        return try ternaryAlphas.split(separator: ",", omittingEmptySubsequences: false).map { text in
             guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value.isFinite else {
                 throw ValidationError("--ternary-alphas: '\(text)' is not a number ≥ 0")
             }

@@ -2,6 +2,9 @@ import EmbedQTestSupport
 import Foundation
 @testable import EmbeddingQuantization
 
+/// The shared-data locator, visible to every file of this target.
+typealias SharedData = EmbedQTestSupport.SharedData
+
 /// Shared inputs for the quantization tests.
 enum TestData {
     /// `rows × dimension` values in `-scale...scale`, seeded, sprinkled with exact zeros and
