@@ -8,7 +8,8 @@
 #   scripts/schemathesis.sh [--embedq PATH] [--seconds S] [--examples N]
 #
 # Defaults: the release build's embedq, 60 s for the schemathesis run, 25 examples per
-# operation. The model is ../shared's all-MiniLM-L6-v2 (EMBEDQ_SHARED) with its golden ranges.
+# operation. The model is ../shared's all-MiniLM-L6-v2 (EMBEDQ_SHARED), with ranges calibrated on
+# its golden embeddings.
 # Creates the virtual environment ~/.cache/embedq/schemathesis-venv (EMBEDQ_SCHEMATHESIS_VENV)
 # when missing. Exit status: non-zero when a check fails or the server does not exit 0 on SIGTERM.
 set -euo pipefail
@@ -28,7 +29,7 @@ done
 [ -x "$embedq" ] || { echo "schemathesis: $embedq not built (swift build -c release)" >&2; exit 1; }
 shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
 model="$shared/models/all-MiniLM-L6-v2"
-ranges="$shared/golden/quantize/minilm_calibrated/ranges.npy"
+golden="$shared/golden/embeddings_all-MiniLM-L6-v2.npy"
 [ -f "$model/model.safetensors" ] || { echo "schemathesis: model not found at $model (set EMBEDQ_SHARED)" >&2; exit 1; }
 
 venv="${EMBEDQ_SCHEMATHESIS_VENV:-$HOME/.cache/embedq/schemathesis-venv}"
@@ -47,7 +48,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$embedq" serve --model "$model" --ranges "$ranges" --port 0 --log-format json --log-level warning \
+# Ranges with ternary thresholds (3 × d), so that every embedding type is served.
+"$embedq" calibrate "$golden" -o "$workdir/ranges.npy" 2>/dev/null
+"$embedq" serve --model "$model" --ranges "$workdir/ranges.npy" --port 0 --log-format json --log-level warning \
     --max-inputs 64 >"$workdir/url" 2>"$workdir/log" &
 server_pid=$!
 for _ in $(seq 1 600); do

@@ -95,7 +95,7 @@ public final class EmbeddingServer: Sendable {
         return OpenAPIDocument.make(.init(
             version: configuration.version, limits: configuration.limits, requiresKey: configuration.requiresKey,
             dimension: engine?.dimension, vocabularySize: engine?.vocabularySize,
-            prompts: engine.map { $0.prompts.keys.sorted() }, modules: modules))
+            prompts: engine.map { $0.prompts.keys.sorted() }, embeddingTypes: engine?.availableEmbeddingTypes, modules: modules))
     }
 
     /// The router with every route behind the request log, the JSON errors, the key checks and

@@ -45,6 +45,20 @@ final class OpenAPIDocumentTests: XCTestCase {
         }
     }
 
+    func testTheDocumentListsOnlyWhatThisServerCanAnswer() throws {
+        let fixture = try TinyFixture()
+        let server = try EmbeddingServer(configuration: .init(), model: .loaded(fixture.engine(ranges: .some(nil))), logger: quietLogger)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(server.openAPIDocument().serialized)) as? [String: Any])
+        let schemas = try XCTUnwrap((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let properties = try XCTUnwrap((schemas["EmbeddingsRequest"] as? [String: Any])?["properties"] as? [String: [String: Any]])
+        XCTAssertEqual((properties["embedding_types"]?["items"] as? [String: Any])?["enum"] as? [String],
+                       ["float", "base64", "float16", "binary", "ubinary"])
+        // The tiny model has no prompts: only null.
+        XCTAssertEqual((properties["prompt_name"]?["enum"] as? [Any])?.count, 1)
+        XCTAssertTrue((properties["prompt_name"]?["enum"] as? [Any])?.first is NSNull)
+        XCTAssertEqual(((properties["input"]?["oneOf"] as? [[String: Any]])?[2]["items"] as? [String: Any])?["maximum"] as? Int, 19)
+    }
+
     func testTheCheckCatchesAnUndocumentedRoute() throws {
         /// A module that forgets to document a route: the comparison above must see it.
         struct Undocumented: ServerModule {

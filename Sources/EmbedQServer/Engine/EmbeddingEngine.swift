@@ -121,6 +121,16 @@ public final class EmbeddingEngine: Sendable {
         try await embed(tokenize(.texts(texts), truncation: .end))
     }
 
+    /// The `embedding_types` this engine can answer at its full dimension: all of them, less
+    /// int8 / uint8 / ternary without ranges, and ternary without ternary thresholds.
+    public var availableEmbeddingTypes: [EmbeddingType] {
+        EmbeddingType.allCases.filter { type in
+            guard let precision = type.precision, precision.needsCalibration else { return true }
+            guard let ranges else { return false }
+            return precision != .ternary || ranges.ternaryThresholds != nil
+        }
+    }
+
     /// Sends the batcher's queue and pass sizes to `observer` (the server attaches its metrics).
     public func observe(with observer: BatchObserver) {
         batcher.observe(onQueueChange: observer.queueChanged, onBatch: observer.batchStarted)

@@ -16,6 +16,8 @@ enum OpenAPIDocument {
         var vocabularySize: Int?
         /// The model's prompt names (`nil` before the model is loaded).
         var prompts: [String]?
+        /// The embedding types the server can answer (`nil` before the model is loaded: all).
+        var embeddingTypes: [EmbeddingType]?
         var modules: [any ServerModule]
     }
 
@@ -168,7 +170,8 @@ enum OpenAPIDocument {
                                         "description": "base64: little-endian float32 bytes (OpenAI shape only)"],
                     "dimensions": dimensions,
                     "embedding_types": ["type": "array", "nullable": true, "minItems": 1,
-                                        "items": ["type": "string", "enum": .array(EmbeddingType.allCases.map { .string($0.rawValue) })]],
+                                        "items": ["type": "string", "enum": .array((facts.embeddingTypes ?? EmbeddingType.allCases).map { .string($0.rawValue) })],
+                                        "description": "Types this server answers (int8 / uint8 / ternary need its ranges; at dimensions < d, ranges of that width)"],
                     "input_type": promptField("search_query / search_document (or query / document): one of the model's prompts", facts),
                     "prompt_name": promptField("One of the model's prompts", facts),
                     "truncate": ["type": "string", "nullable": true, "enum": ["end", "none", "END", "NONE", .null],

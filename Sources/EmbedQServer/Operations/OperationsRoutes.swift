@@ -48,11 +48,7 @@ struct OperationsRoutes {
                 "prompts": .array(engine.prompts.keys.sorted().map { .string($0) }),
             ]
             hasRanges = engine.ranges != nil
-            types = EmbeddingType.allCases.filter { type in
-                guard let precision = type.precision, precision.needsCalibration else { return true }
-                guard let ranges = engine.ranges else { return false }
-                return precision != .ternary || ranges.ternaryThresholds != nil
-            }.map { .string($0.rawValue) }
+            types = engine.availableEmbeddingTypes.map { .string($0.rawValue) }
         }
         var document: JSONValue = [
             "name": "embedq",
