@@ -5,7 +5,9 @@
 # each server under load.
 #
 #   scripts/bench-serve.sh [--docs N] [--seconds S] [--runs R] [--threads T] [--levels "1 8 32"] [--no-infinity]
+#                          [--embedq PATH]
 #
+# --embedq: a built binary (default: build the release product with scripts/test.sh's flags).
 # Default: the first 512 SciFact documents (title + text, cut at 256 tokens), one document per
 # request, 20 s per level, 3 runs (medians; the two servers alternate), 2 encoder threads. The
 # load comes from scripts/bench/serve_load.py (closed loop, keep-alive connections, counts the
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
 
-docs=512 seconds=20 runs=3 threads=2 levels="1 8 32" infinity=1
+docs=512 seconds=20 runs=3 threads=2 levels="1 8 32" infinity=1 embedq=
 while [ $# -gt 0 ]; do
     case "$1" in
         --docs) docs="$2"; shift 2 ;;
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
         --threads) threads="$2"; shift 2 ;;
         --levels) levels="$2"; shift 2 ;;
         --no-infinity) infinity=0; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --embedq) embedq="$2"; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "bench-serve: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -34,9 +37,12 @@ shared="${EMBEDQ_SHARED:-$(cd .. && pwd)/shared}"
 corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-serve: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
 model="$(scripts/lib/fetch-model.sh)"
-echo "bench-serve: building embedq (release)" >&2
-swift build -c release --product embedq >&2
-embedq="$(swift build -c release --show-bin-path)/embedq"
+if [ -z "$embedq" ]; then
+    # The flags of scripts/test.sh, so that a tested build is reused rather than rebuilt.
+    echo "bench-serve: building embedq (release)" >&2
+    swift build -c release -Xswiftc -enable-testing --product embedq >&2
+    embedq="$(swift build -c release -Xswiftc -enable-testing --show-bin-path)/embedq"
+fi
 
 if [ "$infinity" = 1 ]; then
     infinity_venv="${EMBEDQ_INFINITY_VENV:-$HOME/.cache/embedq/infinity-venv}"
