@@ -71,20 +71,13 @@ public final class SentenceEncoder: Sendable {
                                   float32Layers: float32Layers)
         if let calibration, precision == .int8 {
             model.calibrate(with: try BertModel(configuration: configuration, weights: weights),
-                            on: calibration.map(tokenizer.tokenize))
+                            on: try calibration.map(tokenizer.tokenize))
         }
         self.model = model
-        let vocabularyPath = transformer.appendingPathComponent("tokenizer.json").path
-        let wordPiece = tokenizer.tokenizer
-        for id in [wordPiece.classifierID, wordPiece.separatorID, wordPiece.wordPieceTokenizer.unknownID]
-        where Int(id) >= configuration.vocabularySize || id < 0 {
+        if tokenizer.tokenizer.vocabularySize > configuration.vocabularySize {
             throw SentenceEncoderError.invalidConfiguration(
-                path: vocabularyPath, key: "vocab", reason: "token id \(id) is outside the \(configuration.vocabularySize)-row embedding table")
-        }
-        if wordPiece.configuration.vocabulary.count > configuration.vocabularySize {
-            throw SentenceEncoderError.invalidConfiguration(
-                path: vocabularyPath, key: "vocab",
-                reason: "\(wordPiece.configuration.vocabulary.count) tokens but config.json vocab_size is \(configuration.vocabularySize)")
+                path: transformer.appendingPathComponent("config.json").path, key: "vocab_size",
+                reason: "\(configuration.vocabularySize) is below the tokenizer's \(tokenizer.tokenizer.vocabularySize) ids")
         }
         self.tokenizer = tokenizer
         self.pipeline = pipeline
@@ -103,9 +96,12 @@ public final class SentenceEncoder: Sendable {
         MatrixMultiply.useSingleThreadedBLAS()
     }
 
-    /// The model input ids of `text`: `[CLS] … [SEP]`, at most ``maxSequenceLength`` ids.
-    public func tokenize(_ text: String) -> [Int32] {
-        tokenizer.tokenize(text)
+    /// The model input ids of `text`: special tokens included (`[CLS] … [SEP]`), at most
+    /// ``maxSequenceLength`` ids.
+    ///
+    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
+    public func tokenize(_ text: String) throws -> [Int32] {
+        try tokenizer.tokenize(text)
     }
 
     /// Encodes `texts` into vectors of ``dimension`` floats each, in input order.
@@ -127,7 +123,7 @@ public final class SentenceEncoder: Sendable {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
-        return try encodeRowMajor(tokenized: tokenize(texts), batchSize: batchSize, progress: progress)
+        return try encodeRowMajor(tokenized: try tokenize(texts), batchSize: batchSize, progress: progress)
     }
 
     /// Encodes already tokenized texts (from ``tokenize(_:)-(String)``, each at most
@@ -178,18 +174,20 @@ public final class SentenceEncoder: Sendable {
     }
 
     /// The model input ids of each text (see ``tokenize(_:)-(String)``), computed in parallel.
-    public func tokenize(_ texts: [String]) -> [[Int32]] {
-        var sequences = [[Int32]](repeating: [], count: texts.count)
+    ///
+    /// - Throws: the first error ``Tokenizer/encode(_:)`` throws, in text order.
+    public func tokenize(_ texts: [String]) throws -> [[Int32]] {
+        var sequences = [Result<[Int32], any Error>](repeating: .success([]), count: texts.count)
         let chunks = min(texts.count, threadCount * 4)
         guard chunks > 0 else { return [] }
         sequences.withUnsafeMutableBufferPointer { buffer in
             let sequences = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
-                for index in range { sequences.write(tokenize(texts[index]), at: index) }
+                for index in range { sequences.write(Result { try tokenize(texts[index]) }, at: index) }
             }
         }
-        return sequences
+        return try sequences.map { try $0.get() }
     }
 
     /// Splits a batch into up to ``threadCount`` contiguous parts of about equal token count.

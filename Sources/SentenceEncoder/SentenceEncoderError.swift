@@ -23,6 +23,11 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     case unsupportedModel(path: String, reason: String)
     /// The vocabulary lacks a token the tokenizer needs (`[CLS]`, `[SEP]`, `[UNK]`).
     case missingSpecialToken(path: String, token: String)
+    /// A tokenizer file is malformed: `component` names where (`model (Unigram)`,
+    /// `normalizer.normalizers[1] (Precompiled)`, `added_tokens[3]`), `reason` what is wrong.
+    case invalidTokenizer(path: String, component: String, reason: String)
+    /// A tokenizer file uses a component type the interpreter does not implement.
+    case unsupportedTokenizerComponent(path: String, component: String, type: String)
     /// A model name could not be resolved to a folder (not a path, not in the cache, no hub).
     case modelNotFound(name: String, reason: String)
     /// Downloading a file from the hub failed.
@@ -51,6 +56,10 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
             return "unsupported model in \(path): \(reason)"
         case .missingSpecialToken(let path, let token):
             return "vocabulary in \(path) lacks the special token \(token)"
+        case .invalidTokenizer(let path, let component, let reason):
+            return "invalid tokenizer in \(path): \(component): \(reason)"
+        case .unsupportedTokenizerComponent(let path, let component, let type):
+            return "unsupported tokenizer component in \(path): \(component) has type \"\(type)\""
         case .modelNotFound(let name, let reason):
             return "model \"\(name)\" not found: \(reason)"
         case .downloadFailed(let url, let reason):

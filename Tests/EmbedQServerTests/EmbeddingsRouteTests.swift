@@ -35,7 +35,7 @@ final class EmbeddingsRouteTests: XCTestCase {
         let server = try EmbeddingServer(configuration: .init(), model: .loaded(fixture.engine()), logger: quietLogger)
         let texts = Array(TinyFixture.texts.prefix(4))
         let expected = try fixture.expected(texts)
-        let ids = texts.map { fixture.encoder.tokenize($0).map(Int.init) }
+        let ids = try texts.map { try fixture.encoder.tokenize($0).map(Int.init) }
         try await server.withRouter { client in
             let batch = try await client.post("/v1/embeddings", json: String(decoding: try JSONSerialization.data(withJSONObject: ["input": texts]), as: UTF8.self))
             XCTAssertEqual(openAIVectors(try batch.object()), expected.rows)
@@ -75,7 +75,7 @@ final class EmbeddingsRouteTests: XCTestCase {
             XCTAssertEqual(object["texts"] as? [String], texts)
             let meta = try XCTUnwrap(object["meta"] as? [String: Any])
             XCTAssertEqual((meta["billed_units"] as? [String: Any])?["input_tokens"] as? Int,
-                           texts.reduce(0) { $0 + fixture.encoder.tokenize($1).count })
+                           try texts.reduce(0) { try $0 + fixture.encoder.tokenize($1).count })
             let embeddings = try XCTUnwrap(object["embeddings"] as? [String: Any])
             XCTAssertEqual(Set(embeddings.keys), Set(types))
             XCTAssertEqual(floats((embeddings["float"] as? [Any])?.first), Array(expected[row: 0]))

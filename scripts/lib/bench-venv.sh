@@ -19,6 +19,7 @@ ensure_bench_venv() {
             case "$module" in
                 sentence_transformers) packages+=(sentence-transformers) ;;
                 faiss) packages+=(faiss-cpu) ;;
+                google.protobuf) packages+=(protobuf) ;;
                 *) packages+=("$module") ;;
             esac
         done

@@ -21,6 +21,9 @@ public final class EmbeddingEngine: Sendable {
     /// reads `config_sentence_transformers.json`; requests naming a prompt then get 422.
     public let prompts: [String: String]
     let batcher: DynamicBatcher
+    /// The model's tokenizer without its length limit, to count the tokens of an input refused
+    /// with `truncate: none`.
+    let untruncatedTokenizer: any Tokenizer
 
     /// Width of the output vectors.
     public var dimension: Int { encoder.dimension }
@@ -39,7 +42,8 @@ public final class EmbeddingEngine: Sendable {
     ///   - maxBatchTokens: token budget of one forward pass shared by concurrent requests.
     ///   - encodeBatchSize: sequences per encoder batch inside a pass (as `embedq embed --batch-size`).
     ///   - observer: receives queue and batch sizes (for metrics).
-    /// - Throws: ``APIError`` when the ranges cover another dimension than the model's.
+    /// - Throws: ``ServerStartError`` when the ranges cover another dimension than the model's;
+    ///   `SentenceEncoderError` when the tokenizer files cannot be read again.
     public init(encoder: SentenceEncoder, modelName: String, weights: WeightPrecision = .float32,
                 ranges: QuantizationRanges?, maxBatchTokens: Int = ServerLimits.defaultMaxBatchTokens,
                 encodeBatchSize: Int = 32, observer: BatchObserver = BatchObserver()) throws {
@@ -51,6 +55,7 @@ public final class EmbeddingEngine: Sendable {
         self.weights = weights
         self.ranges = ranges
         self.prompts = [:]
+        untruncatedTokenizer = try TokenizerLoader.load(folder: encoder.tokenizer.folder, maximumLength: 1 << 24)
         let batchSize = max(1, encodeBatchSize)
         batcher = DynamicBatcher(
             maxBatchTokens: maxBatchTokens, dimension: encoder.dimension,
@@ -70,7 +75,7 @@ public final class EmbeddingEngine: Sendable {
         switch inputs {
         case .texts(let texts):
             return try texts.enumerated().map { index, text in
-                let ids = encoder.tokenize(text)
+                let ids = try tokenizeText(text, at: index)
                 if truncation == .none, ids.count >= limit, untruncatedLength(of: text) > limit {
                     throw APIError.unprocessable(
                         "input[\(index)] has \(untruncatedLength(of: text)) tokens; the model takes at most \(limit) (truncate is none)")
@@ -97,11 +102,21 @@ public final class EmbeddingEngine: Sendable {
         }
     }
 
+    /// The model input ids of `text`, cut to the model's limit.
+    ///
+    /// - Throws: ``APIError`` 422 when the text needs a token the tokenizer lacks.
+    private func tokenizeText(_ text: String, at index: Int) throws -> [Int32] {
+        do {
+            return try encoder.tokenize(text)
+        } catch {
+            throw APIError.unprocessable("input[\(index)] cannot be tokenized: \(error)")
+        }
+    }
+
     /// The token count of `text` without truncation, special tokens included.
     private func untruncatedLength(of text: String) -> Int {
-        let tokenizer = encoder.tokenizer
-        return tokenizer.tokenizer.encode(tokenizer.lowercasesInput ? text.lowercased() : text,
-                                          maxLength: Int.max / 2).count
+        let lowercased = encoder.tokenizer.lowercasesInput ? text.lowercased() : text
+        return (try? untruncatedTokenizer.encode(lowercased).count) ?? Int.max
     }
 
     /// The vectors of `sequences` (from ``tokenize(_:truncation:)``), `sequences.count × dimension`,

@@ -20,7 +20,7 @@ public struct LayerSensitivity: Sendable, Hashable {
     public static func measure(folder: URL, texts: [String], precision: WeightPrecision = .int8,
                                threadCount: Int? = nil) throws -> [LayerSensitivity] {
         let reference = try SentenceEncoder(folder: folder, threadCount: threadCount)
-        let sequences = reference.tokenize(texts)
+        let sequences = try reference.tokenize(texts)
         let expected = try reference.encodeRowMajor(tokenized: sequences)
         let names = reference.model.linearLayerNames
         return try names.map { name in

@@ -4,12 +4,15 @@ import Foundation
 /// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by
 /// `max_position_embeddings` from `config.json`. Loads no weights.
 public struct SentenceTokenizer: Sendable {
-    /// The WordPiece tokenizer.
-    public let tokenizer: BertTokenizer
+    /// The model's tokenizer, truncating to ``maxSequenceLength``.
+    public let tokenizer: any Tokenizer
     /// The longest id sequence, `[CLS]` and `[SEP]` included.
     public let maxSequenceLength: Int
     /// Whether texts are lowercased before tokenizing (sentence-transformers' `do_lower_case`).
     public let lowercasesInput: Bool
+    /// The folder holding the tokenizer files (the Transformer module's folder), for loading the
+    /// same tokenizer with another maximum length (``TokenizerLoader/load(folder:maximumLength:)``).
+    public let folder: URL
 
     /// Reads the tokenizer and settings of the model folder `folder`.
     ///
@@ -21,13 +24,17 @@ public struct SentenceTokenizer: Sendable {
     }
 
     init(pipeline: SentenceTransformerPipeline, configuration: BertConfiguration) throws {
-        tokenizer = try BertTokenizer(contentsOf: pipeline.transformerFolder)
         maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxPositionEmbeddings, configuration.maxPositionEmbeddings)
+        tokenizer = try TokenizerLoader.load(folder: pipeline.transformerFolder, maximumLength: maxSequenceLength)
         lowercasesInput = pipeline.lowercasesInput
+        folder = pipeline.transformerFolder
     }
 
-    /// The model input ids of `text`: `[CLS]`, at most `maxSequenceLength - 2` ids, `[SEP]`.
-    public func tokenize(_ text: String) -> [Int32] {
-        tokenizer.encode(lowercasesInput ? text.lowercased() : text, maxLength: maxSequenceLength)
+    /// The model input ids of `text` (lowercased first when ``lowercasesInput``): special tokens
+    /// included, at most ``maxSequenceLength`` ids.
+    ///
+    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
+    public func tokenize(_ text: String) throws -> [Int32] {
+        try tokenizer.encode(lowercasesInput ? text.lowercased() : text)
     }
 }

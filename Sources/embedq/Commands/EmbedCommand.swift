@@ -76,7 +76,7 @@ struct EmbedCommand: ParsableCommand {
             // The bar redraws one line with carriage returns: only for a terminal.
             let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
             let start = Date()
-            let sequences = encoder.tokenize(texts)
+            let sequences = try encoder.tokenize(texts)
             let tokenCount = sequences.reduce(0) { $0 + $1.count }
             let values = try encoder.encodeRowMajor(tokenized: sequences, batchSize: batchSize) { progress.update($0) }
             let seconds = Date().timeIntervalSince(start)

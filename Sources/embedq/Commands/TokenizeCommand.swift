@@ -6,7 +6,7 @@ import Foundation
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" ([CLS] … [SEP], truncated to the model's max length)."
+        abstract: "Print {\"input_ids\":[…]} for each input line's \"text\" (special tokens included, truncated to the model's max length)."
     )
 
     @Option(name: .long, help: "Model folder, or hub id (ORG/NAME or NAME for sentence-transformers/NAME).")
@@ -22,7 +22,7 @@ struct TokenizeCommand: ParsableCommand {
             let tokenizer = try SentenceTokenizer(folder: folder)
             var output = ""
             for text in texts {
-                output += "{\"input_ids\":[" + tokenizer.tokenize(text).map(String.init).joined(separator: ",") + "]}\n"
+                output += "{\"input_ids\":[" + (try tokenizer.tokenize(text)).map(String.init).joined(separator: ",") + "]}\n"
                 if output.utf8.count > 1 << 16 {
                     FileHandle.standardOutput.write(Data(output.utf8))
                     output = ""

@@ -1,51 +1,38 @@
 import Foundation
 
-/// BERT's text normalization and pre-tokenization, as the Hugging Face `BertNormalizer` and
-/// `BertPreTokenizer` do it, on Unicode scalars (code points):
+/// BERT's text normalization, as the Hugging Face `BertNormalizer` does it, on Unicode scalars:
 ///
 /// 1. clean: drop U+0000, U+FFFD and "other" characters (categories Cc, Cf, Cs, Co, except tab,
 ///    newline and carriage return; unassigned code points stay); map every White_Space
 ///    character to U+0020;
 /// 2. put spaces around CJK ideographs;
 /// 3. strip accents: canonical decomposition (NFD), then drop non-spacing marks (Mn);
-/// 4. lowercase each scalar (full Unicode lowercase mapping, no context rules);
-/// 5. split at whitespace (dropped) and around punctuation (each punctuation scalar its own word;
-///    punctuation = ASCII punctuation or a Unicode P* category).
+/// 4. lowercase each scalar (full Unicode lowercase mapping, no context rules).
 ///
-/// General categories (control, format, punctuation, non-spacing mark) are those of Unicode 8.0,
-/// as in the category tables the Hugging Face tokenizer uses: a code point assigned after 8.0
-/// counts as unassigned, so it is neither dropped, split off nor stripped.
-public struct BasicTokenizer: Sendable {
-    /// See ``TokenizerConfiguration/cleansText``.
-    public var cleansText: Bool
-    /// See ``TokenizerConfiguration/splitsChineseCharacters``.
-    public var splitsChineseCharacters: Bool
-    /// Whether accents are stripped (already resolved against lowercasing).
-    public var stripsAccents: Bool
-    /// See ``TokenizerConfiguration/lowercases``.
-    public var lowercases: Bool
+/// General categories (control, format, non-spacing mark) are those of Unicode 8.0, as in the
+/// tables the Hugging Face tokenizer uses (see ``BertCharacterClasses``).
+struct BertNormalizer: Normalizer {
+    /// Remove control characters and map every whitespace character to a space (`clean_text`).
+    var cleansText = true
+    /// Surround CJK ideographs with spaces (`handle_chinese_chars`).
+    var splitsChineseCharacters = true
+    /// Decompose and drop non-spacing marks (`strip_accents`, which follows `lowercase` when null).
+    var stripsAccents = true
+    /// Lowercase every scalar (`lowercase`).
+    var lowercases = true
 
-    /// A basic tokenizer following `configuration`.
-    public init(configuration: TokenizerConfiguration) {
-        cleansText = configuration.cleansText
-        splitsChineseCharacters = configuration.splitsChineseCharacters
-        stripsAccents = configuration.stripsAccents ?? configuration.lowercases
-        lowercases = configuration.lowercases
-    }
-
-    /// The normalized scalars of `text` (steps 1–4).
-    public func normalize(_ text: Substring.UnicodeScalarView) -> [Unicode.Scalar] {
+    func normalize(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(text.count)
         for scalar in text {
             if cleansText {
-                if scalar.value == 0 || scalar.value == 0xFFFD || Self.isControl(scalar) { continue }
-                if Self.isWhitespace(scalar) {
+                if scalar.value == 0 || scalar.value == 0xFFFD || BertCharacterClasses.isControl(scalar) { continue }
+                if BertCharacterClasses.isWhitespace(scalar) {
                     scalars.append(" ")
                     continue
                 }
             }
-            if splitsChineseCharacters && Self.isChineseCharacter(scalar) {
+            if splitsChineseCharacters && BertCharacterClasses.isChineseCharacter(scalar) {
                 scalars.append(" ")
                 scalars.append(scalar)
                 scalars.append(" ")
@@ -54,55 +41,22 @@ public struct BasicTokenizer: Sendable {
             }
         }
         if stripsAccents {
-            scalars = Self.stripAccents(scalars)
+            scalars = BertCharacterClasses.stripAccents(scalars)
         }
         if lowercases {
-            var lowered: [Unicode.Scalar] = []
-            lowered.reserveCapacity(scalars.count)
-            for scalar in scalars {
-                if scalar.isASCII {
-                    let value = scalar.value
-                    lowered.append(value >= 65 && value <= 90 ? Unicode.Scalar(value + 32)! : scalar)
-                } else {
-                    lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-                }
-            }
-            scalars = lowered
+            scalars = LowercaseNormalizer().normalize(scalars)
         }
         return scalars
     }
+}
 
-    /// Splits normalized scalars into words (step 5). Whitespace separates words and is dropped;
-    /// each punctuation scalar becomes a word of its own.
-    public func split(_ scalars: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
-        var words: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        for scalar in scalars {
-            if Self.isWhitespace(scalar) {
-                if !current.isEmpty { words.append(current); current.removeAll(keepingCapacity: true) }
-            } else if Self.isPunctuation(scalar) {
-                if !current.isEmpty { words.append(current); current.removeAll(keepingCapacity: true) }
-                words.append([scalar])
-            } else {
-                current.append(scalar)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
-    }
-
-    /// Normalizes and splits `text` into words.
-    public func words(in text: Substring) -> [[Unicode.Scalar]] {
-        split(normalize(text.unicodeScalars))
-    }
-
-    // MARK: - Character classes
-
+/// The character classes of BERT's normalizer and pre-tokenizer.
+enum BertCharacterClasses {
     /// Unicode White_Space, plus tab, newline and carriage return.
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x20, 0x09, 0x0A, 0x0D: return true
-        case 0..<0x80: return false
+        case 0..<0x80: return (0x0B...0x0C).contains(scalar.value)
         default: return scalar.properties.isWhitespace
         }
     }
@@ -121,7 +75,8 @@ public struct BasicTokenizer: Sendable {
         }
     }
 
-    /// ASCII punctuation (including symbols such as `$`, `+`, `^`) or a Unicode P* category.
+    /// ASCII punctuation (including symbols such as `$`, `+`, `^`) or a Unicode P* category of
+    /// Unicode 8.0.
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value) || (123...126).contains(value) {
@@ -148,7 +103,7 @@ public struct BasicTokenizer: Sendable {
         }
     }
 
-    /// NFD, then drop non-spacing marks (Mn).
+    /// NFD, then drop non-spacing marks (Mn) of Unicode 8.0.
     static func stripAccents(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         // Fast path: ASCII needs no decomposition.
         if scalars.allSatisfy(\.isASCII) { return scalars }

@@ -1,11 +1,10 @@
-/// A WordPiece vocabulary: token text ↔ token id.
+/// A vocabulary: token text ↔ token id.
 ///
 /// Tokens are keyed by their exact Unicode scalars rather than by `String`, because Swift's
 /// `String` equality treats canonically equivalent texts ("é" precomposed and "e" + U+0301) as
 /// equal, while the Hugging Face tokenizer compares code points exactly.
 public struct Vocabulary: Sendable {
     private var ids: [[Unicode.Scalar]: Int32]
-    private var tokens: [Int32: String]
 
     /// The number of tokens in the vocabulary.
     public var count: Int { ids.count }
@@ -13,20 +12,24 @@ public struct Vocabulary: Sendable {
     /// The length in scalars of the longest token, for bounding the greedy WordPiece search.
     public private(set) var longestTokenLength: Int
 
+    /// The largest id, or `nil` for an empty vocabulary.
+    public private(set) var largestID: Int32?
+
     /// Builds a vocabulary from `(token, id)` pairs. A later duplicate token replaces an earlier one.
     public init<S: Sequence>(_ entries: S) where S.Element == (String, Int32) {
         var ids: [[Unicode.Scalar]: Int32] = [:]
-        var tokens: [Int32: String] = [:]
+        ids.reserveCapacity(entries.underestimatedCount)
         var longest = 0
+        var largest: Int32?
         for (token, id) in entries {
             let scalars = Array(token.unicodeScalars)
             ids[scalars] = id
-            tokens[id] = token
             longest = max(longest, scalars.count)
+            largest = max(largest ?? id, id)
         }
         self.ids = ids
-        self.tokens = tokens
         self.longestTokenLength = longest
+        self.largestID = largest
     }
 
     /// The id of the token spelled by exactly these scalars, or `nil`.
@@ -39,8 +42,9 @@ public struct Vocabulary: Sendable {
         ids[Array(token.unicodeScalars)]
     }
 
-    /// The text of the token with id `id`, or `nil`.
-    public func token(for id: Int32) -> String? {
-        tokens[id]
+    /// The byte-fallback token of `byte`: `<0x0A>` (two upper-case hexadecimal digits).
+    static func byteToken(_ byte: Int) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return "<0x" + String([digits[(byte >> 4) & 15], digits[byte & 15]]) + ">"
     }
 }
