@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "EmbedQServer",
             dependencies: [
-                "EmbeddingQuantization", "SentenceEncoder",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "SentenceEncoder",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "EmbedQServerTests",
             dependencies: [
-                "EmbedQServer", "EmbedQTestSupport", "SentenceEncoder", "EmbeddingQuantization",
+                "EmbedQServer", "EmbedQTestSupport", "SentenceEncoder", "EmbeddingQuantization", "EmbeddingSearch",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

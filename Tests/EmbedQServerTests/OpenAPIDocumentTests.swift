@@ -65,7 +65,7 @@ final class OpenAPIDocumentTests: XCTestCase {
             func routes(server: ServerContext) -> [ServerRoute] {
                 [ServerRoute(.get, "/collections", access: .read) { _, _ in JSONResponse.make(["collections": []]) }]
             }
-            var openAPIPaths: JSONValue { [:] }
+            func openAPIPaths(requiresKey: Bool) -> JSONValue { [:] }
             var openAPISchemas: JSONValue { [:] }
         }
         let fixture = try TinyFixture()

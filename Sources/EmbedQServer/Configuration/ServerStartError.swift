@@ -10,6 +10,8 @@ public enum ServerStartError: Error, Sendable, Equatable, CustomStringConvertibl
     case calibrationCorpusTooSmall(texts: Int)
     /// The model could not be loaded.
     case modelLoad(String)
+    /// A collection name that ``CollectionSpec/isValidName(_:)`` refuses (`--index NAME=PATH`).
+    case invalidCollectionName(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum ServerStartError: Error, Sendable, Equatable, CustomStringConvertibl
             return "calibration needs at least 2 texts, the corpus gave \(texts)"
         case .modelLoad(let reason):
             return "cannot load the model: \(reason)"
+        case .invalidCollectionName(let name):
+            return "'\(name)' cannot name a collection: use 1 to 64 of A-Z a-z 0-9 _ - . (not starting with '.')"
         }
     }
 }

@@ -13,6 +13,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return JSONResponse.make(error)
+        } catch let error as CollectionStoreError {
+            return JSONResponse.make(error.apiError)
         } catch is NIOTooManyBytesError {
             return JSONResponse.make(.payloadTooLarge("the request body is larger than the server's limit"))
         } catch let error as HTTPError {

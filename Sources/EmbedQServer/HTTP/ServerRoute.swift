@@ -57,12 +57,13 @@ public struct ServerRoute: Sendable {
 /// `/collections/…` routes: create, points upsert / get / delete, search, snapshot) implements
 /// this protocol and is passed in ``EmbeddingServer/init(configuration:model:modules:logger:)``.
 /// Its routes get the same key checks, limits, metrics and JSON errors as the built-in ones, and
-/// appear in `/openapi.json` through ``openAPIPaths`` and ``openAPISchemas``.
+/// appear in `/openapi.json` through ``openAPIPaths(requiresKey:)`` and ``openAPISchemas``.
 public protocol ServerModule: Sendable {
     /// The routes this module answers.
     func routes(server: ServerContext) -> [ServerRoute]
-    /// OpenAPI path items, keyed by the paths of ``routes(server:)`` (an object).
-    var openAPIPaths: JSONValue { get }
+    /// OpenAPI path items, keyed by the paths of ``routes(server:)`` (an object); with security
+    /// requirements and 401 / 403 responses when the server has keys (`requiresKey`).
+    func openAPIPaths(requiresKey: Bool) -> JSONValue
     /// OpenAPI component schemas the path items refer to (an object; may be empty).
     var openAPISchemas: JSONValue { get }
     /// Values for `GET /info` under the module's own key (e.g. collection count), or `nil`.

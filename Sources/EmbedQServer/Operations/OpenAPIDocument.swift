@@ -25,7 +25,7 @@ enum OpenAPIDocument {
         var paths: [(String, JSONValue)] = builtInPaths(facts)
         var schemas: [(String, JSONValue)] = builtInSchemas(facts)
         for module in facts.modules {
-            if case .object(let extra) = module.openAPIPaths { paths += extra }
+            if case .object(let extra) = module.openAPIPaths(requiresKey: facts.requiresKey) { paths += extra }
             if case .object(let extra) = module.openAPISchemas { schemas += extra }
         }
         var components: [(String, JSONValue)] = [("schemas", .object(schemas))]
@@ -56,7 +56,12 @@ enum OpenAPIDocument {
 
     /// An operation's security requirement: none for open routes; either scheme otherwise.
     static func security(_ access: RouteAccess, _ facts: Facts) -> JSONValue? {
-        guard facts.requiresKey else { return nil }
+        security(access, requiresKey: facts.requiresKey)
+    }
+
+    /// An operation's security requirement on a server that has keys (`requiresKey`) or not.
+    static func security(_ access: RouteAccess, requiresKey: Bool) -> JSONValue? {
+        guard requiresKey else { return nil }
         return access == .open ? [] : [["bearerAuth": []], ["apiKeyHeader": []]]
     }
 
@@ -74,9 +79,14 @@ enum OpenAPIDocument {
 
     /// The error responses every keyed operation may give.
     static func errors(_ codes: [Int], _ facts: Facts, access: RouteAccess) -> [(String, JSONValue)] {
+        errors(codes, requiresKey: facts.requiresKey, access: access)
+    }
+
+    /// The error responses of an operation with `access` on a server with or without keys.
+    static func errors(_ codes: [Int], requiresKey: Bool, access: RouteAccess) -> [(String, JSONValue)] {
         var all = codes
-        if facts.requiresKey, access != .open { all.append(401) }
-        if facts.requiresKey, access == .write { all.append(403) }
+        if requiresKey, access != .open { all.append(401) }
+        if requiresKey, access == .write { all.append(403) }
         let descriptions = [
             400: "Malformed JSON or a field of the wrong type", 401: "Missing or unknown key",
             403: "Read-only key on a route that changes data", 404: "Not found", 409: "Conflict",
@@ -91,10 +101,16 @@ enum OpenAPIDocument {
 
     static func operation(_ id: String, _ summary: String, access: RouteAccess, _ facts: Facts,
                           requestBody: JSONValue? = nil, responses: [(String, JSONValue)]) -> JSONValue {
+        operation(id, summary, access: access, requiresKey: facts.requiresKey, requestBody: requestBody, responses: responses)
+    }
+
+    /// One operation object: id, summary, optional request body, responses and security.
+    static func operation(_ id: String, _ summary: String, access: RouteAccess, requiresKey: Bool,
+                          requestBody: JSONValue? = nil, responses: [(String, JSONValue)]) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("operationId", .string(id)), ("summary", .string(summary))]
         if let requestBody { pairs.append(("requestBody", requestBody)) }
         pairs.append(("responses", .object(responses)))
-        if let security = security(access, facts) { pairs.append(("security", security)) }
+        if let security = security(access, requiresKey: requiresKey) { pairs.append(("security", security)) }
         return .object(pairs)
     }
 

@@ -24,7 +24,7 @@ final class TestModule: ServerModule, @unchecked Sendable {
         ]
     }
 
-    var openAPIPaths: JSONValue {
+    func openAPIPaths(requiresKey: Bool) -> JSONValue {
         [
             "/collections/{name}": ["put": ["operationId": "createCollection", "responses": ["200": ["description": "Created"]]]],
             "/collections/{name}/search": ["post": ["operationId": "search", "responses": ["200": ["description": "Hits"]]]],
