@@ -58,18 +58,33 @@ public struct DatasetEmbeddings: Sendable {
     /// reported through `warning` and rebuilt.
     ///
     /// - Parameters:
+    ///   - documentPrompt, queryPrompt: the prompts prepended to documents and to queries (a
+    ///     prompt's text and a truncated encoder's width enter the cache key).
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
     ///   - warning: called with a one-line message naming each corrupt cache file ignored.
     /// - Throws: ``QuantizationEvaluationError``.
     public static func embed(
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
+        documentPrompt: Prompt = .modelDefault, queryPrompt: Prompt = .modelDefault,
         batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
         warning: ((String) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
         let model = try ModelFingerprint.hash(of: encoder)
-        let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
-        let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
+        let jobs = [("corpus", documents.map(\.contents), documentPrompt), ("queries", queries.map(\.text), queryPrompt)]
+        var keys: [String] = []
+        for (role, texts, prompt) in jobs {
+            var key = model
+            let text: String?
+            do {
+                text = try encoder.promptText(prompt)
+            } catch {
+                throw .encoder("\(error)")
+            }
+            // No prompt keeps the key it always had.
+            if let text, !text.isEmpty { key.update(text: "prompt=" + text) }
+            keys.append(cacheKey(model: key, texts: texts, role: role))
+        }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in
             cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension, warning: warning)
         }
@@ -81,7 +96,9 @@ public struct DatasetEmbeddings: Sendable {
             let base = offset
             let values: [Float]
             do {
-                values = try encoder.encodeRowMajor(texts, batchSize: batchSize) { done in progress?(base + done, total) }
+                values = try encoder.encodeRowMajor(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
+                    progress?(base + done, total)
+                }
                 matrices[index] = try EmbeddingMatrix(rowCount: texts.count, dimension: encoder.dimension, values: values)
             } catch {
                 throw .encoder("\(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import SentenceEncoder
 import XCTest
 @testable import EmbedQServer
 
@@ -40,7 +41,7 @@ final class DynamicBatcherTests: XCTestCase {
 
     func testEachRequestGetsItsOwnRowsInOrder() async throws {
         let fake = FakeEncoder()
-        let batcher = DynamicBatcher(maxBatchTokens: 50, dimension: 2, encode: fake.encode)
+        let batcher = DynamicBatcher(maxBatchTokens: 50, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) })
         try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
             for request in 0..<40 {
                 group.addTask {
@@ -64,7 +65,7 @@ final class DynamicBatcherTests: XCTestCase {
     func testRequestsQueuedDuringAPassShareTheNextOne() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
-        let batcher = DynamicBatcher(maxBatchTokens: 1000, dimension: 2, encode: fake.encode,
+        let batcher = DynamicBatcher(maxBatchTokens: 1000, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) },
                                      onQueueChange: states.append)
         let first = Task { try await batcher.embed([sequence(1, length: 3)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
@@ -86,7 +87,7 @@ final class DynamicBatcherTests: XCTestCase {
     func testTheBudgetCutsLargeRequestsAndSmallOnesGetIn() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
-        let batcher = DynamicBatcher(maxBatchTokens: 30, dimension: 2, encode: fake.encode, onQueueChange: states.append)
+        let batcher = DynamicBatcher(maxBatchTokens: 30, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) }, onQueueChange: states.append)
         let blocker = Task { try await batcher.embed([sequence(0, length: 1)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         let large = Task { try await batcher.embed((1...10).map { sequence(Int32($0), length: 10) }) }
@@ -114,7 +115,7 @@ final class DynamicBatcherTests: XCTestCase {
     func testCancellingAQueuedRequestRemovesItAndResumesIt() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
-        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode, onQueueChange: states.append)
+        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) }, onQueueChange: states.append)
         let blocker = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         let cancelled = Task { try await batcher.embed([sequence(2, length: 3), sequence(3, length: 3)]) }
@@ -137,7 +138,7 @@ final class DynamicBatcherTests: XCTestCase {
 
     func testCancellingDuringAPassResumesWhenThePassEnds() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
-        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode)
+        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) })
         let running = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         running.cancel()
@@ -163,7 +164,7 @@ final class DynamicBatcherTests: XCTestCase {
     func testAFailedPassFailsItsRequestsOnly() async throws {
         let fake = FakeEncoder()
         fake.failWhen = { sequences in sequences.contains { $0[0] == 13 } }
-        let batcher = DynamicBatcher(maxBatchTokens: 4, dimension: 2, encode: fake.encode)
+        let batcher = DynamicBatcher(maxBatchTokens: 4, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) })
         do {
             _ = try await batcher.embed([sequence(1, length: 4), sequence(13, length: 4), sequence(2, length: 4)])
             XCTFail("expected the pass's error")
@@ -176,10 +177,39 @@ final class DynamicBatcherTests: XCTestCase {
         await batcher.stop()
     }
 
+    func testPassesNeverMixPrompts() async throws {
+        let fake = FakeEncoder(holdFirstPass: true)
+        let prompts = StatePromptLog()
+        let states = StateLog()
+        let batcher = DynamicBatcher(maxBatchTokens: 1000, dimension: 2, encode: { sequences, prompt in
+            prompts.append(prompt, count: sequences.count)
+            return try fake.encode(sequences)
+        }, onQueueChange: states.append)
+        let blocker = Task { try await batcher.embed([sequence(1, length: 2)], prompt: .named("query")) }
+        while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        // Queued while the first pass runs: query, document, query, document.
+        let queued = (0..<4).map { index in
+            Task { try await batcher.embed([sequence(Int32(10 + index), length: 3)], prompt: .named(index % 2 == 0 ? "query" : "document")) }
+        }
+        while states.last?.requests != 5 { try await Task.sleep(for: .milliseconds(2)) }
+        fake.releaseFirstPass()
+        _ = try await blocker.value
+        for (index, task) in queued.enumerated() {
+            let awaited = try await task.value
+            XCTAssertEqual(awaited, [3, Float(10 + index)])
+        }
+        // The first pass, then one pass per prompt holding both of its requests.
+        let passes = prompts.passes
+        XCTAssertEqual(passes.map(\.count), [1, 2, 2])
+        XCTAssertEqual(passes.first?.prompt, .named("query"))
+        XCTAssertEqual(Set(passes.dropFirst().map(\.prompt)), [.named("query"), .named("document")])
+        await batcher.stop()
+    }
+
     func testStopFinishesQueuedWorkThenRefuses() async throws {
         let fake = FakeEncoder(holdFirstPass: true)
         let states = StateLog()
-        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: fake.encode, onQueueChange: states.append)
+        let batcher = DynamicBatcher(maxBatchTokens: 100, dimension: 2, encode: { sequences, _ in try fake.encode(sequences) }, onQueueChange: states.append)
         let first = Task { try await batcher.embed([sequence(1, length: 2)]) }
         while fake.recorded.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         let queued = Task { try await batcher.embed([sequence(2, length: 2)]) }
@@ -222,5 +252,23 @@ final class StateLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return states.last
+    }
+}
+
+/// Records the prompt and size of each pass.
+final class StatePromptLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(prompt: Prompt, count: Int)] = []
+
+    func append(_ prompt: Prompt, count: Int) {
+        lock.lock()
+        recorded.append((prompt, count))
+        lock.unlock()
+    }
+
+    var passes: [(prompt: Prompt, count: Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
     }
 }

@@ -210,4 +210,30 @@ final class EmbeddingsRouteTests: XCTestCase {
             XCTAssertEqual(floats(object["ternary_thresholds"]), fixture.ranges.ternaryThresholds)
         }
     }
+
+    func testPromptsAreTheEncodersPrompts() async throws {
+        let folder = try TinyBertFolder.write()
+        try #"{"prompts": {"query": "the big ", "document": ""}, "default_prompt_name": null}"#
+            .write(to: folder.appendingPathComponent("config_sentence_transformers.json"), atomically: true, encoding: .utf8)
+        let encoder = try SentenceEncoder(folder: folder, threadCount: 2)
+        XCTAssertEqual(encoder.prompts.keys.sorted(), ["document", "query"])
+        let server = try EmbeddingServer(
+            configuration: .init(), model: .loaded(EmbeddingEngine(encoder: encoder, modelName: "tiny", ranges: nil)), logger: quietLogger)
+        let texts = ["a red mat", "dog on the cat"]
+        let query = try encoder.encodeRowMajor(texts, prompt: .named("query"))
+        let plain = try encoder.encodeRowMajor(texts, prompt: .text(""))
+        XCTAssertNotEqual(query, plain, "the prompt changes the vectors")
+        try await server.withRouter { client in
+            for field in [#""input_type": "search_query""#, #""prompt_name": "query""#] {
+                let answer = try await client.post("/v1/embeddings", json: #"{"input": ["a red mat", "dog on the cat"], \#(field)}"#).object()
+                XCTAssertEqual(openAIVectors(answer).flatMap { $0 }, query, field)
+                XCTAssertEqual((answer["usage"] as? [String: Any])?["prompt_tokens"] as? Int,
+                               try texts.reduce(0) { try $0 + encoder.tokenize("the big " + $1).count }, field)
+            }
+            let none = try await client.post("/v1/embeddings", json: #"{"input": ["a red mat", "dog on the cat"]}"#).object()
+            XCTAssertEqual(openAIVectors(none).flatMap { $0 }, plain)
+            try await client.post("/v1/embeddings", json: #"{"input": "a", "prompt_name": "passage"}"#)
+                .assertError(.unprocessableContent, mentioning: "its prompts: document, query")
+        }
+    }
 }

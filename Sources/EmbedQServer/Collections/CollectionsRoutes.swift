@@ -206,9 +206,9 @@ struct CollectionsRoutes {
                 "collection '\(collection.name)' holds \(collection.model ?? "other") vectors of \(collection.dimension) dimensions; "
                     + "the server embeds text with \(engine.modelName) (\(engine.dimension)): send 'vector' instead of 'text'")
         }
-        let sequences = try engine.tokenize(.texts(texts), truncation: .end)
-        let vectors = try await engine.embed(sequences)
-        server.metrics.recordEmbedded(inputs: texts.count, tokens: sequences.reduce(0) { $0 + $1.count })
+        let inputs = try engine.tokenize(.texts(texts), truncation: .end)
+        let vectors = try await engine.embed(inputs)
+        server.metrics.recordEmbedded(inputs: texts.count, tokens: inputs.tokenCount)
         return vectors
     }
 

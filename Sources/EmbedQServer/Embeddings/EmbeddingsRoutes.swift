@@ -1,6 +1,7 @@
 import EmbeddingQuantization
 import Foundation
 import Hummingbird
+import SentenceEncoder
 
 /// `POST /v1/embeddings` and `GET /v1/ranges`.
 struct EmbeddingsRoutes {
@@ -45,10 +46,10 @@ struct EmbeddingsRoutes {
         let body = try RequestJSON.decode(EmbeddingsRequest.self, from: data)
         if case .tokens = body.input { try EmbeddingInputs.checkIntegerLiterals(in: data) }
         let plan = try EmbeddingsPlan(body, engine: engine, limits: server.configuration.limits)
-        let sequences = try engine.tokenize(body.input, truncation: body.truncate ?? .end)
-        let tokens = sequences.reduce(0) { $0 + $1.count }
-        let vectors = try plan.shaped(await engine.embed(sequences))
-        server.metrics.recordEmbedded(inputs: sequences.count, tokens: tokens)
+        let inputs = try engine.tokenize(body.input, truncation: body.truncate ?? .end, prompt: plan.prompt)
+        let tokens = inputs.tokenCount
+        let vectors = try plan.shaped(await engine.embed(inputs))
+        server.metrics.recordEmbedded(inputs: inputs.sequences.count, tokens: tokens)
         guard let types = plan.types else {
             return JSONResponse.make(EmbeddingsResponse.openAI(
                 vectors, base64: body.encodingFormat == .base64, model: engine.modelName, tokens: tokens))
@@ -80,6 +81,8 @@ struct EmbeddingsPlan {
     let renormalizes: Bool
     /// The model's dimension.
     let modelDimension: Int
+    /// The prompt for text inputs: the one `prompt_name` / `input_type` names, else the model's default.
+    let prompt: Prompt
 
     /// Checks `request` against the engine and the limits.
     ///
@@ -92,14 +95,7 @@ struct EmbeddingsPlan {
         guard count <= limits.maxInputsPerRequest else {
             throw APIError.unprocessable("\(count) inputs; the limit is \(limits.maxInputsPerRequest) per request")
         }
-        if request.promptName != nil || request.inputType != nil {
-            // Prompts come from the model's config_sentence_transformers.json; the encoder does
-            // not read them yet, so no model served here has any.
-            let name = request.promptName ?? request.inputType ?? ""
-            guard engine.prompts[name] != nil else {
-                throw APIError.unprocessable("prompts not supported by this model (asked for '\(name)')")
-            }
-        }
+        prompt = try Self.prompt(promptName: request.promptName, inputType: request.inputType, prompts: engine.prompts)
         modelDimension = engine.dimension
         dimension = request.dimensions ?? engine.dimension
         guard dimension >= 1, dimension <= engine.dimension else {
@@ -133,6 +129,25 @@ struct EmbeddingsPlan {
             }
         }
         types = unique
+    }
+
+    /// The prompt `prompt_name` names, else the one `input_type` names (Cohere's `search_query` /
+    /// `search_document` stand for `query` / `document`, or `passage`), else the model's default.
+    ///
+    /// - Throws: ``APIError`` 422 naming the model's prompts when the name is not one of them.
+    static func prompt(promptName: String?, inputType: String?, prompts: [String: String]) throws -> Prompt {
+        guard let asked = promptName ?? inputType else { return .modelDefault }
+        var candidates = [asked]
+        if promptName == nil {
+            switch asked.lowercased() {
+            case "search_query", "query": candidates += ["query", "search_query"]
+            case "search_document", "document", "passage": candidates += ["document", "passage", "search_document"]
+            default: break
+            }
+        }
+        if let name = candidates.first(where: { prompts[$0] != nil }) { return .named(name) }
+        guard !prompts.isEmpty else { throw APIError.unprocessable("prompts not supported by this model (asked for '\(asked)')") }
+        throw APIError.unprocessable("the model has no prompt '\(asked)'; its prompts: \(prompts.keys.sorted().joined(separator: ", "))")
     }
 
     /// `vectors` cut to ``dimension`` columns (and re-normalized when ``renormalizes``).

@@ -1,4 +1,5 @@
 import Foundation
+import SentenceEncoder
 
 /// Dynamic batching: concurrent requests share the encoder's forward passes.
 ///
@@ -8,6 +9,9 @@ import Foundation
 /// each request its rows. There is no waiting for a batch to fill: while a pass runs, new
 /// requests queue, and the next pass takes them all, so a lone request is answered as fast as
 /// the encoder allows and a busy server runs large passes.
+///
+/// Prompts: a pass holds sequences of one ``Prompt`` only (pooling leaves out the prompt's
+/// tokens, which `encode` learns from the prompt), so requests with different prompts take turns.
 ///
 /// Fairness: a request larger than the budget is cut into parts; after each part its remainder
 /// goes to the back of the queue (round robin), so small requests are not stuck behind a large one.
@@ -24,9 +28,9 @@ final class DynamicBatcher: @unchecked Sendable {
         var tokens: Int
     }
 
-    /// Encodes `sequences` into a row-major `sequences.count × dimension` array (runs on the
-    /// worker thread; may use threads of its own).
-    typealias Encode = @Sendable (_ sequences: [[Int32]]) throws -> [Float]
+    /// Encodes `sequences` (tokenized with `prompt`) into a row-major `sequences.count × dimension`
+    /// array (runs on the worker thread; may use threads of its own).
+    typealias Encode = @Sendable (_ sequences: [[Int32]], _ prompt: Prompt) throws -> [Float]
 
     /// The most tokens one pass takes (a single sequence longer than this still runs alone).
     let maxBatchTokens: Int
@@ -50,6 +54,8 @@ final class DynamicBatcher: @unchecked Sendable {
     /// Every mutable field is guarded by the batcher's `condition`.
     private final class Job: @unchecked Sendable {
         let sequences: [[Int32]]
+        /// The prompt the sequences were tokenized with; a pass holds one prompt only.
+        let prompt: Prompt
         var output: [Float]
         /// The first sequence no pass has taken yet.
         var next = 0
@@ -62,8 +68,9 @@ final class DynamicBatcher: @unchecked Sendable {
         /// Whether the job counts as waiting (from submission to its answer).
         var isActive = false
 
-        init(sequences: [[Int32]], dimension: Int) {
+        init(sequences: [[Int32]], prompt: Prompt, dimension: Int) {
             self.sequences = sequences
+            self.prompt = prompt
             output = [Float](repeating: 0, count: sequences.count * dimension)
             remainingSequences = sequences.count
             untakenTokens = sequences.reduce(0) { $0 + $1.count }
@@ -108,11 +115,14 @@ final class DynamicBatcher: @unchecked Sendable {
 
     /// The vectors of `sequences` (row-major, `sequences.count × dimension`), in order.
     ///
+    /// - Parameters:
+    ///   - sequences: model input ids.
+    ///   - prompt: the prompt they were tokenized with (passes never mix prompts).
     /// - Throws: `CancellationError` when the calling task is cancelled; ``APIError`` 503 after
     ///   ``stop()``; whatever `encode` throws for the pass that held these sequences.
-    func embed(_ sequences: [[Int32]]) async throws -> [Float] {
+    func embed(_ sequences: [[Int32]], prompt: Prompt = .text("")) async throws -> [Float] {
         guard !sequences.isEmpty else { return [] }
-        let job = Job(sequences: sequences, dimension: dimension)
+        let job = Job(sequences: sequences, prompt: prompt, dimension: dimension)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Float], any Error>) in
                 condition.lock()
@@ -210,19 +220,28 @@ final class DynamicBatcher: @unchecked Sendable {
             sequences.reserveCapacity(batch.reduce(0) { $0 + $1.range.count })
             for part in batch { sequences.append(contentsOf: part.job.sequences[part.range]) }
             reportBatch(sequences.count, batch.reduce(0) { $0 + $1.tokens })
-            let result = Result { try encode(sequences) }
+            let prompt = batch[0].job.prompt
+            let result = Result { try encode(sequences, prompt) }
             finish(batch, with: result)
         }
     }
 
-    /// Takes up to ``maxBatchTokens`` tokens of queued sequences (at least one sequence), round
-    /// robin: each job at the front gives the sequences that fit, and goes to the back of the
-    /// queue when it has more. Callers hold `condition`.
+    /// Takes up to ``maxBatchTokens`` tokens of queued sequences (at least one sequence) of the
+    /// front job's prompt, round robin: each job of that prompt, in queue order, gives the
+    /// sequences that fit, and goes to the back of the queue when it has more; jobs of other
+    /// prompts keep their places. Callers hold `condition`.
     private func takeBatch() -> [Part] {
         var batch: [Part] = []
         var tokens = 0
-        while !queue.isEmpty {
-            let job = queue[0]
+        let prompt = queue[0].prompt
+        var index = 0
+        var requeued: [Job] = []
+        while index < queue.count {
+            let job = queue[index]
+            guard job.prompt == prompt else {
+                index += 1
+                continue
+            }
             let start = job.next
             var end = start
             var partTokens = 0
@@ -232,18 +251,19 @@ final class DynamicBatcher: @unchecked Sendable {
                 partTokens += length
                 end += 1
             }
-            guard end > start else { break }  // the front job's next sequence does not fit: pass is full
-            queue.removeFirst()
+            guard end > start else { break }  // the job's next sequence does not fit: pass is full
+            queue.remove(at: index)
             job.next = end
             job.untakenTokens -= partTokens
             waitingTokens -= partTokens
             tokens += partTokens
             batch.append(Part(job: job, range: start..<end, tokens: partTokens))
             if end < job.sequences.count {
-                queue.append(job)
+                requeued.append(job)
                 if tokens >= maxBatchTokens { break }
             }
         }
+        queue.append(contentsOf: requeued)
         return batch
     }
 

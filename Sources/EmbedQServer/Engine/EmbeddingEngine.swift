@@ -17,9 +17,9 @@ public final class EmbeddingEngine: Sendable {
     public let weights: WeightPrecision
     /// The ranges for `int8`, `uint8` and `ternary` outputs (`nil`: those outputs are refused).
     public let ranges: QuantizationRanges?
-    /// The model's prompts by name (sentence-transformers `prompts`). Empty until the encoder
-    /// reads `config_sentence_transformers.json`; requests naming a prompt then get 422.
-    public let prompts: [String: String]
+    /// The model's prompts by name (sentence-transformers `prompts` from
+    /// `config_sentence_transformers.json`); requests naming another prompt get 422.
+    public var prompts: [String: String] { encoder.prompts }
     let batcher: DynamicBatcher
     /// The model's tokenizer without its length limit, to count the tokens of an input refused
     /// with `truncate: none`.
@@ -54,37 +54,46 @@ public final class EmbeddingEngine: Sendable {
         self.modelName = modelName
         self.weights = weights
         self.ranges = ranges
-        self.prompts = [:]
         untruncatedTokenizer = try TokenizerLoader.load(folder: encoder.tokenizer.folder, maximumLength: 1 << 24)
         let batchSize = max(1, encodeBatchSize)
         batcher = DynamicBatcher(
             maxBatchTokens: maxBatchTokens, dimension: encoder.dimension,
-            encode: { sequences in try encoder.encodeRowMajor(tokenized: sequences, batchSize: batchSize) },
+            encode: { sequences, prompt in try encoder.encodeRowMajor(tokenized: sequences, prompt: prompt, batchSize: batchSize) },
             onQueueChange: observer.queueChanged, onBatch: observer.batchStarted)
     }
 
-    /// The model input ids of each input, checked and truncated.
+    /// The model input ids of each input, checked and truncated, with the prompt they need.
     ///
-    /// Texts go through the model's tokenizer (`[CLS] … [SEP]`, cut to ``maxInputTokens`` ids
-    /// with `.end`). Token ids are used as given; `.end` keeps the first ``maxInputTokens``.
+    /// Texts get `prompt` prepended (as sentence-transformers does) and go through the model's
+    /// tokenizer (`[CLS] … [SEP]`, cut to ``maxInputTokens`` ids with `.end`). Token ids are the
+    /// whole model input: used as given, without a prompt; `.end` keeps the first ``maxInputTokens``.
     ///
-    /// - Throws: ``APIError`` 422 for an empty token array, an id outside the vocabulary, or an
-    ///   input over ``maxInputTokens`` with `.none`.
-    public func tokenize(_ inputs: EmbeddingInputs, truncation: EmbeddingsRequest.Truncation) throws -> [[Int32]] {
+    /// - Throws: ``APIError`` 422 for a prompt the model lacks, a text the tokenizer cannot
+    ///   encode, an empty token array, an id outside the vocabulary, or an input over
+    ///   ``maxInputTokens`` with `.none`.
+    public func tokenize(_ inputs: EmbeddingInputs, truncation: EmbeddingsRequest.Truncation,
+                         prompt: Prompt = .modelDefault) throws -> TokenizedInputs {
         let limit = maxInputTokens
         switch inputs {
         case .texts(let texts):
-            return try texts.enumerated().map { index, text in
-                let ids = try tokenizeText(text, at: index)
-                if truncation == .none, ids.count >= limit, untruncatedLength(of: text) > limit {
+            let prefix: String
+            do {
+                prefix = try encoder.promptText(prompt) ?? ""
+            } catch {
+                throw APIError.unprocessable("\(error)")
+            }
+            let sequences = try texts.enumerated().map { index, text in
+                let ids = try tokenizeText(prefix + text, at: index)
+                if truncation == .none, ids.count >= limit, untruncatedLength(of: prefix + text) > limit {
                     throw APIError.unprocessable(
-                        "input[\(index)] has \(untruncatedLength(of: text)) tokens; the model takes at most \(limit) (truncate is none)")
+                        "input[\(index)] has \(untruncatedLength(of: prefix + text)) tokens; the model takes at most \(limit) (truncate is none)")
                 }
                 return ids
             }
+            return TokenizedInputs(sequences: sequences, prompt: prompt)
         case .tokens(let sequences):
             let vocabulary = vocabularySize
-            return try sequences.enumerated().map { index, ids in
+            return TokenizedInputs(prompt: .text(""), sequences: try sequences.enumerated().map { index, ids in
                 guard !ids.isEmpty else { throw APIError.unprocessable("input[\(index)] is an empty token array") }
                 if let bad = ids.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
                     throw APIError.unprocessable(
@@ -98,7 +107,7 @@ public final class EmbeddingEngine: Sendable {
                     return ids[..<limit].map { Int32($0) }
                 }
                 return ids.map { Int32($0) }
-            }
+            })
         }
     }
 
@@ -119,21 +128,15 @@ public final class EmbeddingEngine: Sendable {
         return (try? untruncatedTokenizer.encode(lowercased).count) ?? Int.max
     }
 
-    /// The vectors of `sequences` (from ``tokenize(_:truncation:)``), `sequences.count × dimension`,
-    /// in order; byte for byte what `embedq embed` gives for the same inputs.
+    /// The vectors of `inputs` (from ``tokenize(_:truncation:prompt:)``),
+    /// `inputs.sequences.count × dimension`, in order; byte for byte what `embedq embed` gives
+    /// for the same inputs and prompt.
     ///
     /// - Throws: `CancellationError` when the task is cancelled; ``APIError`` 503 while the
     ///   server shuts down; the encoder's error.
-    public func embed(_ sequences: [[Int32]]) async throws -> EmbeddingMatrix {
-        let values = try await batcher.embed(sequences)
-        return try EmbeddingMatrix(rowCount: sequences.count, dimension: dimension, values: values)
-    }
-
-    /// The vectors of `texts` (truncated to the model's limit), for modules that embed text.
-    ///
-    /// - Throws: as ``embed(_:)``.
-    public func embed(texts: [String]) async throws -> EmbeddingMatrix {
-        try await embed(tokenize(.texts(texts), truncation: .end))
+    public func embed(_ inputs: TokenizedInputs) async throws -> EmbeddingMatrix {
+        let values = try await batcher.embed(inputs.sequences, prompt: inputs.prompt)
+        return try EmbeddingMatrix(rowCount: inputs.sequences.count, dimension: dimension, values: values)
     }
 
     /// The `embedding_types` this engine can answer at its full dimension: all of them, less
@@ -174,5 +177,25 @@ public struct BatchObserver: Sendable {
          batchStarted: @escaping @Sendable (Int, Int) -> Void) {
         self.queueChanged = queueChanged
         self.batchStarted = batchStarted
+    }
+}
+
+/// Model inputs ready for ``EmbeddingEngine/embed(_:)``: the id sequences and the prompt they
+/// were tokenized with (which pooling needs to know).
+public struct TokenizedInputs: Sendable {
+    /// One id sequence per input, special tokens included.
+    public let sequences: [[Int32]]
+    /// The prompt prepended to the texts (`.text("")` for token-id inputs: none).
+    public let prompt: Prompt
+    /// Tokens in all sequences (for `usage`).
+    public var tokenCount: Int { sequences.reduce(0) { $0 + $1.count } }
+
+    init(sequences: [[Int32]], prompt: Prompt) {
+        self.sequences = sequences
+        self.prompt = prompt
+    }
+
+    init(prompt: Prompt, sequences: [[Int32]]) {
+        self.init(sequences: sequences, prompt: prompt)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The tokenizer of a sentence-transformers model folder with the model's input settings:
-/// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by
-/// `max_position_embeddings` from `config.json`. Loads no weights.
+/// `max_seq_length` and `do_lower_case` from `sentence_bert_config.json`, capped by the longest
+/// sequence `config.json`'s positions allow. Loads no weights.
 public struct SentenceTokenizer: Sendable {
     /// The model's tokenizer, truncating to ``maxSequenceLength``.
     public let tokenizer: any Tokenizer
@@ -19,12 +19,12 @@ public struct SentenceTokenizer: Sendable {
     /// - Throws: ``SentenceEncoderError`` naming the file that is missing or malformed.
     public init(folder: URL) throws {
         let pipeline = try SentenceTransformerPipeline(folder: folder)
-        let configuration = try BertConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
+        let configuration = try EncoderConfiguration(contentsOf: pipeline.transformerFolder.appendingPathComponent("config.json"))
         try self.init(pipeline: pipeline, configuration: configuration)
     }
 
-    init(pipeline: SentenceTransformerPipeline, configuration: BertConfiguration) throws {
-        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxPositionEmbeddings, configuration.maxPositionEmbeddings)
+    init(pipeline: SentenceTransformerPipeline, configuration: EncoderConfiguration) throws {
+        maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxSequenceLength, configuration.maxSequenceLength)
         tokenizer = try TokenizerLoader.load(folder: pipeline.transformerFolder, maximumLength: maxSequenceLength)
         lowercasesInput = pipeline.lowercasesInput
         folder = pipeline.transformerFolder

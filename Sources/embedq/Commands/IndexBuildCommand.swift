@@ -11,7 +11,9 @@ struct IndexBuildCommand: ParsableCommand {
         discussion: """
             The fast codes (--precision) are held in memory when searching; the finer codes \
             (--rescore) stay on disk and rescore the candidates. Ranges for int8, uint8, int4 and \
-            ternary come from --ranges or, when not given, from the corpus (min/max).
+            ternary come from --ranges or, when not given, from the corpus (min/max). \
+            --dimensions N indexes the first N dimensions (Matryoshka truncation; --normalize \
+            re-normalizes them); --query-text searches truncate the query the same way.
             """
     )
 
@@ -36,11 +38,13 @@ struct IndexBuildCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "The index file to write (replaced if it exists).")
     var output: String
 
+    @OptionGroup var truncation: TruncationOptions
+
     func run() throws {
         let start = ContinuousClock.now
         let rescoring: Precision? = rescore.lowercased() == "none" ? nil : try Precision(parsing: rescore)
         let documentIDs = try IndexInput.ids(ids)
-        let embeddings = try IndexInput.embeddings(corpus)
+        let embeddings = try truncation.apply(to: IndexInput.embeddings(corpus), what: corpus)
         try IndexInput.checkCount(ids: documentIDs, idsPath: ids, embeddings: embeddings, corpusPath: corpus)
         IndexInput.log("read \(embeddings.rowCount) × \(embeddings.dimension) embeddings and ids in \(seconds(since: start))")
         let calibration = try ranges.map { try SearchCommand.readRanges($0) }

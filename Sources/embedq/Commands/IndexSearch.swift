@@ -48,9 +48,11 @@ struct IndexSearch {
         guard let metadata = index.metadata, let model = metadata.modelPath.flatMap(Self.existingFolder) ?? metadata.modelName else {
             throw CommandFailure("\(path): the index records no model; build it with --model M to search with --query-text")
         }
+        // An index built with --dimensions N holds the first N dimensions: truncate the queries
+        // alike (re-normalized, as the order of inner products does not depend on the query's norm).
         let encoder = try SentenceEncoder(model: model, threadCount: threads)
-        let vectors = try encoder.encode(queryTexts)
-        return try EmbeddingMatrix(rows: vectors, dimension: encoder.dimension)
+        let vectors = try EmbeddingMatrix(rows: try encoder.encode(queryTexts), dimension: encoder.dimension)
+        return index.dimension < vectors.dimension ? try vectors.truncated(to: index.dimension, normalize: true) : vectors
     }
 
     private static func existingFolder(_ path: String) -> String? {
