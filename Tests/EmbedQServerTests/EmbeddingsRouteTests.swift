@@ -2,6 +2,7 @@ import EmbeddingQuantization
 import EmbedQServer
 import Foundation
 import HummingbirdTesting
+import SentenceEncoder
 import XCTest
 
 /// `POST /v1/embeddings` and `GET /v1/ranges` against the tiny model: shapes, values equal to the
