@@ -20,7 +20,7 @@ enum CollectionsOpenAPI {
                 id, summary, access: access, requiresKey: requiresKey, requestBody: body.map(Self.body),
                 responses: [("200", ok.1.setting("description", to: .string(ok.0)))]
                     + OpenAPIDocument.errors(codes, requiresKey: requiresKey, access: access))
-            if id != "listCollections" { value = value.setting("parameters", to: [name] + (id == "getPoint" ? [pointID] : [])) }
+            if id != "listCollections" { value = value.setting("parameters", to: .array([name] + (id == "getPoint" ? [pointID] : []))) }
             return value
         }
         func json(_ schema: String) -> JSONValue { ["content": ["application/json": ["schema": reference(schema)]]] }
