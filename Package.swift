@@ -64,8 +64,11 @@ let package = Package(
         // to RetrievalEvaluation, which stays free of both.
         .target(
             name: "QuantizationEvaluation",
-            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder"]
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining"]
         ),
+        // Quantization-aware training of a projection head on frozen float embeddings
+        // (listwise distillation, straight-through quantizers, AdamW), PCA and ITQ heads.
+        .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
         // Umbrella library product re-exporting every module.
@@ -73,7 +76,7 @@ let package = Package(
             name: "EmbedQ",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
-                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder",
+                "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "EmbeddingTraining",
             ]
         ),
         // `embedq serve`: the HTTP API (Hummingbird 2) over the encoder and the quantizer —
@@ -120,6 +123,7 @@ let package = Package(
         .testTarget(name: "RetrievalEvaluationTests", dependencies: ["RetrievalEvaluation", "EmbedQTestSupport"]),
         .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "EmbedQTestSupport"]),
         .testTarget(name: "QuantizationEvaluationTests", dependencies: ["QuantizationEvaluation", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport"]),
         .testTarget(
             name: "EmbedQServerTests",

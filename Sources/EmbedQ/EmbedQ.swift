@@ -6,3 +6,4 @@
 @_exported import EmbeddingIndex
 @_exported import RetrievalEvaluation
 @_exported import SentenceEncoder
+@_exported import EmbeddingTraining

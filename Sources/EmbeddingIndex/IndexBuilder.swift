@@ -23,7 +23,7 @@ public enum IndexBuilder {
         guard ids.count == embeddings.rowCount else {
             throw .invalidArgument(path: path, reason: "\(ids.count) ids for \(embeddings.rowCount) embeddings")
         }
-        let calibration: QuantizationRanges?
+        var calibration: QuantizationRanges?
         let needsRanges = precision.needsCalibration || rescoring?.needsCalibration == true
         do {
             if let ranges {
@@ -32,6 +32,12 @@ public enum IndexBuilder {
                 calibration = try Calibration.ranges(from: embeddings)
             } else {
                 calibration = nil
+            }
+            // RaBitQ codes need a centroid and rotation: drawn here (seed 1, the corpus mean)
+            // when the ranges carry none; the file keeps them for later additions.
+            if precision.rabitqCodeBits != nil || rescoring?.rabitqCodeBits != nil, let plain = calibration, plain.rotation == nil {
+                calibration = try plain.withRotation(RaBitQRotation.random(
+                    dimension: embeddings.dimension, seed: 1, centroid: RaBitQRotation.mean(of: embeddings)))
             }
         } catch {
             throw .quantization(path: path, reason: "\(error)")

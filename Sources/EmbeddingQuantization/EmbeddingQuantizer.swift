@@ -51,6 +51,8 @@ public struct EmbeddingQuantizer: Sendable {
     /// - `ternary`: −1, 0 or +1.
     /// - `binary`, `ubinary`: +1 for a set bit and −1 for a clear one (`.plusMinusOne`), or 1 / 0
     ///   (`.zeroOne`).
+    /// - `rabitq1` … `rabitq4`: `c + scale · Rᵀ·y`, the vector whose inner product with a query is
+    ///   the RaBitQ estimate (see ``RaBitQCodes``).
     public func dequantize(
         _ quantized: QuantizedEmbeddings, bitValues: BitValues = .plusMinusOne
     ) throws -> EmbeddingMatrix {
@@ -70,8 +72,13 @@ public struct EmbeddingQuantizer: Sendable {
             if precision == .ternary, ranges.ternaryThresholds == nil {
                 throw QuantizationError.malformedRanges("ternary quantization needs ranges with ternary thresholds (row 2)")
             }
+            if precision.rabitqCodeBits != nil, ranges.rotation == nil {
+                throw QuantizationError.missingCalibration(precision)
+            }
             return ranges
         }
+        // A rotation drawn here would differ from the queries': RaBitQ codes need one given.
+        if precision.rabitqCodeBits != nil, embeddings.rowCount > 0 { throw QuantizationError.missingCalibration(precision) }
         if embeddings.rowCount == 0 { return nil }
         guard embeddings.rowCount >= 2 else {
             throw QuantizationError.tooFewRowsToCalibrate(rows: embeddings.rowCount)

@@ -50,6 +50,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
             return "code buffer holds \(actual) bytes, expected \(expected)"
         case .invalidParameter(let message):
             return "invalid parameter: \(message)"
+        case .missingCalibration(let precision) where precision.rabitqCodeBits != nil:
+            return "precision \(precision.rawValue) needs ranges with a RaBitQ rotation and centroid (embedq calibrate --rotation)"
         case .missingCalibration(let precision):
             return "precision \(precision.rawValue) needs calibration ranges; give ranges or calibration embeddings"
         case .malformedRanges(let message):

@@ -12,13 +12,19 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
     /// Ternary thresholds `t_d ≥ 0`: a value is +1 above `t_d`, −1 below `−t_d`, else 0.
     /// `nil` when the ranges were made without ternary calibration.
     public let ternaryThresholds: [Float]?
+    /// The centroid and random rotation of the RaBitQ-family precisions (`rabitq1` … `rabitq4`);
+    /// `nil` when the ranges were made without one.
+    public let rotation: RaBitQRotation?
 
     /// Number of dimensions the ranges cover.
     public var dimension: Int { minimums.count }
 
     /// Creates ranges, checking that every array has the same length, every value is finite,
-    /// `minimum ≤ maximum` per dimension and thresholds are not negative.
-    public init(minimums: [Float], maximums: [Float], ternaryThresholds: [Float]? = nil) throws {
+    /// `minimum ≤ maximum` per dimension, thresholds are not negative and a rotation covers the
+    /// same dimension.
+    public init(
+        minimums: [Float], maximums: [Float], ternaryThresholds: [Float]? = nil, rotation: RaBitQRotation? = nil
+    ) throws {
         guard maximums.count == minimums.count else {
             throw QuantizationError.dimensionMismatch(expected: minimums.count, actual: maximums.count, what: "the maximums")
         }
@@ -36,14 +42,23 @@ public struct QuantizationRanges: Sendable, Equatable, Codable {
                 }
             }
         }
+        if let rotation, rotation.dimension != minimums.count {
+            throw QuantizationError.dimensionMismatch(expected: minimums.count, actual: rotation.dimension, what: "the RaBitQ rotation")
+        }
         self.minimums = minimums
         self.maximums = maximums
         self.ternaryThresholds = ternaryThresholds
+        self.rotation = rotation
     }
 
     /// These ranges with `thresholds` as ternary thresholds.
     public func withTernaryThresholds(_ thresholds: [Float]?) throws -> QuantizationRanges {
-        try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: thresholds)
+        try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: thresholds, rotation: rotation)
+    }
+
+    /// These ranges with `rotation` as the RaBitQ centroid and rotation.
+    public func withRotation(_ rotation: RaBitQRotation?) throws -> QuantizationRanges {
+        try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternaryThresholds, rotation: rotation)
     }
 
     /// Bucket width per dimension for `levels - 1` steps, in float32 arithmetic exactly as

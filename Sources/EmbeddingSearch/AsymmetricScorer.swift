@@ -15,7 +15,10 @@ import EmbeddingQuantization
 ///   `Σ |q_j x_j|`);
 /// - `ternary`: `Σ_{x_j = +1} q_j − Σ_{x_j = −1} q_j`;
 /// - `binary`, `ubinary`: the query against the unpacked bits as ±1 (set bit +1, clear bit −1),
-///   as sentence-transformers rescores binary codes.
+///   as sentence-transformers rescores binary codes;
+/// - `rabitq1` … `rabitq4`: the RaBitQ estimate `⟨c, q⟩ + scale · ⟨y, R·q⟩` (``RaBitQCodes``):
+///   the query is rotated once, a row costs one masked sum per bit-plane (the RaBitQ kernels'
+///   code-dot).
 ///
 /// Every score is an inner product: **higher is better**.
 public struct AsymmetricScorer: Sendable {
@@ -33,7 +36,8 @@ public struct AsymmetricScorer: Sendable {
     /// Prepares a query for rows of `codes`.
     ///
     /// - Throws: ``SearchError/dimensionMismatch(expected:actual:what:)``;
-    ///   ``SearchError/missingRanges(_:)`` for `int8` / `uint8` / `int4` codes without ranges;
+    ///   ``SearchError/missingRanges(_:)`` for `int8` / `uint8` / `int4` codes without ranges
+    ///   (RaBitQ codes without a rotation);
     ///   ``SearchError/nonFiniteValue(what:row:column:)`` for a NaN or infinite query value.
     public init(query: [Float], codes: StoredCodes) throws(SearchError) {
         try self.init(query: query, precision: codes.precision, ranges: codes.ranges, rounding: codes.rounding)
@@ -70,6 +74,16 @@ public struct AsymmetricScorer: Sendable {
             }
             self.weights = weights
             self.constant = constant
+        case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+            guard let rotation = ranges?.rotation else { throw SearchError.missingRanges(precision) }
+            guard rotation.dimension == query.count else {
+                throw SearchError.dimensionMismatch(expected: rotation.dimension, actual: query.count, what: "the query")
+            }
+            // weights = R·q; constant = ⟨c, q⟩; the grid offset (2^B − 1)/2 · Σ q'_i is kept apart.
+            weights = rotation.rotate(query)
+            var centre: Float = 0
+            for j in query.indices { centre = centre.addingProduct(rotation.centroid[j], query[j]) }
+            constant = centre
         default:
             weights = []
             constant = 0
@@ -78,6 +92,14 @@ public struct AsymmetricScorer: Sendable {
 
     /// The score of one row (`precision.bytesPerVector(dimension:)` bytes).
     public func score(_ row: UnsafeRawBufferPointer) -> Float {
+        if let bits = precision.rabitqCodeBits, let base = row.baseAddress {
+            let factors = RaBitQCodes.factors(of: row, dimension: dimension, bits: bits)
+            let dot = weights.withUnsafeBufferPointer { w in
+                eq_rabitq_kernels().pointee.code_dot(
+                    base.assumingMemoryBound(to: UInt8.self), Int64(dimension), Int32(bits), w.baseAddress!)
+            }
+            return constant + factors.scale * (dot - gridOffset(bits: bits))
+        }
         guard precision == .int8 || precision == .uint8, dimension > 0, let base = row.baseAddress else {
             return referenceScore(row)
         }
@@ -92,6 +114,13 @@ public struct AsymmetricScorer: Sendable {
             }
         }
         return sum + constant
+    }
+
+    /// `(2^bits − 1)/2 · Σ_j (R·q)_j`: the grid's offset against the rotated query.
+    private func gridOffset(bits: Int) -> Float {
+        var sum: Float = 0
+        for value in weights { sum += value }
+        return Float((1 << bits) - 1) / 2 * sum
     }
 
     /// The plain-Swift score of one row: one fused multiply-add per dimension, in order.
@@ -130,6 +159,13 @@ public struct AsymmetricScorer: Sendable {
                     acc += set ? q[j] : -q[j]
                 }
                 return acc
+            case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+                let bits = precision.rabitqCodeBits ?? 1
+                let factors = RaBitQCodes.factors(of: row, dimension: d, bits: bits)
+                let codes = RaBitQCodes.codes(of: row, dimension: d, bits: bits)
+                var inner: Float = 0
+                for j in 0..<d { inner = inner.addingProduct(RaBitQCodes.gridValue(code: codes[j], bits: bits), weights[j]) }
+                return constant + factors.scale * inner
             }
         }
     }

@@ -36,6 +36,8 @@ struct BlockLayout: Sendable, Equatable {
         case .int8, .uint8, .int4: (wordBytes, words) = (4, (bytes + 3) / 4)
         case .binary, .ubinary: (wordBytes, words) = (8, (bytes + 7) / 8)
         case .ternary: (wordBytes, words) = (8, 2 * (((dimension + 7) / 8 + 7) / 8))
+        // Not scanned by FlatIndex (RaBitQIndex has its own layout); kept total for completeness.
+        case .rabitq1, .rabitq2, .rabitq3, .rabitq4: (wordBytes, words) = (8, (bytes + 7) / 8)
         }
     }
 

@@ -58,8 +58,12 @@ public struct FlatIndex: Sendable {
     /// Indexes quantized codes (their bytes are copied).
     ///
     /// - Throws: ``SearchError/dimensionTooLarge(dimension:limit:precision:)`` for integer codes
-    ///   wider than ``maximumIntegerDimension``.
+    ///   wider than ``maximumIntegerDimension``; ``SearchError/unsupportedPrecision(_:reason:)``
+    ///   for RaBitQ codes (``RaBitQIndex`` searches those).
     public init(_ codes: QuantizedEmbeddings) throws(SearchError) {
+        if codes.precision.rabitqCodeBits != nil {
+            throw SearchError.unsupportedPrecision(codes.precision, reason: "a FlatIndex has no RaBitQ estimator; use RaBitQIndex")
+        }
         try Self.checkDimension(codes.dimension, precision: codes.precision)
         let built = codes.codes.withUnsafeBufferPointer { bytes in
             Self.build(precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension, bytes: bytes)

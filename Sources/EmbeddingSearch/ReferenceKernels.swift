@@ -37,6 +37,9 @@ enum ReferenceKernels {
             var distance = 0
             for j in 0..<d where bit(query, j) != bit(row, j) { distance += 1 }
             return Double(distance)
+        case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+            // Codes × codes is not defined for RaBitQ (FlatIndex rejects it): float queries only.
+            return 0
         }
     }
 

@@ -26,6 +26,9 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotMapFile(path: String, reason: String)
     /// A failure of the quantization layer while encoding queries.
     case quantization(QuantizationError)
+    /// A precision this kind of index does not search (e.g. RaBitQ codes in a ``FlatIndex``:
+    /// ``RaBitQIndex`` searches them).
+    case unsupportedPrecision(Precision, reason: String)
 
     /// A one-line explanation naming the offending value.
     public var description: String {
@@ -46,6 +49,8 @@ public enum SearchError: Error, Equatable, Sendable, CustomStringConvertible {
             return "dimension \(dimension) exceeds \(limit), the largest for which \(precision.rawValue) dot products cannot overflow"
         case .nonFiniteValue(let what, let row, let column):
             return "non-finite value in \(what) at row \(row), column \(column)"
+        case .unsupportedPrecision(let precision, let reason):
+            return "\(precision.rawValue) codes cannot be searched here: \(reason)"
         case .byteCountMismatch(let expected, let actual):
             return "the code bytes hold \(actual) bytes, expected \(expected)"
         case .rowOutOfRange(let row, let rowCount):

@@ -14,6 +14,10 @@ enum FormatCodes {
         case .ternary: return 7
         case .binary: return 8
         case .ubinary: return 9
+        case .rabitq1: return 10
+        case .rabitq2: return 11
+        case .rabitq3: return 12
+        case .rabitq4: return 13
         }
     }
 

@@ -26,7 +26,11 @@ public struct IndexHeader: Sendable, Equatable {
         static let fastThresholds: UInt32 = 1 << 1
         static let rescoringRanges: UInt32 = 1 << 2
         static let rescoringThresholds: UInt32 = 1 << 3
-        static let known: UInt32 = 0xF
+        /// A RaBitQ centroid and rotation follow the fast ranges (requires ``fastRanges``).
+        static let fastRotation: UInt32 = 1 << 4
+        /// A RaBitQ centroid and rotation follow the rescoring ranges (requires ``rescoringRanges``).
+        static let rescoringRotation: UInt32 = 1 << 5
+        static let known: UInt32 = 0x3F
     }
 
     /// Dimensions of the embeddings (not bytes).
@@ -102,6 +106,12 @@ public struct IndexHeader: Sendable, Equatable {
 
         flags = bytes.loadLittleEndian(at: 12)
         guard flags & ~Flag.known == 0 else { throw .unsupportedFlags(flags & ~Flag.known) }
+        if flags & Flag.fastRotation != 0, flags & Flag.fastRanges == 0 {
+            throw .invalidHeader("flag bit 4 (fast rotation) needs bit 0 (fast ranges)")
+        }
+        if flags & Flag.rescoringRotation != 0, flags & Flag.rescoringRanges == 0 {
+            throw .invalidHeader("flag bit 5 (rescoring rotation) needs bit 2 (rescoring ranges)")
+        }
         func count(_ offset: Int, _ name: String) throws(IndexFileError) -> Int {
             let value: UInt64 = bytes.loadLittleEndian(at: offset)
             guard value <= UInt64(Int.max) else { throw .invalidHeader("\(name) \(value) at offset \(offset) is too large") }

@@ -33,10 +33,12 @@ struct IndexImage {
         if let ranges = fast.ranges {
             flags |= IndexHeader.Flag.fastRanges
             if ranges.ternaryThresholds != nil { flags |= IndexHeader.Flag.fastThresholds }
+            if ranges.rotation != nil { flags |= IndexHeader.Flag.fastRotation }
         }
         if let ranges = rescoring?.ranges {
             flags |= IndexHeader.Flag.rescoringRanges
             if ranges.ternaryThresholds != nil { flags |= IndexHeader.Flag.rescoringThresholds }
+            if ranges.rotation != nil { flags |= IndexHeader.Flag.rescoringRotation }
         }
         return flags
     }
@@ -46,7 +48,8 @@ struct IndexImage {
         var bytes: [UInt8] = []
         for ranges in [fast.ranges, rescoring?.ranges] {
             guard let ranges else { continue }
-            for array in [ranges.minimums, ranges.maximums, ranges.ternaryThresholds ?? []] {
+            let rotation = ranges.rotation.map { $0.centroid + $0.matrix } ?? []
+            for array in [ranges.minimums, ranges.maximums, ranges.ternaryThresholds ?? [], rotation] {
                 for value in array { bytes.appendLittleEndian(value.bitPattern) }
             }
         }

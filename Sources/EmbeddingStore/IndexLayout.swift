@@ -35,6 +35,9 @@ enum IndexLayout {
         if flags & IndexHeader.Flag.fastThresholds != 0 { arrays += 1 }
         if flags & IndexHeader.Flag.rescoringRanges != 0 { arrays += 2 }
         if flags & IndexHeader.Flag.rescoringThresholds != 0 { arrays += 1 }
+        // A RaBitQ rotation: the centroid (one array) and the d × d matrix (d arrays).
+        if flags & IndexHeader.Flag.fastRotation != 0 { arrays += 1 + dimension }
+        if flags & IndexHeader.Flag.rescoringRotation != 0 { arrays += 1 + dimension }
         return arrays * dimension * 4
     }
 

@@ -124,19 +124,28 @@ extension IndexFile {
             defer { offset += 4 * dimension }
             return (0..<dimension).map { Float(bitPattern: bytes.loadLittleEndian(at: offset + 4 * $0)) }
         }
-        func ranges(_ present: UInt32, _ thresholds: UInt32) throws(IndexFileError) -> QuantizationRanges? {
+        func ranges(_ present: UInt32, _ thresholds: UInt32, _ rotated: UInt32) throws(IndexFileError) -> QuantizationRanges? {
             guard header.flags & present != 0 else { return nil }
             let minimums = floats()
             let maximums = floats()
             let ternary = header.flags & thresholds != 0 ? floats() : nil
             do {
-                return try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternary)
+                var rotation: RaBitQRotation?
+                if header.flags & rotated != 0 {
+                    let centroid = floats()
+                    var matrix: [Float] = []
+                    matrix.reserveCapacity(dimension * dimension)
+                    for _ in 0..<dimension { matrix += floats() }
+                    rotation = try RaBitQRotation(dimension: dimension, seed: 0, centroid: centroid, matrix: matrix)
+                }
+                return try QuantizationRanges(minimums: minimums, maximums: maximums, ternaryThresholds: ternary, rotation: rotation)
             } catch {
                 throw .malformedSection(section: .ranges, reason: "\(error)")
             }
         }
-        let fast = try ranges(IndexHeader.Flag.fastRanges, IndexHeader.Flag.fastThresholds)
-        let rescoring = try ranges(IndexHeader.Flag.rescoringRanges, IndexHeader.Flag.rescoringThresholds)
+        let fast = try ranges(IndexHeader.Flag.fastRanges, IndexHeader.Flag.fastThresholds, IndexHeader.Flag.fastRotation)
+        let rescoring = try ranges(
+            IndexHeader.Flag.rescoringRanges, IndexHeader.Flag.rescoringThresholds, IndexHeader.Flag.rescoringRotation)
         return (fast, rescoring)
     }
 

@@ -111,3 +111,59 @@ public struct DatasetEmbeddings: Sendable {
             corpus: matrices[0]!, queries: matrices[1]!, cameFromCache: cameFromCache)
     }
 }
+
+extension DatasetEmbeddings {
+    /// Writes the embeddings for other tools (e.g. the FAISS side of `scripts/bench-rabitq.sh`):
+    /// `corpus.npy` (n × d float32), `queries.npy` (m × d), and `corpus-ids.txt` /
+    /// `query-ids.txt` (one id a line, in row order), into `folder` (created when missing).
+    ///
+    /// - Throws: ``QuantizationEvaluationError/file(path:reason:)`` naming the file that failed.
+    public func export(to folder: URL) throws(QuantizationEvaluationError) {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .file(path: folder.path, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+        let files: [(String, () throws -> Void)] = [
+            ("corpus.npy", { try NPYFile.write(self.corpus.npyArray, to: folder.appendingPathComponent("corpus.npy").path) }),
+            ("queries.npy", { try NPYFile.write(self.queries.npyArray, to: folder.appendingPathComponent("queries.npy").path) }),
+            ("corpus-ids.txt", { try Data((self.documentIDs.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("corpus-ids.txt"), options: .atomic) }),
+            ("query-ids.txt", { try Data((self.queryIDs.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("query-ids.txt"), options: .atomic) }),
+        ]
+        for (name, write) in files {
+            do {
+                try write()
+            } catch {
+                throw .file(path: folder.appendingPathComponent(name).path, reason: "cannot write: \(error)")
+            }
+        }
+    }
+
+    /// Reads what ``export(to:)`` wrote.
+    ///
+    /// - Throws: ``QuantizationEvaluationError/file(path:reason:)`` naming the file that is
+    ///   missing or malformed; ``QuantizationEvaluationError/shapeMismatch(what:expected:actual:)``
+    ///   when ids and rows disagree.
+    public static func imported(from folder: URL) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
+        func matrix(_ name: String) throws(QuantizationEvaluationError) -> EmbeddingMatrix {
+            let path = folder.appendingPathComponent(name).path
+            do {
+                return try EmbeddingMatrix(NPYFile.read(contentsOf: path))
+            } catch {
+                throw .file(path: path, reason: "\(error)")
+            }
+        }
+        func ids(_ name: String) throws(QuantizationEvaluationError) -> [String] {
+            let path = folder.appendingPathComponent(name).path
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .file(path: path, reason: "cannot read as UTF-8 text")
+            }
+            var lines = text.components(separatedBy: "\n")
+            if lines.last == "" { lines.removeLast() }
+            return lines
+        }
+        return try DatasetEmbeddings(
+            documentIDs: ids("corpus-ids.txt"), queryIDs: ids("query-ids.txt"), corpus: matrix("corpus.npy"),
+            queries: matrix("queries.npy"), cameFromCache: true)
+    }
+}

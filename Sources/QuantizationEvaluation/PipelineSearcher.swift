@@ -7,6 +7,7 @@ struct PipelineSearcher: Sendable {
         case index(FlatIndex)
         case asymmetric(StoredCodes)
         case rescored(FlatIndex, Rescoring)
+        case rabitq(RaBitQIndex, RaBitQSearchParameters)
     }
 
     private let storage: Storage
@@ -33,6 +34,23 @@ struct PipelineSearcher: Sendable {
             case .binaryRescore(let multiplier, let finer):
                 storage = .rescored(
                     try FlatIndex(try codes(.binary)), Rescoring(multiplier: multiplier, codes: StoredCodes(try codes(finer))))
+            case .rabitq(let bits, let refinement):
+                guard let precision = Precision.rabitq(bits: bits) else { throw QuantizationEvaluationError.quantization("no RaBitQ precision of \(bits) bits") }
+                let rotation = try RaBitQRotation.random(
+                    dimension: corpus.dimension, seed: RetrievalPipeline.rabitqSeed, centroid: RaBitQRotation.mean(of: corpus))
+                let rabitqRanges = try ranges.withRotation(rotation)
+                let index = try RaBitQIndex(try EmbeddingQuantizer(precision: precision, ranges: rabitqRanges).quantize(corpus))
+                var parameters = RaBitQSearchParameters()
+                switch refinement {
+                case .scan(let queryBits):
+                    parameters.queryBits = queryBits
+                    parameters.refinement = .estimate
+                case .floatQuery:
+                    parameters.refinement = .floatQuery
+                case .exact(let finer):
+                    parameters.refinement = .exact(finer == .float32 ? StoredCodes(corpus) : StoredCodes(try codes(finer)))
+                }
+                storage = .rabitq(index, parameters)
             }
         } catch let error as QuantizationEvaluationError {
             throw error
@@ -55,6 +73,7 @@ struct PipelineSearcher: Sendable {
             case .index(let index): return try index.search(queries, k: k, threads: threads)
             case .asymmetric(let codes): return try codes.asymmetricSearch(queries, k: k, threads: threads)
             case .rescored(let index, let rescoring): return try index.search(queries, k: k, rescoring: rescoring, threads: threads)
+            case .rabitq(let index, let parameters): return try index.search(queries, k: k, parameters: parameters, threads: threads)
             }
         } catch {
             throw .search(error)

@@ -15,6 +15,8 @@ public enum QuantizationEvaluationError: Error, Sendable, CustomStringConvertibl
     case report(ReportError)
     /// The embedding cache at `path` could not be read or written.
     case cache(path: String, reason: String)
+    /// A peer run file (``PeerRun``) or an exported file at `path` could not be read or written.
+    case file(path: String, reason: String)
     /// A cached or computed matrix has an unexpected shape.
     case shapeMismatch(what: String, expected: String, actual: String)
 
@@ -27,6 +29,7 @@ public enum QuantizationEvaluationError: Error, Sendable, CustomStringConvertibl
         case .evaluation(let error): return "evaluation: \(error)"
         case .report(let error): return "report: \(error)"
         case .cache(let path, let reason): return "embedding cache \(path): \(reason)"
+        case .file(let path, let reason): return "\(path): \(reason)"
         case .shapeMismatch(let what, let expected, let actual):
             return "\(what): expected shape \(expected), got \(actual)"
         }

@@ -13,6 +13,9 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
     /// `binary` Hamming search for `k × multiplier` candidates, rescored by the float query
     /// against `codes` (`binary` as ±1, as sentence-transformers rescores, or `int8`).
     case binaryRescore(multiplier: Int, codes: Precision)
+    /// RaBitQ-family codes of `bits` bits per dimension (``RaBitQIndex``) searched with a float
+    /// query, refined as `refinement` says.
+    case rabitq(bits: Int, refinement: RaBitQRowRefinement)
 
     /// The row's name in reports: `float32`, `int8`, `int8 asymmetric`, `ternary × ternary`,
     /// `float × ternary`, `binary + rescore ×4`, `binary → int8 ×10`, …
@@ -25,6 +28,9 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
         case .asymmetric(let precision): return "\(precision.rawValue) asymmetric"
         case .binaryRescore(let multiplier, .binary): return "binary + rescore ×\(multiplier)"
         case .binaryRescore(let multiplier, let codes): return "binary → \(codes.rawValue) ×\(multiplier)"
+        case .rabitq(let bits, .scan(let queryBits)): return "rabitq\(bits) (\(queryBits)-bit query scan)"
+        case .rabitq(let bits, .floatQuery): return "rabitq\(bits)"
+        case .rabitq(let bits, .exact(let codes)): return "rabitq\(bits) → \(codes.rawValue) (bound)"
         }
     }
 
@@ -37,6 +43,10 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
         case .binaryRescore(_, let codes):
             let bits = Precision.binary.bytesPerVector(dimension: dimension)
             return codes == .binary ? bits : bits + codes.bytesPerVector(dimension: dimension)
+        case .rabitq(let bits, let refinement):
+            let own = (Precision.rabitq(bits: bits) ?? .rabitq1).bytesPerVector(dimension: dimension)
+            if case .exact(let codes) = refinement { return own + codes.bytesPerVector(dimension: dimension) }
+            return own
         }
     }
 
@@ -49,4 +59,32 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
         .binaryRescore(multiplier: 1, codes: .int8), .binaryRescore(multiplier: 4, codes: .int8),
         .binaryRescore(multiplier: 10, codes: .int8),
     ]
+
+    /// The RaBitQ rows (issue 16): 1-bit codes ranked by the 4-bit-query scan alone, 1 … 4-bit
+    /// codes refined with the float query (in memory), and 1-bit codes whose error bound decides
+    /// which candidates are rescored with int8 codes.
+    public static let rabitqMatrix: [RetrievalPipeline] = [
+        .rabitq(bits: 1, refinement: .scan(queryBits: 4)),
+        .rabitq(bits: 1, refinement: .floatQuery), .rabitq(bits: 2, refinement: .floatQuery),
+        .rabitq(bits: 3, refinement: .floatQuery), .rabitq(bits: 4, refinement: .floatQuery),
+        .rabitq(bits: 1, refinement: .exact(.int8)),
+    ]
+
+    /// The rows measured on a projection head's outputs (`embedq eval --head`).
+    public static let headRows: [RetrievalPipeline] = [
+        .symmetric(.binary), .symmetric(.ternary), .rabitq(bits: 1, refinement: .floatQuery),
+    ]
+
+    /// The seed of the RaBitQ rotation the evaluation draws (fixed, so reports repeat).
+    public static let rabitqSeed: UInt64 = 0x5EED_0016
+}
+
+/// How a RaBitQ row refines the scan (see ``RaBitQSearchParameters/Refinement``).
+public enum RaBitQRowRefinement: Hashable, Sendable {
+    /// The popcount scan's estimates with a query of this many bits, no refinement.
+    case scan(queryBits: Int)
+    /// Candidates whose bound reaches the k-th re-estimated with the float query (in memory).
+    case floatQuery
+    /// Candidates whose RaBitQ error bound reaches the k-th rescored with these finer codes.
+    case exact(Precision)
 }

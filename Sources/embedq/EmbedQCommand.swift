@@ -10,6 +10,7 @@ struct EmbedQCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CalibrateCommand.self,
+            TrainHeadCommand.self,
             QuantizeCommand.self,
             DequantizeCommand.self,
             InspectCommand.self,

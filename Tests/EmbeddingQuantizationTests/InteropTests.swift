@@ -52,7 +52,7 @@ final class InteropTests: XCTestCase {
             }
         }
         let wrongShape = directory.appendingPathComponent("h.npy").path
-        try NPYFile.write(NPYArray(float32: [0, 1, 2, 3], shape: [4, 1]), to: wrongShape)
+        try NPYFile.write(NPYArray(float32: [Float](repeating: 0, count: 12), shape: [4, 3]), to: wrongShape)
         XCTAssertThrowsError(try RangesFile.read(contentsOf: wrongShape)) { error in
             XCTAssertTrue("\(error)".contains("shape (2, d)"), "\(error)")
         }
@@ -73,7 +73,7 @@ final class InteropTests: XCTestCase {
 
     func testCodesRoundTripThroughNPYForEveryPrecision() throws {
         let matrix = TestData.randomMatrix(rows: 5, dimension: 13, seed: 9)
-        let ranges = try Calibration.ranges(from: matrix)
+        let ranges = try Calibration.ranges(from: matrix).withRotation(.random(dimension: 13, seed: 9))
         for precision in Precision.allCases {
             let quantized = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(matrix)
             let array = quantized.npyArray

@@ -4,7 +4,7 @@ import XCTest
 final class QuantizerBehaviourTests: XCTestCase {
     func testEmptyBatchKeepsItsShapeForEveryPrecision() throws {
         let empty = EmbeddingMatrix.empty(dimension: 13)
-        let ranges = TestData.narrowRanges(dimension: 13, seed: 1)
+        let ranges = try TestData.narrowRanges(dimension: 13, seed: 1).withRotation(.random(dimension: 13, seed: 1))
         for precision in Precision.allCases {
             let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(empty)
             XCTAssertEqual(codes.rowCount, 0)

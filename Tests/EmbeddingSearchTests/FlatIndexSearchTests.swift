@@ -6,7 +6,7 @@ import XCTest
 /// threads, float queries, and typed errors for bad input.
 final class FlatIndexSearchTests: XCTestCase {
     func testTiesAreBrokenByLowerRowForEveryPrecision() throws {
-        for precision in Precision.allCases {
+        for precision in TestData.flatPrecisions {
             let corpus = TestData.tiedCodes(precision, rows: 300, dimension: 37, seed: 11)
             let queries = TestData.codes(precision, rows: 5, dimension: 37, seed: 12)
             let expected = ReferenceKernels.search(corpus: corpus, queries: queries, k: 25)
@@ -51,7 +51,7 @@ final class FlatIndexSearchTests: XCTestCase {
     }
 
     func testEmptyCorpusAndEmptyQueries() throws {
-        for precision in Precision.allCases {
+        for precision in TestData.flatPrecisions {
             let corpus = TestData.codes(precision, rows: 0, dimension: 24, seed: 1)
             let queries = TestData.codes(precision, rows: 3, dimension: 24, seed: 2)
             XCTAssertEqual(try FlatIndex(corpus).search(queries, k: 4), [[], [], []], "\(precision)")
@@ -61,7 +61,7 @@ final class FlatIndexSearchTests: XCTestCase {
     }
 
     func testZeroDimensionScoresEveryRowZero() throws {
-        for precision in Precision.allCases {
+        for precision in TestData.flatPrecisions {
             let corpus = try QuantizedEmbeddings(precision: precision, rowCount: 20, dimension: 0, codes: [])
             let queries = try QuantizedEmbeddings(precision: precision, rowCount: 2, dimension: 0, codes: [])
             let hits = try FlatIndex(corpus).search(queries, k: 3)
@@ -70,7 +70,7 @@ final class FlatIndexSearchTests: XCTestCase {
     }
 
     func testOneRowCorpus() throws {
-        for precision in Precision.allCases {
+        for precision in TestData.flatPrecisions {
             let corpus = TestData.codes(precision, rows: 1, dimension: 9, seed: 5)
             let queries = TestData.codes(precision, rows: 2, dimension: 9, seed: 6)
             let hits = try FlatIndex(corpus).search(queries, k: 3)

@@ -49,6 +49,10 @@ enum TestData {
         return try! QuantizedEmbeddings(precision: precision, rowCount: rows, dimension: d, codes: bytes)
     }
 
+    /// The precisions a ``FlatIndex`` searches (every one but the RaBitQ family, which
+    /// ``RaBitQIndex`` searches).
+    static var flatPrecisions: [Precision] { Precision.allCases.filter { $0.rabitqCodeBits == nil } }
+
     /// Kernel paths the running CPU supports.
     static var paths: [SearchKernelPath] { SearchKernelPath.allCases.filter(\.isSupported) }
 }

@@ -58,7 +58,7 @@ final class EvalCommandLineTests: XCTestCase {
         XCTAssertEqual(dev.status, 0, dev.stderr)
         XCTAssertTrue(dev.stderr.contains("(dev): 5 documents, 1 judged queries"), dev.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(dev.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual((object["results"] as? [Any])?.count, 14)
+        XCTAssertEqual((object["results"] as? [Any])?.count, 20)  // 14 standard rows + 6 RaBitQ rows
         let test = try eval(["--json", "--cache-directory", cache.path])
         XCTAssertEqual(test.status, 0, test.stderr)
         XCTAssertTrue(test.stderr.contains("(test): 5 documents, 2 judged queries"), test.stderr)

@@ -43,7 +43,7 @@ final class EvalAndDemoCommandTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.standardError)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.standardOutput.utf8)) as? [String: Any])
         let results = try XCTUnwrap(object["results"] as? [[String: Any]])
-        XCTAssertEqual(results.count, 14)
+        XCTAssertEqual(results.count, 20)  // 14 standard rows + 6 RaBitQ rows
         XCTAssertEqual(results.first?["name"] as? String, "float32")
         XCTAssertEqual(results.first?["ndcg@10"] as? Double, 1.0)  // each query's one relevant document ranks first
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)

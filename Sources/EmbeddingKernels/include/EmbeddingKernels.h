@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "RaBitQKernels.h"
 #include "SearchKernels.h"
 
 #ifdef __cplusplus

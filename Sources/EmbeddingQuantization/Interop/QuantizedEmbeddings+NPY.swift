@@ -3,7 +3,8 @@ extension QuantizedEmbeddings {
     /// dimensions. `int8`, `uint8`, `binary` and `ubinary` are exactly the arrays
     /// `sentence_transformers.util.quantize_embeddings` returns; the others are EmbedQ's:
     /// `float16` as float16, `bfloat16` as uint16 bit patterns, `int4` as uint8 with two codes a
-    /// byte, `ternary` as uint8 holding both bit-planes.
+    /// byte, `ternary` as uint8 holding both bit-planes, `rabitq1` … `rabitq4` as uint8 rows of
+    /// bit-planes and correction factors.
     public static func npyLayout(of precision: Precision, dimension: Int) -> (dataType: NPYDataType, columns: Int) {
         switch precision {
         case .float32: return (.float32, dimension)
@@ -12,7 +13,8 @@ extension QuantizedEmbeddings {
         case .int8: return (.int8, dimension)
         case .binary: return (.int8, precision.bytesPerVector(dimension: dimension))
         case .uint8: return (.uint8, dimension)
-        case .int4, .ternary, .ubinary: return (.uint8, precision.bytesPerVector(dimension: dimension))
+        case .int4, .ternary, .ubinary, .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+            return (.uint8, precision.bytesPerVector(dimension: dimension))
         }
     }
 
@@ -48,6 +50,9 @@ extension QuantizedEmbeddings {
             case .binary, .ubinary: resolvedDimension = columns * 8
             case .ternary: resolvedDimension = columns / 2 * 8
             case .int4: resolvedDimension = columns * 2
+            case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+                let bits = precision.rabitqCodeBits ?? 1
+                resolvedDimension = max(columns - RaBitQCodes.factorBytes, 0) / bits * 8
             default: resolvedDimension = columns
             }
         }

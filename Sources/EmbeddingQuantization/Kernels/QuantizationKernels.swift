@@ -42,6 +42,9 @@ enum QuantizationKernels {
             return fast
                 ? try FastCodes.ternaryBits(matrix, thresholds: thresholds, path: path)
                 : try BitCodes.encodeTernary(matrix, thresholds: thresholds)
+        case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+            guard let rotation = ranges?.rotation else { throw QuantizationError.missingCalibration(precision) }
+            return try RaBitQCodes.encode(matrix, bits: precision.rabitqCodeBits ?? 1, rotation: rotation)
         }
     }
 
@@ -58,6 +61,9 @@ enum QuantizationKernels {
             values = BitCodes.decodeSigns(quantized, bitValues: bitValues)
         case .ternary:
             values = BitCodes.decodeTernary(quantized)
+        case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+            guard let rotation = quantized.ranges?.rotation else { throw QuantizationError.missingCalibration(quantized.precision) }
+            values = RaBitQCodes.decode(quantized, rotation: rotation)
         }
         return try EmbeddingMatrix(rowCount: quantized.rowCount, dimension: quantized.dimension, values: values)
     }

@@ -12,7 +12,10 @@ struct CalibrateCommand: ParsableCommand {
             plus row 2 with the ternary thresholds, or JSON when OUTPUT ends in .json. \
             Calibrate once on the corpus and reuse the ranges for every later batch and for queries. \
             --dimensions N calibrates the first N dimensions (Matryoshka truncation; --normalize \
-            re-normalizes the truncated rows), as quantize and index build will see them.
+            re-normalizes the truncated rows), as quantize and index build will see them. \
+            --rotation adds the RaBitQ centroid (the mean) and a seeded random rotation, which the \
+            rabitq1 … rabitq4 precisions need ((d + 4) × d rows in .npy, version 2 in JSON). \
+            --head calibrates on the head's outputs (give the same --head when quantizing).
             """)
 
     @Argument(help: "Float embeddings, an n × d .npy file.")
@@ -29,13 +32,28 @@ struct CalibrateCommand: ParsableCommand {
 
     @OptionGroup var truncation: TruncationOptions
 
+    @Flag(help: "Also store a RaBitQ centroid and random rotation (for rabitq1 … rabitq4).")
+    var rotation = false
+
+    @Option(help: "Seed of the RaBitQ rotation.")
+    var rotationSeed: UInt64 = 1
+
+    @Option(help: "Projection head (embedq train-head) applied to the embeddings first.")
+    var head: String?
+
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input)
-        let ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
+        let embeddings = try HeadArgument.apply(
+            HeadArgument.load(head),
+            to: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input), what: input)
+        var ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
+        if rotation {
+            ranges = try ranges.withRotation(RaBitQRotation.random(
+                dimension: embeddings.dimension, seed: rotationSeed, centroid: RaBitQRotation.mean(of: embeddings)))
+        }
         if embeddings.rowCount < Calibration.recommendedMinimumRows {
             StandardError.warn("calibrating on only \(embeddings.rowCount) embeddings; \(Calibration.recommendedMinimumRows) or more give more stable ranges")
         }

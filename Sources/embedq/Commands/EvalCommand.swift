@@ -66,6 +66,25 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "No encoding progress on standard error.")
     var quiet = false
 
+    @Flag(help: "Leave out the RaBitQ rows.")
+    var noRabitq = false
+
+    @Option(name: .customLong("embeddings"), help: "Read the embeddings a previous --export-embeddings wrote (this folder) instead of encoding.")
+    var importEmbeddings: String?
+
+    @Option(help: "Also write the embeddings (corpus.npy, queries.npy, corpus-ids.txt, query-ids.txt) to this folder.")
+    var exportEmbeddings: String?
+
+    @Option(help: ArgumentHelp(
+        "A projection head (embedq train-head); adds binary, ternary × ternary and rabitq1 rows on its outputs; repeatable.",
+        valueName: "head.json"))
+    var head: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "A peer's rankings on these embeddings (JSON run file, e.g. from scripts/bench-rabitq.sh); repeatable.",
+        valueName: "run.json"))
+    var peerRun: [String] = []
+
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         _ = try alphas()
@@ -86,38 +105,75 @@ struct EvalCommand: ParsableCommand {
         let data = try BEIRDataset.load(from: URL(fileURLWithPath: dataset), split: split)
         let queries = data.evaluationQueries
         StandardError.print("embedq: \(data.name) (\(split)): \(data.documents.count) documents, \(queries.count) judged queries")
-        let encoder: SentenceEncoder
-        do {
-            encoder = try SentenceEncoder(model: model, weights: weights)
-        } catch {
-            throw CommandFailure("cannot load the model \(model): \(error)")
+        let embeddings: DatasetEmbeddings
+        let modelName: String
+        if let importEmbeddings {
+            embeddings = try DatasetEmbeddings.imported(from: URL(fileURLWithPath: importEmbeddings))
+            guard embeddings.documentIDs == data.documents.map(\.id), embeddings.queryIDs == queries.map(\.id) else {
+                throw CommandFailure("--embeddings \(importEmbeddings): its ids are not the dataset's documents and \(split) queries in order")
+            }
+            modelName = "embeddings from \(importEmbeddings)"
+            StandardError.print("embedq: embeddings read from \(importEmbeddings)")
+        } else {
+            let encoder: SentenceEncoder
+            do {
+                encoder = try SentenceEncoder(model: model, weights: weights)
+            } catch {
+                throw CommandFailure("cannot load the model \(model): \(error)")
+            }
+            let cache = noCache
+                ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
+            let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
+            let start = ContinuousClock.now
+            embeddings = try DatasetEmbeddings.embed(
+                documents: data.documents, queries: queries, encoder: encoder, cache: cache,
+                documentPrompt: documentPromptName.map(Prompt.named) ?? .modelDefault,
+                queryPrompt: queryPromptName.map(Prompt.named) ?? .modelDefault, batchSize: batchSize,
+                progress: { done, total in progress.update(done, of: total) },
+                warning: { StandardError.warn($0) })
+            progress.finish()
+            StandardError.print(embeddings.cameFromCache
+                ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
+                : "embedq: encoded in \(seconds(since: start))")
+            modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         }
-        let cache = noCache
-            ? nil : EmbeddingCache(folder: cacheDirectory.map { URL(fileURLWithPath: $0) } ?? EmbeddingCache.defaultFolder())
-        let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
-        let start = ContinuousClock.now
-        let embeddings = try DatasetEmbeddings.embed(
-            documents: data.documents, queries: queries, encoder: encoder, cache: cache,
-            documentPrompt: documentPromptName.map(Prompt.named) ?? .modelDefault,
-            queryPrompt: queryPromptName.map(Prompt.named) ?? .modelDefault, batchSize: batchSize,
-            progress: { done, total in progress.update(done, of: total) },
-            warning: { StandardError.warn($0) })
-        progress.finish()
-        StandardError.print(embeddings.cameFromCache
-            ? "embedq: embeddings read from the cache \(cache?.folder.path ?? "")"
-            : "embedq: encoded in \(seconds(since: start))")
 
+        if let exportEmbeddings {
+            try embeddings.export(to: URL(fileURLWithPath: exportEmbeddings))
+            StandardError.print("embedq: wrote the embeddings to \(exportEmbeddings)")
+        }
+        let peers = try peerRun.map { path throws(QuantizationEvaluationError) in try PeerRun.read(contentsOf: path) }
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
+        let pipelines = RetrievalPipeline.standardMatrix + (noRabitq ? [] : RetrievalPipeline.rabitqMatrix)
         let log = { (result: QuantizationResult) in
             StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
-        var results = try matrix.evaluate(onResult: log)
+        var results = try matrix.evaluate(pipelines, onResult: log)
         let grid = try widths()
         if let wider = grid.first(where: { $0 > embeddings.corpus.dimension }) {
             throw CommandFailure("--dimensions \(wider) is wider than the model's \(embeddings.corpus.dimension) dimensions")
         }
         results += try matrix.dimensionGrid(grid, normalize: normalize, onResult: log)
-        let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
+        for path in head {
+            let projection = try HeadArgument.load(path)!
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let projected = try DatasetEmbeddings(
+                documentIDs: embeddings.documentIDs, queryIDs: embeddings.queryIDs,
+                corpus: HeadArgument.apply(projection, to: embeddings.corpus, what: "the corpus"),
+                queries: HeadArgument.apply(projection, to: embeddings.queries, what: "the queries"))
+            let headMatrix = try QuantizationMatrix(embeddings: projected, judgments: data.judgments)
+            for pipeline in RetrievalPipeline.headRows {
+                var result = try headMatrix.evaluate(pipeline)
+                result.name += " [\(name)]"
+                StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+                results.append(result)
+            }
+        }
+        for peer in peers {
+            let result = try matrix.evaluate(peer: peer)
+            StandardError.print(String(format: "embedq: %@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
+            results.append(result)
+        }
         let quantizationReport: QuantizationReport
         do {
             quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)

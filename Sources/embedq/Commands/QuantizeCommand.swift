@@ -42,6 +42,9 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
+    @Option(help: "Projection head (embedq train-head) applied to the embeddings (and calibration embeddings) first.")
+    var head: String?
+
     func validate() throws {
         if ranges != nil, calibration != nil {
             throw ValidationError("give either --ranges or --calibration, not both")
@@ -50,10 +53,14 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input)
+        let projection = try HeadArgument.load(head)
+        let embeddings = try HeadArgument.apply(
+            projection, to: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input), what: input)
         var resolvedRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
         if let calibration, precision.needsCalibration {
-            resolvedRanges = try Calibration.ranges(from: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: calibration), what: calibration))
+            resolvedRanges = try Calibration.ranges(from: HeadArgument.apply(
+                projection, to: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: calibration), what: calibration),
+                what: calibration))
         }
         let quantizer = EmbeddingQuantizer(precision: precision, ranges: resolvedRanges, rounding: rounding)
         let quantized = try quantizer.quantize(embeddings) { StandardError.warn($0) }

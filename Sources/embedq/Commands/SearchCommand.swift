@@ -56,6 +56,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "One JSON object per query: {\"query\": Q, \"hits\": [{\"row\": R, \"score\": S}, …]}.")
     var json = false
 
+    @Option(name: .long, help: "Projection head (embedq train-head) applied to float corpus and queries alike (a .npy corpus only).")
+    var head: String?
+
     enum RescoreSource: String, ExpressibleByArgument, CaseIterable {
         case int8, float32, bits
     }
@@ -77,12 +80,17 @@ struct SearchCommand: ParsableCommand {
         let corpusArray = try NPYFile.read(contentsOf: corpus)
         let queryArray = try NPYFile.read(contentsOf: queries)
         let calibration = try ranges.map { try Self.readRanges($0) }
+        let projection = try HeadArgument.load(head)
+        if precision.rabitqCodeBits != nil {
+            try searchRaBitQ(precision, corpusArray: corpusArray, queryArray: queryArray, ranges: calibration, head: projection)
+            return
+        }
 
         // The corpus: float embeddings to quantize, or codes as they are.
         var floatCorpus: EmbeddingMatrix?
         let index: FlatIndex
         if corpusArray.dataType.isFloatingPoint {
-            let matrix = try Self.matrix(corpusArray, what: corpus)
+            let matrix = try HeadArgument.apply(projection, to: Self.matrix(corpusArray, what: corpus), what: corpus)
             floatCorpus = matrix
             if precision == .float32 {
                 index = try FlatIndex(matrix)
@@ -97,7 +105,7 @@ struct SearchCommand: ParsableCommand {
         let results: [[SearchHit]]
         let metric: Metric
         if queryArray.dataType.isFloatingPoint {
-            let matrix = try Self.matrix(queryArray, what: queries)
+            let matrix = try HeadArgument.apply(projection, to: Self.matrix(queryArray, what: queries), what: queries)
             if let multiplier = rescore {
                 let finer = try finerCodes(index: index, floatCorpus: floatCorpus, ranges: calibration)
                 results = try index.search(matrix, k: k, rescoring: Rescoring(multiplier: multiplier, codes: finer), threads: threads)
@@ -115,6 +123,41 @@ struct SearchCommand: ParsableCommand {
             metric = index.metric
         }
         print(Self.render(results, metric: metric, json: json), terminator: "")
+    }
+
+    /// RaBitQ codes (``RaBitQIndex``): float queries only; the candidates whose bound reaches the
+    /// k-th are refined with the float query, or with `--rescore-with` codes when `--rescore` is given.
+    private func searchRaBitQ(
+        _ precision: Precision, corpusArray: NPYArray, queryArray: NPYArray, ranges: QuantizationRanges?, head: ProjectionHead?
+    ) throws {
+        guard let queries, queryArray.dataType.isFloatingPoint else {
+            throw SearchInputError("\(precision.rawValue) search needs float queries (the RaBitQ estimator rotates the float query)")
+        }
+        guard let ranges, ranges.rotation != nil else {
+            throw SearchInputError("\(precision.rawValue) needs --ranges with a RaBitQ rotation (embedq calibrate --rotation)")
+        }
+        let queryMatrix = try HeadArgument.apply(head, to: Self.matrix(queryArray, what: queries), what: queries)
+        var floatCorpus: EmbeddingMatrix?
+        let codes: QuantizedEmbeddings
+        if corpusArray.dataType.isFloatingPoint {
+            let matrix = try HeadArgument.apply(head, to: Self.matrix(corpusArray, what: corpus), what: corpus)
+            floatCorpus = matrix
+            codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(matrix)
+        } else {
+            codes = try Self.codes(corpusArray, precision: precision, ranges: ranges, dimension: dimension, what: corpus)
+        }
+        let index = try RaBitQIndex(codes)
+        var parameters = RaBitQSearchParameters()
+        if rescore != nil {
+            guard let floatCorpus, rescoreWith != .bits else {
+                throw SearchInputError("--rescore with \(precision.rawValue) needs a float corpus and --rescore-with int8 or float32")
+            }
+            parameters.refinement = .exact(rescoreWith == .float32
+                ? StoredCodes(floatCorpus)
+                : StoredCodes(try EmbeddingQuantizer(precision: .int8, ranges: ranges).quantize(floatCorpus)))
+        }
+        let results = try index.search(queryMatrix, k: k, parameters: parameters, threads: threads)
+        print(Self.render(results, metric: .innerProduct, json: json), terminator: "")
     }
 
     /// The codes rescoring reads: int8 or float32 from the float corpus, or the index's own bits.
@@ -167,6 +210,8 @@ struct SearchCommand: ParsableCommand {
             case .ternary: d = width / 2 * 8
             case .int4: d = width * 2
             case .int8, .uint8: d = width
+            case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
+                d = max(width - RaBitQCodes.factorBytes, 0) / (precision.rabitqCodeBits ?? 1) * 8
             case .float32, .float16, .bfloat16:
                 throw SearchInputError("\(what): \(precision.rawValue) data must be a float .npy, not \(array.dataType.name) codes")
             }
@@ -182,15 +227,8 @@ struct SearchCommand: ParsableCommand {
 
     /// Ranges from a 2 × d (or 3 × d, with ternary thresholds) float .npy.
     static func readRanges(_ path: String) throws -> QuantizationRanges {
-        let array = try NPYFile.read(contentsOf: path)
-        guard array.shape.count == 2, array.shape[0] == 2 || array.shape[0] == 3 else {
-            throw SearchInputError("\(path): ranges must have shape 2 × d or 3 × d, got \(array.shape)")
-        }
-        let values = try array.float32Values()
-        let d = array.shape[1]
-        return try QuantizationRanges(
-            minimums: Array(values[0..<d]), maximums: Array(values[d..<(2 * d)]),
-            ternaryThresholds: array.shape[0] == 3 ? Array(values[(2 * d)...]) : nil)
+        // RangesFile reads every layout (.npy 2 × d / 3 × d / with a RaBitQ rotation, or JSON).
+        try RangesFile.read(contentsOf: path)
     }
 
     /// Text (one block per query) or JSON lines.

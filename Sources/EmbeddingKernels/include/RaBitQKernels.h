@@ -1,0 +1,97 @@
+// RaBitQ kernels: estimator scans over bit-plane codes (RaBitQ, SIGMOD 2024; extended multi-bit
+// codes, SIGMOD 2025) at popcount speed, and the float-query estimator used to rescore.
+//
+// Codes. A vector's code is `code_bits` (B, 1…4) bit-planes over `D` rotated dimensions: code
+// u_i = Σ_a 2^a · bit_a(i), 0 ≤ u_i < 2^B, standing for the grid value y_i = u_i − (2^B − 1)/2.
+// Row-major (one vector): plane 0 (`ceil(D / 8)` bytes, bits most-significant first within a
+// byte, as NumPy `packbits`), then plane 1, …
+//
+// Blocked layout (for the scan): rows are grouped in blocks of EQ_RABITQ_BLOCK_ROWS = 16 (the last
+// block zero-padded); each plane is cut into `plane_words` 64-bit words (the packed bytes read
+// little-endian, zero-padded); a block stores word 0 of plane 0 for its 16 rows, then word 1 of
+// plane 0, …, then the words of plane 1, … So one 512-bit register holds one word of 8 rows.
+//
+// Query. The rotated query q' is quantized to `query_bits` (Qb, 1…8) bit-planes of unsigned codes
+// w_i (0 ≤ w_i < 2^Qb), q'_i ≈ low + delta · w_i, packed like a code plane (`query_bits ×
+// plane_words` words, plane b = bit b of w_i).
+//
+// Estimate. For each row: dot = Σ_i u_i w_i = Σ_{a,b} 2^{a+b} popcount(X_a ∧ W_b),
+// sum = Σ_i u_i = Σ_a 2^a popcount(X_a), and
+//     estimate = scale[row] · (delta · dot + low · sum + bias)
+// where `bias` = −(2^B − 1)/2 · Σ_i q̂_i carries the grid offset and `scale[row]` the per-vector
+// correction factor ‖o − c‖ / ⟨y, o'⟩ (see docs/RABITQ.md). Integer parts are exact; the float
+// epilogue is evaluated in the same order by every variant (`fmaf` is not used), so variants agree
+// bit for bit.
+//
+// Every kernel exists as `_portable` (plain C), `_avx2` (AVX2 + POPCNT), `_avx512` (AVX-512 F/BW
+// with VPOPCNTDQ) and, on arm64, `_neon`; `eq_rabitq_kernels()` is the dispatch table, filled once
+// from `eqcpu_capabilities()` (so `EMBEDQ_ISA` caps it).
+#ifndef EMBEDQ_RABITQ_KERNELS_H
+#define EMBEDQ_RABITQ_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EQ_RABITQ_BLOCK_ROWS 16
+
+/// The scan: `estimates[row]` for the `16 × nblocks` rows of the blocks passed (padding rows
+/// included). `scales` holds one factor per row of the blocks (`16 × nblocks` floats).
+typedef void (*eq_rabitq_scan_fn)(const uint64_t *blocks, int64_t nblocks, int64_t plane_words,
+                                  int32_t code_bits, const uint64_t *query_planes, int32_t query_bits,
+                                  const float *scales, float delta, float low, float bias,
+                                  float *estimates);
+
+/// The float-query estimator of one row-major code: Σ_i u_i · query[i] over `dimension` values
+/// (`code`: `code_bits` planes of `ceil(dimension / 8)` bytes). Variants sum in different
+/// orders: they agree within float rounding, not bit for bit.
+typedef float (*eq_rabitq_code_dot_fn)(const uint8_t *code, int64_t dimension, int32_t code_bits,
+                                      const float *query);
+
+/// One dispatch table of the RaBitQ kernels.
+typedef struct {
+    const char *name;             ///< "portable", "avx2", "avx512" or "neon"
+    eq_rabitq_scan_fn scan;
+    eq_rabitq_code_dot_fn code_dot;
+} eq_rabitq_kernel_table;
+
+/// The table for the running CPU (capped by `EMBEDQ_ISA`), chosen once.
+const eq_rabitq_kernel_table *eq_rabitq_kernels(void);
+
+/// How many variants the running CPU (capped by `EMBEDQ_ISA`) can execute (≥ 1: portable).
+int32_t eq_rabitq_kernel_variant_count(void);
+
+/// Variant `index` (0 = portable, …, count − 1 = the best); tests run each against the
+/// reference. An index out of range gives the portable table.
+const eq_rabitq_kernel_table *eq_rabitq_kernel_variant(int32_t index);
+
+void eq_rabitq_scan_portable(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
+                             const uint64_t *query_planes, int32_t query_bits, const float *scales,
+                             float delta, float low, float bias, float *estimates);
+float eq_rabitq_code_dot_portable(const uint8_t *code, int64_t dimension, int32_t code_bits, const float *query);
+
+#if defined(__x86_64__)
+void eq_rabitq_scan_avx2(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
+                         const uint64_t *query_planes, int32_t query_bits, const float *scales,
+                         float delta, float low, float bias, float *estimates);
+float eq_rabitq_code_dot_avx2(const uint8_t *code, int64_t dimension, int32_t code_bits, const float *query);
+void eq_rabitq_scan_avx512(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
+                           const uint64_t *query_planes, int32_t query_bits, const float *scales,
+                           float delta, float low, float bias, float *estimates);
+float eq_rabitq_code_dot_avx512(const uint8_t *code, int64_t dimension, int32_t code_bits, const float *query);
+#endif
+
+#if defined(__aarch64__)
+void eq_rabitq_scan_neon(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
+                         const uint64_t *query_planes, int32_t query_bits, const float *scales,
+                         float delta, float low, float bias, float *estimates);
+float eq_rabitq_code_dot_neon(const uint8_t *code, int64_t dimension, int32_t code_bits, const float *query);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,53 @@
+// The RaBitQ kernels' dispatch table, filled once from `eqcpu_capabilities()` (so `EMBEDQ_ISA`
+// caps it): AVX-512 with VPOPCNTDQ, else AVX2 with POPCNT, else NEON on arm64, else portable C.
+#include "RaBitQKernels.h"
+
+#include "CPUCapabilities.h"
+
+static const eq_rabitq_kernel_table portable_table = {"portable", eq_rabitq_scan_portable, eq_rabitq_code_dot_portable};
+#if defined(__x86_64__)
+static const eq_rabitq_kernel_table avx2_table = {"avx2", eq_rabitq_scan_avx2, eq_rabitq_code_dot_avx2};
+static const eq_rabitq_kernel_table avx512_table = {"avx512", eq_rabitq_scan_avx512, eq_rabitq_code_dot_avx512};
+#endif
+#if defined(__aarch64__)
+static const eq_rabitq_kernel_table neon_table = {"neon", eq_rabitq_scan_neon, eq_rabitq_code_dot_neon};
+#endif
+
+// The variants the capabilities allow, best last.
+static int32_t usable_variants(const eq_rabitq_kernel_table **out) {
+    int32_t count = 0;
+    out[count++] = &portable_table;
+#if defined(__x86_64__)
+    if (eqcpu_has(EQCPU_AVX2 | EQCPU_FMA | EQCPU_POPCNT)) out[count++] = &avx2_table;
+    if (eqcpu_has(EQCPU_AVX512F | EQCPU_AVX512BW | EQCPU_AVX512DQ | EQCPU_AVX512VL | EQCPU_AVX512VPOPCNTDQ))
+        out[count++] = &avx512_table;
+#endif
+#if defined(__aarch64__)
+    if (eqcpu_has(EQCPU_NEON)) out[count++] = &neon_table;
+#endif
+    return count;
+}
+
+// Racing first calls compute the same tables; plain stores of the same values are benign.
+static const eq_rabitq_kernel_table *variants[4];
+static volatile int32_t variant_count = -1;
+
+int32_t eq_rabitq_kernel_variant_count(void) {
+    int32_t value = variant_count;
+    if (value < 0) {
+        const eq_rabitq_kernel_table *found[4];
+        value = usable_variants(found);
+        for (int32_t i = 0; i < value; i++) variants[i] = found[i];
+        variant_count = value;
+    }
+    return value;
+}
+
+const eq_rabitq_kernel_table *eq_rabitq_kernel_variant(int32_t index) {
+    const int32_t count = eq_rabitq_kernel_variant_count();
+    return index >= 0 && index < count ? variants[index] : &portable_table;
+}
+
+const eq_rabitq_kernel_table *eq_rabitq_kernels(void) {
+    return eq_rabitq_kernel_variant(eq_rabitq_kernel_variant_count() - 1);
+}

@@ -1,0 +1,96 @@
+import EmbeddingQuantization
+
+/// Heads that need no gradient: principal components, and ITQ (iterative quantization, Gong &
+/// Lazebnik 2011: the rotation of the principal components that makes their signs the closest
+/// binary codes), the baseline a trained head is measured against.
+public enum IterativeQuantization {
+    /// The mean and the top `outputDimension` principal directions (rows, `d′ × d`) of `rows`
+    /// (`n × d` doubles), from the covariance's eigenvectors.
+    static func principalComponents(_ rows: [Double], count n: Int, dimension d: Int, outputDimension p: Int) -> (mean: [Double], directions: [Double]) {
+        var mean = [Double](repeating: 0, count: d)
+        for row in 0..<n { for k in 0..<d { mean[k] += rows[row * d + k] } }
+        for k in 0..<d { mean[k] /= Double(max(n, 1)) }
+        var centred = rows
+        for row in 0..<n { for k in 0..<d { centred[row * d + k] -= mean[k] } }
+        // Covariance = Xᵀ X / n, built as (Xᵀ)(Xᵀ)ᵀ from the transposed rows.
+        var transposed = [Double](repeating: 0, count: n * d)
+        for row in 0..<n { for k in 0..<d { transposed[k * n + row] = centred[row * d + k] } }
+        var covariance = DenseMath.multiplyTransposed(transposed, rows: d, transposed, rows: d, inner: n)
+        for index in covariance.indices { covariance[index] /= Double(max(n, 1)) }
+        let (_, vectors) = DenseMath.symmetricEigen(covariance, dimension: d)
+        return (mean, Array(vectors[0..<(p * d)]))
+    }
+
+    /// The PCA head: `y = P·(x − μ)`.
+    public static func pcaHead(_ embeddings: [Double], count n: Int, dimension d: Int, outputDimension p: Int) throws(TrainingError) -> ProjectionHead {
+        guard n >= 2 else { throw .tooFewRows(rows: n, needed: 2, what: "PCA") }
+        let (mean, directions) = principalComponents(embeddings, count: n, dimension: d, outputDimension: p)
+        return try head(directions: directions, mean: mean, dimension: d, outputDimension: p)
+    }
+
+    /// ITQ: PCA to `outputDimension`, then `iterations` alternations of `B = sign(V·R)` and the
+    /// orthogonal `R` minimizing `‖B − V·R‖` (the polar factor of `Vᵀ·B`), R starting from a
+    /// seeded random rotation. The head maps `x` to `Rᵀ·P·(x − μ)`.
+    public static func itqHead(
+        _ embeddings: [Double], count n: Int, dimension d: Int, outputDimension p: Int, iterations: Int = 50, seed: UInt64 = 1
+    ) throws(TrainingError) -> ProjectionHead {
+        guard n >= 2 else { throw .tooFewRows(rows: n, needed: 2, what: "ITQ") }
+        let (mean, directions) = principalComponents(embeddings, count: n, dimension: d, outputDimension: p)
+        var centred = embeddings
+        for row in 0..<n { for k in 0..<d { centred[row * d + k] -= mean[k] } }
+        let projected = DenseMath.multiplyTransposed(centred, rows: n, directions, rows: p, inner: d)  // V: n × p
+        var rotation = try randomOrthogonal(p, seed: seed)  // R: p × p, stored row-major
+        var vTransposed = [Double](repeating: 0, count: n * p)
+        for row in 0..<n { for i in 0..<p { vTransposed[i * n + row] = projected[row * p + i] } }
+        for _ in 0..<iterations {
+            // B = sign(V·R): (V·R)[row, j] = Σ_i V[row, i]·R[i, j] = V · (Rᵀ)ᵀ.
+            let rotationTransposed = transpose(rotation, p)
+            let vr = DenseMath.multiplyTransposed(projected, rows: n, rotationTransposed, rows: p, inner: p)
+            let signs = vr.map { $0 > 0 ? 1.0 : -1.0 }
+            var signsTransposed = [Double](repeating: 0, count: n * p)
+            for row in 0..<n { for j in 0..<p { signsTransposed[j * n + row] = signs[row * p + j] } }
+            let m = DenseMath.multiplyTransposed(vTransposed, rows: p, signsTransposed, rows: p, inner: n)  // Vᵀ·B
+            rotation = polarFactor(m, p)
+        }
+        // y = Rᵀ·P·(x − μ): W = Rᵀ·P (rows: Σ_i R[i, j]·P[i, :]).
+        var weights = [Double](repeating: 0, count: p * d)
+        for j in 0..<p { for i in 0..<p { let r = rotation[i * p + j]; for k in 0..<d { weights[j * d + k] += r * directions[i * d + k] } } }
+        return try head(directions: weights, mean: mean, dimension: d, outputDimension: p)
+    }
+
+    /// The head `y = W·x − W·μ` (centred; unit scales).
+    static func head(directions: [Double], mean: [Double], dimension d: Int, outputDimension p: Int) throws(TrainingError) -> ProjectionHead {
+        let shifted = DenseMath.multiplyTransposed(mean, rows: 1, directions, rows: p, inner: d)
+        return try ProjectionHead(
+            inputDimension: d, outputDimension: p, weights: directions, scales: [Double](repeating: 1, count: p), offsets: shifted)
+    }
+
+    static func transpose(_ m: [Double], _ n: Int) -> [Double] {
+        var t = m
+        for i in 0..<n { for j in 0..<n { t[j * n + i] = m[i * n + j] } }
+        return t
+    }
+
+    /// The orthogonal polar factor `M·(MᵀM)^{-1/2}` of a square matrix.
+    static func polarFactor(_ m: [Double], _ n: Int) -> [Double] {
+        let mt = transpose(m, n)
+        let gram = DenseMath.multiplyTransposed(mt, rows: n, mt, rows: n, inner: n)  // Mᵀ·M
+        let (values, vectors) = DenseMath.symmetricEigen(gram, dimension: n)
+        // (MᵀM)^{-1/2} = Qᵀ·diag(λ^{-1/2})·Q with Q's rows the eigenvectors.
+        var inverseRoot = [Double](repeating: 0, count: n * n)
+        for e in 0..<n {
+            let w = 1 / max(values[e], 1e-12).squareRoot()
+            for i in 0..<n { let vi = vectors[e * n + i] * w; for j in 0..<n { inverseRoot[i * n + j] += vi * vectors[e * n + j] } }
+        }
+        return DenseMath.multiplyTransposed(m, rows: n, transpose(inverseRoot, n), rows: n, inner: n)
+    }
+
+    /// A seeded random orthogonal `n × n` matrix (``RaBitQRotation``'s construction, in doubles).
+    static func randomOrthogonal(_ n: Int, seed: UInt64) throws(TrainingError) -> [Double] {
+        do {
+            return try RaBitQRotation.random(dimension: n, seed: seed).matrix.map(Double.init)
+        } catch {
+            throw .invalidParameter("rotation: \(error)")
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import EmbedQTestSupport
+import EmbeddingKernels
+import EmbeddingQuantization
+import XCTest
+@testable import EmbeddingSearch
+
+/// The RaBitQ kernels (every variant the CPU runs) against a plain-Swift reference at odd
+/// dimensions, and RaBitQIndex against brute force.
+final class RaBitQSearchTests: XCTestCase {
+    static let dimensions = [1, 7, 63, 64, 65, 130, 383, 384]
+
+    /// The scan's estimate recomputed from the blocked words in Swift: integer parts exact, the
+    /// float epilogue in the kernels' order.
+    private func referenceScan(
+        blocks: [UInt64], rows: Int, planeWords: Int, bits: Int, query: [UInt64], queryBits: Int,
+        scales: [Float], delta: Float, low: Float, bias: Float
+    ) -> [Float] {
+        (0..<rows).map { row in
+            let block = row / 16, lane = row % 16
+            var dot = 0, sum = 0
+            for a in 0..<bits {
+                for j in 0..<planeWords {
+                    let x = blocks[((block * bits + a) * planeWords + j) * 16 + lane]
+                    sum += x.nonzeroBitCount << a
+                    for b in 0..<queryBits { dot += (x & query[b * planeWords + j]).nonzeroBitCount << (a + b) }
+                }
+            }
+            let inner = delta * Float(dot) + low * Float(sum)
+            return scales[row] * (inner + bias)
+        }
+    }
+
+    func testScanEveryVariantMatchesReferenceAtOddDimensions() {
+        let variants = (0..<eq_rabitq_kernel_variant_count()).map { eq_rabitq_kernel_variant($0)!.pointee }
+        XCTAssertEqual(String(cString: variants[0].name), "portable")
+        var generator = SeededGenerator(seed: 31)
+        for d in Self.dimensions {
+            let planeWords = (d + 63) / 64
+            for bits in 1...4 {
+                for queryBits in [1, 4, 8] {
+                    let rows = 37, blockCount = 3
+                    let blocks = (0..<(blockCount * 16 * bits * planeWords)).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+                    let query = (0..<(queryBits * planeWords)).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+                    let scales = (0..<(blockCount * 16)).map { _ in Float.random(in: -2...2, using: &generator) }
+                    let (delta, low, bias) = (Float(0.013), Float(-0.11), Float(-3.7))
+                    let expected = referenceScan(
+                        blocks: blocks, rows: rows, planeWords: planeWords, bits: bits, query: query, queryBits: queryBits,
+                        scales: scales, delta: delta, low: low, bias: bias)
+                    for variant in variants {
+                        var out = [Float](repeating: .nan, count: blockCount * 16)
+                        variant.scan(blocks, Int64(blockCount), Int64(planeWords), Int32(bits), query, Int32(queryBits), scales, delta, low, bias, &out)
+                        XCTAssertEqual(Array(out.prefix(rows)), expected, "\(String(cString: variant.name)) d=\(d) bits=\(bits) qb=\(queryBits)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testCodeDotEveryVariantMatchesReference() {
+        let variants = (0..<eq_rabitq_kernel_variant_count()).map { eq_rabitq_kernel_variant($0)!.pointee }
+        var generator = SeededGenerator(seed: 32)
+        for d in Self.dimensions {
+            for bits in 1...4 {
+                let plane = (d + 7) / 8
+                let code = (0..<(bits * plane)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let query = (0..<d).map { _ in Float.random(in: -1...1, using: &generator) }
+                var expected = 0.0, magnitude = 0.0
+                for a in 0..<bits {
+                    for i in 0..<d where (code[a * plane + i / 8] >> (7 - UInt8(i % 8))) & 1 == 1 {
+                        expected += Double(1 << a) * Double(query[i])
+                        magnitude += Double(1 << a) * Double(abs(query[i]))
+                    }
+                }
+                for variant in variants {
+                    let value = variant.code_dot(code, Int64(d), Int32(bits), query)
+                    XCTAssertEqual(Double(value), expected, accuracy: 1e-5 * (magnitude + 1), "\(String(cString: variant.name)) d=\(d) bits=\(bits)")
+                }
+            }
+        }
+    }
+
+    /// Clustered unit vectors (like sentence embeddings: a shared direction plus noise).
+    private func corpus(rows: Int, dimension d: Int, seed: UInt64) -> EmbeddingMatrix {
+        var generator = SeededGenerator(seed: seed)
+        let shared = (0..<d).map { _ in Float.random(in: -1...1, using: &generator) }
+        let values = (0..<rows).flatMap { _ -> [Float] in
+            var v = (0..<d).map { shared[$0] * 0.5 + Float.random(in: -1...1, using: &generator) }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for i in v.indices { v[i] /= norm }
+            return v
+        }
+        return try! EmbeddingMatrix(rowCount: rows, dimension: d, values: values)
+    }
+
+    private func index(_ bits: Int, _ data: EmbeddingMatrix, seed: UInt64 = 9) throws -> RaBitQIndex {
+        let rotation = try RaBitQRotation.random(dimension: data.dimension, seed: seed, centroid: RaBitQRotation.mean(of: data))
+        let ranges = try Calibration.ranges(from: data).withRotation(rotation)
+        return try RaBitQIndex(EmbeddingQuantizer(precision: Precision.rabitq(bits: bits)!, ranges: ranges).quantize(data))
+    }
+
+    /// Float-query refinement returns exactly the float-query estimator's top k (brute force
+    /// over every row), while refining only a fraction of the rows.
+    func testFloatQueryRefinementEqualsBruteForceEstimator() throws {
+        let data = corpus(rows: 700, dimension: 93, seed: 1)
+        let queries = corpus(rows: 12, dimension: 93, seed: 2)
+        for bits in [1, 2, 4] {
+            let index = try index(bits, data)
+            let results = try index.searchWithStatistics(queries, k: 10, threads: 2)
+            for (q, result) in results.enumerated() {
+                let scorer = try AsymmetricScorer(query: Array(queries[row: q]), codes: index.codes)
+                var all: [(row: Int, score: Float)] = []
+                index.codes.bytes.withUnsafeBytes { bytes in
+                    for row in 0..<700 {
+                        let width = index.codes.bytesPerVector
+                        all.append((row, scorer.score(UnsafeRawBufferPointer(rebasing: bytes[(row * width)..<((row + 1) * width)]))))
+                    }
+                }
+                all.sort { $0.score > $1.score || ($0.score == $1.score && $0.row < $1.row) }
+                XCTAssertEqual(result.hits.map(\.row), all.prefix(10).map(\.row), "bits \(bits) query \(q)")
+                XCTAssertLessThan(result.statistics.candidatesRefined, 700 / 2, "bits \(bits): the bound should prune")
+                XCTAssertGreaterThanOrEqual(result.statistics.candidatesRefined, 10)
+            }
+        }
+    }
+
+    /// Exact refinement with the float vectors: the error bound keeps every true top-k row among
+    /// the candidates, so the result is the exact float top k.
+    func testExactRefinementFindsTheExactTopK() throws {
+        let data = corpus(rows: 600, dimension: 64, seed: 3)
+        let queries = corpus(rows: 10, dimension: 64, seed: 4)
+        let exact = try FlatIndex(data).search(queries, k: 10, threads: 1)
+        for bits in [1, 3] {
+            let index = try index(bits, data)
+            let parameters = RaBitQSearchParameters(refinement: .exact(StoredCodes(data)))
+            let results = try index.searchWithStatistics(queries, k: 10, parameters: parameters, threads: 1)
+            for (q, result) in results.enumerated() {
+                XCTAssertEqual(result.hits.map(\.row), exact[q].map(\.row), "bits \(bits) query \(q)")
+                XCTAssertLessThan(result.statistics.candidatesRefined, 600)
+            }
+        }
+    }
+
+    func testEstimateOnlyEdgeCasesAndErrors() throws {
+        let data = corpus(rows: 21, dimension: 13, seed: 5)
+        let index = try index(1, data)
+        let queries = corpus(rows: 3, dimension: 13, seed: 6)
+        let hits = try index.search(queries, k: 100, parameters: RaBitQSearchParameters(refinement: .estimate))
+        XCTAssertEqual(hits.map(\.count), [21, 21, 21])
+        XCTAssertEqual(Set(hits[0].map(\.row)), Set(0..<21))
+        for list in hits { XCTAssertEqual(list.map(\.score), list.map(\.score).sorted(by: >)) }
+        XCTAssertEqual(try index.search(queries, k: 5, threads: 3).map(\.count), [5, 5, 5])
+        // Errors: k, dimension, NaN, query bits, a FlatIndex of RaBitQ codes.
+        XCTAssertThrowsError(try index.search(queries, k: 0)) { XCTAssertEqual($0 as? SearchError, .invalidK(0)) }
+        XCTAssertThrowsError(try index.search(corpus(rows: 1, dimension: 12, seed: 1), k: 1))
+        var bad = queries.values
+        bad[4] = .nan
+        XCTAssertThrowsError(try index.search(try EmbeddingMatrix(rowCount: 3, dimension: 13, values: bad), k: 1)) { error in
+            XCTAssertEqual(error as? SearchError, .nonFiniteValue(what: "the queries", row: 0, column: 4))
+        }
+        XCTAssertThrowsError(try index.search(queries, k: 1, parameters: RaBitQSearchParameters(queryBits: 9)))
+        XCTAssertThrowsError(try FlatIndex(index.codes.quantized())) { error in
+            XCTAssertTrue("\(error)".contains("RaBitQIndex"), "\(error)")
+        }
+        // An empty corpus gives empty results.
+        let ranges = try Calibration.ranges(from: data).withRotation(.random(dimension: 13, seed: 1))
+        let empty = try RaBitQIndex(EmbeddingQuantizer(precision: .rabitq2, ranges: ranges).quantize(.empty(dimension: 13)))
+        XCTAssertEqual(try empty.search(queries, k: 3), [[], [], []])
+    }
+}
+
+extension StoredCodes {
+    /// The codes as `QuantizedEmbeddings` (tests only).
+    fileprivate func quantized() throws -> QuantizedEmbeddings {
+        try bytes.withUnsafeBytes { raw in
+            try QuantizedEmbeddings(precision: precision, rowCount: rowCount, dimension: dimension, codes: Array(raw), ranges: ranges)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The 1-bit RaBitQ estimator scan against the Hamming scan of the same bits: 1M × 384, 100
+# queries, k = 10, one thread, medians (embedq-bench rabitq-scan; random codes, fixed seed).
+#
+#   scripts/bench-rabitq-scan.sh [ROWS] [QUERIES] [RUNS]    # defaults 1000000 100 5
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure-deps.sh
+swift build -c release --product embedq-bench 2>&1 | grep -E "error|warning" || true
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+"$(swift build -c release --show-bin-path)/embedq-bench" rabitq-scan "${1:-1000000}" "${2:-100}" "${3:-5}"
