@@ -131,8 +131,9 @@ final class CollectionsRouteTests: XCTestCase {
                 .assertError(.unprocessableContent, mentioning: "points[0].vector has 2 dimensions")
             try await put(client, "/collections/c/points", json: #"{"points": [{"id": 1, "vector": \#(vector), "payload": [1]}]}"#)
                 .assertError(.badRequest, mentioning: "payload")
+            // A number no float32 holds: the decoder refuses the body as a whole.
             try await put(client, "/collections/c/points", json: #"{"points": [{"id": 1, "vector": [1e300]}]}"#)
-                .assertError(.badRequest, mentioning: "points[0].vector")
+                .assertError(.badRequest, type: "invalid_json")
             let five = try json(["points": (0..<5).map { ["id": $0, "text": "the cat"] }])
             try await put(client, "/collections/c/points", json: five).assertError(.unprocessableContent, mentioning: "limit is 4")
             let big = try json(["points": [["id": 1, "text": String(repeating: "cat ", count: 2000)]]])

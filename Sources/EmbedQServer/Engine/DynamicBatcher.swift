@@ -90,7 +90,8 @@ final class DynamicBatcher: @unchecked Sendable {
     ///   - maxBatchTokens: token budget of one pass (≥ 1).
     ///   - dimension: floats per row that `encode` returns.
     ///   - encode: the forward pass.
-    ///   - onQueueChange: called (under no lock the caller can see) whenever the queue changes.
+    ///   - onQueueChange: called whenever the queue changes, under the batcher's lock (in order);
+    ///     it must not call the batcher.
     ///   - onBatch: called before each pass with its sequence and token counts.
     init(maxBatchTokens: Int, dimension: Int, encode: @escaping Encode,
          onQueueChange: @escaping @Sendable (QueueState) -> Void = { _ in },
@@ -142,10 +143,10 @@ final class DynamicBatcher: @unchecked Sendable {
                 waitingTokens += job.untakenTokens
                 waitingRequests += 1
                 let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
-                let report = onQueueChange
+                // Reported under the lock, so that gauges see the states in order.
+                onQueueChange(state)
                 condition.signal()
                 condition.unlock()
-                report(state)
             }
         } onCancel: {
             cancel(job)
@@ -191,10 +192,8 @@ final class DynamicBatcher: @unchecked Sendable {
             job.isActive = false
             waitingRequests -= 1
         }
-        let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
-        let report = onQueueChange
+        onQueueChange(QueueState(requests: waitingRequests, tokens: waitingTokens))
         condition.unlock()
-        report(state)
         continuation?.resume(throwing: CancellationError())
     }
 
@@ -307,10 +306,8 @@ final class DynamicBatcher: @unchecked Sendable {
                 }
             }
         }
-        let state = QueueState(requests: waitingRequests, tokens: waitingTokens)
-        let report = onQueueChange
+        onQueueChange(QueueState(requests: waitingRequests, tokens: waitingTokens))
         condition.unlock()
-        report(state)
         for (continuation, outcome) in completed { continuation.resume(with: outcome) }
     }
 }
