@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
+// 6.1: package traits (Hummingbird is used without its swift-configuration support).
 // EmbedQ: compact sentence embeddings in Swift. See docs/ARCHITECTURE.md for the module map.
 import PackageDescription
 
@@ -19,6 +20,9 @@ let package = Package(
         .library(name: "RetrievalEvaluation", targets: ["RetrievalEvaluation"]),
         // Everything, re-exported by `import EmbedQ`.
         .library(name: "EmbedQ", targets: ["EmbedQ"]),
+        // The HTTP server, a product of its own so that library users who do not serve never
+        // build Hummingbird and SwiftNIO.
+        .library(name: "EmbedQServer", targets: ["EmbedQServer"]),
         .executable(name: "embedq", targets: ["embedq"]),
         .executable(name: "embedq-bench", targets: ["embedq-bench"]),
     ],
@@ -26,6 +30,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation` (scripts/docs.sh); not linked into any product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The server's dependencies (EmbedQServer only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // What the running CPU can execute (one bitmask, detected once, capped by EMBEDQ_ISA);
@@ -100,11 +112,29 @@ let package = Package(
                 "EmbeddingStream",
             ]
         ),
+        // `embedq serve`: the HTTP API (Hummingbird 2) over the encoder and the quantizer —
+        // OpenAI / Cohere-shaped embeddings, dynamic batching, limits, metrics, OpenAPI document.
+        // Not re-exported by the EmbedQ umbrella.
+        .target(
+            name: "EmbedQServer",
+            dependencies: [
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "SentenceEncoder",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "embedq",
             dependencies: [
                 "EmbedQ",
+                "EmbedQServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -140,8 +170,21 @@ let package = Package(
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),
+        .testTarget(
+            name: "EmbedQServerTests",
+            dependencies: [
+                "EmbedQServer", "EmbedQTestSupport", "SentenceEncoder", "EmbeddingQuantization", "EmbeddingSearch",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // Runs the built `embedq` executable end to end.
-        .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
+        .testTarget(
+            name: "embedqTests",
+            dependencies: [
+                "embedq", "EmbedQTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

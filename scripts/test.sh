@@ -6,6 +6,9 @@
 # (CI=true, which .ci/run sets) a missing ../shared fails the run instead of skipping tests.
 # Extra arguments go to `swift test` (e.g. --filter GoldenQuantizationTests).
 # The closing line counts passed, failed and skipped tests and names every skipped one.
+# After a full run (no arguments) that passed, a bounded schemathesis run (about two minutes,
+# scripts/schemathesis.sh, PyPI) drives `embedq serve` from its OpenAPI document; set
+# EMBEDQ_SKIP_SCHEMATHESIS=1 to skip it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
@@ -44,5 +47,16 @@ if [ -n "$summary" ]; then
     line="$((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
     [ -n "$names" ] && line="$line ($names)"
     echo "$line"
+fi
+if [ $status -eq 0 ] && [ $# -eq 0 ] && [ "${EMBEDQ_SKIP_SCHEMATHESIS:-0}" != 1 ]; then
+    if [ -f "$EMBEDQ_SHARED/models/all-MiniLM-L6-v2/model.safetensors" ]; then
+        echo "schemathesis: driving embedq serve from its OpenAPI document (bounded)"
+        bash scripts/schemathesis.sh --embedq "$(swift build -c release --show-bin-path)/embedq" || status=$?
+    elif [ "${CI:-}" = true ]; then
+        echo "schemathesis: no model at $EMBEDQ_SHARED/models/all-MiniLM-L6-v2 (CI=true: failing)"
+        status=1
+    else
+        echo "schemathesis: skipped (no model at $EMBEDQ_SHARED/models/all-MiniLM-L6-v2)"
+    fi
 fi
 exit $status

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// The `embedq` command-line tool: encode text, calibrate, quantize, inspect and search compact embeddings.
+/// The `embedq` command-line tool: encode text, calibrate, quantize, inspect and search compact
+/// embeddings, and serve them over HTTP. Async at the root because `serve` is.
 @main
-struct EmbedQCommand: ParsableCommand {
+struct EmbedQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embedq",
         abstract: "Compact sentence embeddings: encode, calibrate, quantize, dequantize and inspect.",
@@ -27,6 +28,7 @@ struct EmbedQCommand: ParsableCommand {
             EmbedCommand.self,
             QuantizeModelCommand.self,
             TokenizeCommand.self,
+            ServeCommand.self,
         ]
     )
 

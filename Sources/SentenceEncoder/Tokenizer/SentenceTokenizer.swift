@@ -10,6 +10,9 @@ public struct SentenceTokenizer: Sendable {
     public let maxSequenceLength: Int
     /// Whether texts are lowercased before tokenizing (sentence-transformers' `do_lower_case`).
     public let lowercasesInput: Bool
+    /// The folder holding the tokenizer files (the Transformer module's folder), for loading the
+    /// same tokenizer with another maximum length (``TokenizerLoader/load(folder:maximumLength:)``).
+    public let folder: URL
 
     /// Reads the tokenizer and settings of the model folder `folder`.
     ///
@@ -28,6 +31,7 @@ public struct SentenceTokenizer: Sendable {
         maxSequenceLength = min(pipeline.maxSequenceLength ?? configuration.maxSequenceLength, configuration.maxSequenceLength)
         tokenizer = try TokenizerLoader.load(folder: pipeline.transformerFolder, maximumLength: maxSequenceLength)
         lowercasesInput = pipeline.lowercasesInput
+        folder = pipeline.transformerFolder
     }
 
     /// The model input ids of `text` (lowercased first when ``lowercasesInput``): special tokens
