@@ -10,7 +10,7 @@ let package = Package(
         .library(name: "EmbeddingQuantization", targets: ["EmbeddingQuantization"]),
         // Quantization + search (VectorIndex, flat / asymmetric / refine, row filters) + index
         // files. No BLAS, no encoder.
-        .library(name: "EmbedQSearch", targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
+        .library(name: "EmbedQSearch", targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "EmbeddingCollection"]),
         // Text -> embeddings (OpenBLAS on Linux, Accelerate on Apple platforms).
         .library(name: "SentenceEncoder", targets: ["SentenceEncoder"]),
         // Ranking metrics and quantization reports over plain rankings. No search, no encoder.
@@ -62,6 +62,11 @@ let package = Package(
         .target(name: "EmbeddingSearch", dependencies: ["EmbeddingQuantization", "EmbeddingKernels"]),
         // Index files searched: fast codes via EmbeddingSearch, rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore"]),
+        // Collections that change: a directory of immutable segments, a write-ahead log, a
+        // manifest, payloads with Qdrant-syntax filters, snapshot reads (docs/COLLECTIONS.md).
+        .target(
+            name: "EmbeddingCollection",
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
         // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
         // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
         // the search and the index files, which stay free of it.
@@ -80,7 +85,7 @@ let package = Package(
         .target(
             name: "EmbedQ",
             dependencies: [
-                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex",
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "EmbeddingCollection",
                 "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch",
             ]
         ),
@@ -118,6 +123,7 @@ let package = Package(
             name: "QuantizationEvaluationTests",
             dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "EmbeddingCollectionTests", dependencies: ["EmbeddingCollection", "EmbedQTestSupport"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         // Runs the built `embedq` executable end to end.
         .testTarget(name: "embedqTests", dependencies: ["embedq", "EmbedQTestSupport"]),
