@@ -21,6 +21,7 @@ struct EmbedQCommand: ParsableCommand {
             InspectCommand.self,
             SearchCommand.self,
             IndexCommand.self,
+            CollectionCommand.self,
             DemoCommand.self,
             EvalCommand.self,
             EmbedCommand.self,
