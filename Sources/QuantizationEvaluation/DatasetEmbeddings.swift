@@ -64,18 +64,33 @@ public struct DatasetEmbeddings: Sendable {
     ///   - encoder: the model.
     ///   - cache: where matrices are looked up and stored; `nil` always encodes.
     ///   - batchSize: texts per forward pass.
+    ///   - documentPrompt, queryPrompt: the prompts prepended to documents and to queries (a
+    ///     prompt's text and a truncated encoder's width enter the cache key).
     ///   - progress: called with (texts done, texts to encode) while encoding, from worker threads,
     ///     one call at a time; never called when everything is cached.
     ///   - warning: called with a one-line message naming each corrupt cache file ignored.
     /// - Throws: ``QuantizationEvaluationError``.
     public static func embed(
         documents: [CorpusDocument], queries: [DatasetQuery], encoder: SentenceEncoder, cache: EmbeddingCache?,
+        documentPrompt: Prompt = .modelDefault, queryPrompt: Prompt = .modelDefault,
         batchSize: Int = 32, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
         warning: ((String) -> Void)? = nil
     ) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
         let model = try ModelFingerprint.hash(of: encoder)
-        let jobs = [("corpus", documents.map(\.contents)), ("queries", queries.map(\.text))]
-        let keys = jobs.map { cacheKey(model: model, texts: $0.1, role: $0.0) }
+        let jobs = [("corpus", documents.map(\.contents), documentPrompt), ("queries", queries.map(\.text), queryPrompt)]
+        var keys: [String] = []
+        for (role, texts, prompt) in jobs {
+            var key = model
+            let text: String?
+            do {
+                text = try encoder.promptText(prompt)
+            } catch {
+                throw .encoder(error)
+            }
+            // No prompt keeps the key it always had.
+            if let text, !text.isEmpty { key.update(text: "prompt=" + text) }
+            keys.append(cacheKey(model: key, texts: texts, role: role))
+        }
         var matrices: [EmbeddingMatrix?] = zip(jobs, keys).map { job, key in
             cache?.matrix(forKey: key, rowCount: job.1.count, dimension: encoder.dimension, warning: warning)
         }
@@ -86,7 +101,9 @@ public struct DatasetEmbeddings: Sendable {
             let texts = jobs[index].1
             let base = offset
             do {
-                matrices[index] = try encoder.encodeMatrix(texts, batchSize: batchSize) { done in progress?(base + done, total) }
+                matrices[index] = try encoder.encodeMatrix(texts, prompt: jobs[index].2, batchSize: batchSize) { done in
+                    progress?(base + done, total)
+                }
             } catch {
                 throw .encoder(error)
             }

@@ -6,7 +6,8 @@ import SentenceEncoder
 
 extension SearchableIndex {
     /// The encoder of the model the index records (`IndexMetadata/modelToLoad`), for text
-    /// queries.
+    /// queries, truncated to the index's ``SearchableIndex/dimension`` (an index built with
+    /// Matryoshka truncation holds the first dimensions of each vector; the queries are cut alike).
     ///
     /// - Parameter threadCount: encoder threads; `nil` uses every core.
     /// - Throws: ``TextSearchError/noModelRecorded(path:)``; ``TextSearchError/encoder(_:)`` when
@@ -14,7 +15,7 @@ extension SearchableIndex {
     public func recordedEncoder(threadCount: Int? = nil) throws(TextSearchError) -> SentenceEncoder {
         guard let model = metadata?.modelToLoad else { throw .noModelRecorded(path: path) }
         do {
-            return try SentenceEncoder(model: model, threadCount: threadCount)
+            return try SentenceEncoder(model: model, threadCount: threadCount, dimensions: dimension)
         } catch {
             throw .encoder(error)
         }
@@ -37,17 +38,18 @@ extension IndexBuilder {
     ///   - rescoring: the finer precision kept on disk for rescoring (e.g. `int8`), or `nil`.
     ///   - ranges: calibration for `int8`, `uint8`, `int4` and `ternary` codes; `nil` computes
     ///     them from the embeddings when a precision needs them.
+    ///   - normalize: divide each vector by its L2 norm (for an encoder truncated with `dimensions`).
     ///   - progress: called after each batch with the number of texts encoded so far.
     /// - Throws: ``TextSearchError/encoder(_:)``; ``TextSearchError/index(_:)`` for bad ids, ranges
     ///   or a failed write.
     public static func create(
         at path: String, texts: [String], ids: [String], encoder: SentenceEncoder, model: String,
-        precision: Precision, rescoring: Precision? = nil, ranges: QuantizationRanges? = nil,
+        precision: Precision, rescoring: Precision? = nil, ranges: QuantizationRanges? = nil, normalize: Bool = false,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws(TextSearchError) {
         let embeddings: EmbeddingMatrix
         do {
-            embeddings = try encoder.encodeMatrix(texts, progress: progress)
+            embeddings = try encoder.encodeMatrix(texts, normalize: normalize, progress: progress)
         } catch {
             throw .encoder(error)
         }

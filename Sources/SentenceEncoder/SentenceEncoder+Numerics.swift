@@ -22,6 +22,7 @@ extension SentenceEncoder {
     /// the BLAS path: the thread count, the batch size and the CPU's instruction set.
     public var numericsIdentity: String {
         var parts = ["embedq-encoder-numerics-\(Self.numericsVersion)"]
+        if dimension != fullDimension { parts.append("dimensions=\(dimension)") }
         for (index, layer) in model.linears.enumerated() {
             for (name, linear) in zip(TransformerLinears.names(layer: index), layer.all) {
                 var part = "\(name)=\(linear.precision.rawValue)"

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Turns sentences into fixed-size float32 vectors with a sentence-transformers BERT model
-/// (tokenizer → BERT → pooling → optional dense layers → optional L2 normalization), matching
-/// PyTorch sentence-transformers to float32 rounding.
+/// Turns sentences into fixed-size float32 vectors with a sentence-transformers model
+/// (prompt → tokenizer → transformer encoder → pooling → optional dense layers → optional L2
+/// normalization → optional truncation), matching PyTorch sentence-transformers to float32
+/// rounding. The encoder is any ``EncoderConfiguration/Architecture`` (BERT, XLM-RoBERTa,
+/// MPNet, NomicBERT, ModernBERT), chosen by `config.json`'s `model_type`.
 ///
 /// ```swift
 /// let encoder = try SentenceEncoder(model: "sentence-transformers/all-MiniLM-L6-v2")
@@ -17,17 +19,26 @@ public final class SentenceEncoder: Sendable {
     public let folder: URL
     /// The tokenizer with the model's sequence length and lowercasing settings.
     public let tokenizer: SentenceTokenizer
-    /// The BERT encoder.
-    public let model: BertModel
+    /// The transformer encoder.
+    public let model: TransformerEncoder
     /// The longest token sequence, `[CLS]` and `[SEP]` included; longer texts are truncated.
     public let maxSequenceLength: Int
-    /// Width of the output vectors (e.g. 384).
+    /// Width of the output vectors: the truncated width when the encoder was made with
+    /// `dimensions`, else ``fullDimension``.
     public let dimension: Int
-    /// Whether output vectors have unit L2 norm (the model has a Normalize module).
+    /// Width of the vectors the model's modules produce (e.g. 384), before any truncation.
+    public let fullDimension: Int
+    /// Whether the model ends with a Normalize module (unit vectors before any truncation).
     public let normalizes: Bool
+    /// The model's named prompts (`config_sentence_transformers.json`), e.g. `"query": "query: "`.
+    public var prompts: [String: String] { pipeline.prompts }
+    /// The prompt ``Prompt/modelDefault`` stands for (`default_prompt_name`), or `nil`.
+    public var defaultPromptName: String? { pipeline.defaultPromptName }
     /// Number of worker threads (default: the active processor count).
     public let threadCount: Int
     let pipeline: SentenceTransformerPipeline
+    /// Pooling, dense layers, Normalize and truncation.
+    let head: EmbeddingHead
 
     /// Loads a model by name or path (see ``ModelLocator``): a local folder, a Hugging Face cache
     /// entry, or a download from the hub.
@@ -41,34 +52,39 @@ public final class SentenceEncoder: Sendable {
     ///   - calibration: for int8, texts whose float32 activations fix each layer's activation
     ///     scale (static quantization, max |x| / 127); `nil` quantizes each token with its own
     ///     scale at run time (dynamic, the default and the more accurate).
+    ///   - dimensions: keep the first `dimensions` values of each vector (sentence-transformers'
+    ///     `truncate_dim`, for Matryoshka models): applied after every module, Normalize
+    ///     included, so the truncated vectors are not unit length unless `encode` is asked to
+    ///     normalize. `nil` keeps all.
     /// - Throws: ``SentenceEncoderError``.
     public convenience init(model: String, threadCount: Int? = nil, weights: WeightPrecision = .float32,
-                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws(SentenceEncoderError) {
+                            float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws(SentenceEncoderError) {
         try self.init(folder: try ModelLocator().locate(model), threadCount: threadCount, weights: weights,
-                      float32Layers: float32Layers, calibration: calibration)
+                      float32Layers: float32Layers, calibration: calibration, dimensions: dimensions)
     }
 
     /// Loads the model folder at `folder` (`config.json`, `model.safetensors`, the tokenizer
     /// files, and for sentence-transformers models `modules.json` and its module folders).
     ///
-    /// `weights`, `float32Layers` and `calibration` are as in
-    /// ``init(model:threadCount:weights:float32Layers:calibration:)``.
+    /// `weights`, `float32Layers`, `calibration` and `dimensions` are as in
+    /// ``init(model:threadCount:weights:float32Layers:calibration:dimensions:)``.
     ///
-    /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or malformed.
+    /// - Throws: ``SentenceEncoderError`` naming the file (and tensor) that is missing or
+    ///   malformed, or `dimensions` outside `1 ... fullDimension`.
     public convenience init(folder: URL, threadCount: Int? = nil, weights: WeightPrecision = .float32,
-                            float32Layers: Set<String> = [], calibration: [String]? = nil) throws(SentenceEncoderError) {
+                            float32Layers: Set<String> = [], calibration: [String]? = nil, dimensions: Int? = nil) throws(SentenceEncoderError) {
         do {
             try self.init(loading: folder, threadCount: threadCount, weights: weights, float32Layers: float32Layers,
-                          calibration: calibration)
+                          calibration: calibration, dimensions: dimensions)
         } catch {
             throw SentenceEncoderError.typed(error, reading: folder)
         }
     }
 
-    /// Loads the model folder (see ``init(folder:threadCount:weights:float32Layers:calibration:)``);
+    /// Loads the model folder (see ``init(folder:threadCount:weights:float32Layers:calibration:dimensions:)``);
     /// everything it calls throws ``SentenceEncoderError``.
     init(loading folder: URL, threadCount: Int?, weights precision: WeightPrecision,
-         float32Layers: Set<String>, calibration: [String]?) throws {
+         float32Layers: Set<String>, calibration: [String]?, dimensions: Int?) throws {
         self.folder = folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -76,13 +92,13 @@ public final class SentenceEncoder: Sendable {
         }
         let pipeline = try SentenceTransformerPipeline(folder: folder)
         let transformer = pipeline.transformerFolder
-        let configuration = try BertConfiguration(contentsOf: transformer.appendingPathComponent("config.json"))
+        let configuration = try EncoderConfiguration(contentsOf: transformer.appendingPathComponent("config.json"))
         let tokenizer = try SentenceTokenizer(pipeline: pipeline, configuration: configuration)
         let weights = try SafeTensors(contentsOf: transformer.appendingPathComponent("model.safetensors"))
-        var model = try BertModel(configuration: configuration, weights: weights, precision: precision,
-                                  float32Layers: float32Layers)
+        var model = try TransformerEncoder(configuration: configuration, weights: weights, precision: precision,
+                                           float32Layers: float32Layers)
         if let calibration, precision == .int8 {
-            model.calibrate(with: try BertModel(configuration: configuration, weights: weights),
+            model.calibrate(with: try TransformerEncoder(configuration: configuration, weights: weights),
                             on: try calibration.map(tokenizer.tokenize))
         }
         self.model = model
@@ -102,8 +118,14 @@ public final class SentenceEncoder: Sendable {
             }
             width = dense.outputWidth
         }
-        dimension = width
+        fullDimension = width
+        if let dimensions, dimensions < 1 || dimensions > width {
+            throw SentenceEncoderError.invalidConfiguration(
+                path: folder.path, key: "dimensions", reason: "\(dimensions) is outside 1...\(width), the model's output width")
+        }
+        dimension = dimensions ?? width
         normalizes = pipeline.normalizes
+        head = EmbeddingHead(pipeline: pipeline, hiddenSize: configuration.hiddenSize, dimension: dimension)
         self.threadCount = max(1, threadCount ?? ProcessInfo.processInfo.activeProcessorCount)
         MatrixMultiply.useSingleThreadedBLAS()
     }
@@ -111,48 +133,107 @@ public final class SentenceEncoder: Sendable {
     /// The model input ids of `text`: special tokens included (`[CLS] … [SEP]`), at most
     /// ``maxSequenceLength`` ids.
     ///
-    /// - Throws: what ``Tokenizer/encode(_:)`` throws.
-    public func tokenize(_ text: String) throws -> [Int32] {
+    /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text needs
+    ///   a token the tokenizer lacks (see ``Tokenizer/encode(_:)``).
+    public func tokenize(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         try tokenizer.tokenize(text)
+    }
+
+    /// The text `prompt` stands for: `nil` for no prompt (``Prompt/modelDefault`` of a model
+    /// without `default_prompt_name`).
+    ///
+    /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)`` for a name the model
+    ///   does not define.
+    public func promptText(_ prompt: Prompt) throws(SentenceEncoderError) -> String? {
+        switch prompt {
+        case .modelDefault:
+            return pipeline.defaultPromptName.flatMap { pipeline.prompts[$0] }
+        case .named(let name):
+            guard let text = pipeline.prompts[name] else {
+                throw SentenceEncoderError.unknownPrompt(name: name, available: pipeline.prompts.keys.sorted())
+            }
+            return text
+        case .text(let text):
+            return text
+        }
+    }
+
+    /// The model input ids of each text with `prompt` prepended to it (as sentence-transformers
+    /// prepends it: `prompt + text`, then tokenized), computed in parallel.
+    ///
+    /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``, or the first error
+    ///   ``Tokenizer/encode(_:)`` throws, in text order.
+    public func tokenize(_ texts: [String], prompt: Prompt = .modelDefault) throws(SentenceEncoderError) -> [[Int32]] {
+        let prefix = try promptText(prompt) ?? ""
+        var sequences = [Result<[Int32], SentenceEncoderError>](repeating: .success([]), count: texts.count)
+        let chunks = min(texts.count, threadCount * 4)
+        guard chunks > 0 else { return [] }
+        sequences.withUnsafeMutableBufferPointer { buffer in
+            let sequences = DisjointWrites(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
+                for index in range { sequences.write(Result { () throws(SentenceEncoderError) in try tokenize(prefix + texts[index]) }, at: index) }
+            }
+        }
+        var output: [[Int32]] = []
+        output.reserveCapacity(texts.count)
+        for sequence in sequences { output.append(try sequence.get()) }
+        return output
+    }
+
+    /// How many leading tokens of every sequence pooling leaves out for `prompt`: the prompt's
+    /// own tokens (without a trailing special token, as sentence-transformers counts them) when
+    /// the Pooling module has `include_prompt` false and the prompt is not empty; else 0.
+    ///
+    /// - Throws: ``SentenceEncoderError/unknownPrompt(name:available:)``.
+    public func excludedPromptTokenCount(_ prompt: Prompt) throws(SentenceEncoderError) -> Int {
+        guard !pipeline.poolingIncludesPrompt, let text = try promptText(prompt), !text.isEmpty else { return 0 }
+        let ids = try tokenize(text)
+        // The post-processor's trailing special token ([SEP], </s>) is what the empty text ends with.
+        let trailing = try tokenize("").last
+        return ids.count - (trailing != nil && ids.last == trailing ? 1 : 0)
     }
 
     /// Encodes `texts` into vectors of ``dimension`` floats each, in input order.
     ///
     /// - Parameters:
-    ///   - texts: the texts, any length (longer ones are truncated to ``maxSequenceLength`` ids).
+    ///   - prompt: the prompt prepended to every text (see ``Prompt``).
+    ///   - normalize: divide each final vector (after truncation to ``dimension``) by its L2
+    ///     norm (sentence-transformers' `normalize_embeddings`).
     ///   - batchSize: texts per forward pass (≥ 1); memory grows with it.
     ///   - progress: called after each batch with the number of texts done so far, from a worker
     ///     thread, one call at a time, with increasing counts.
-    /// - Returns: `texts.count` vectors of ``dimension`` floats (unit length when ``normalizes``).
-    /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`.
-    public func encode(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [[Float]] {
-        let flat = try encodeRowMajor(texts, batchSize: batchSize, progress: progress)
+    /// - Returns: `texts.count` vectors of ``dimension`` floats (unit length when `normalize`,
+    ///   or when ``normalizes`` and the vectors are not truncated).
+    /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
+    ///   ``SentenceEncoderError/unknownPrompt(name:available:)``.
+    public func encode(_ texts: [String], prompt: Prompt = .modelDefault, normalize: Bool = false, batchSize: Int = 32,
+                       progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [[Float]] {
+        let flat = try encodeRowMajor(texts, prompt: prompt, normalize: normalize, batchSize: batchSize, progress: progress)
         return (0..<texts.count).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
     /// Encodes `texts` into one row-major `texts.count × dimension` float array, in input order.
-    /// See ``encode(_:batchSize:progress:)``.
-    public func encodeRowMajor(_ texts: [String], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
+    /// See ``encode(_:prompt:normalize:batchSize:progress:)``.
+    public func encodeRowMajor(_ texts: [String], prompt: Prompt = .modelDefault, normalize: Bool = false, batchSize: Int = 32,
+                               progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
-        let sequences: [[Int32]]
-        do {
-            sequences = try tokenize(texts)
-        } catch {
-            // Tokenizers throw SentenceEncoderError (see `Tokenizer/encode(_:)`).
-            throw SentenceEncoderError.typed(error, reading: folder)
-        }
-        return try encodeRowMajor(tokenized: sequences, batchSize: batchSize, progress: progress)
+        return try encodeRowMajor(tokenized: tokenize(texts, prompt: prompt), prompt: prompt, normalize: normalize,
+                                  batchSize: batchSize, progress: progress)
     }
 
-    /// Encodes already tokenized texts (from ``tokenize(_:)-(String)``, each at most
-    /// ``maxSequenceLength`` ids below the vocabulary size) into one row-major
-    /// `sequences.count × dimension` float array, in input order.
+    /// Encodes already tokenized texts (from ``tokenize(_:prompt:)`` with the same `prompt`,
+    /// each at most ``maxSequenceLength`` ids below the vocabulary size) into one row-major
+    /// `sequences.count × dimension` float array, in input order. `prompt` only decides how many
+    /// leading tokens pooling leaves out (``excludedPromptTokenCount(_:)``).
     ///
     /// - Throws: ``SentenceEncoderError/invalidConfiguration(path:key:reason:)`` for `batchSize < 1`,
-    ///   an overlong sequence or an id outside the vocabulary.
-    public func encodeRowMajor(tokenized sequences: [[Int32]], batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
+    ///   an overlong sequence or an id outside the vocabulary;
+    ///   ``SentenceEncoderError/unknownPrompt(name:available:)``.
+    public func encodeRowMajor(tokenized sequences: [[Int32]], prompt: Prompt = .modelDefault, normalize: Bool = false,
+                               batchSize: Int = 32, progress: (@Sendable (Int) -> Void)? = nil) throws(SentenceEncoderError) -> [Float] {
         guard batchSize >= 1 else {
             throw SentenceEncoderError.invalidConfiguration(path: "encode", key: "batchSize", reason: "\(batchSize) is below 1")
         }
@@ -164,7 +245,8 @@ public final class SentenceEncoder: Sendable {
                     reason: "longer than \(maxSequenceLength) ids or has an id outside 0..<\(vocabularySize)")
             }
         }
-        var output = [Float](repeating: 0, count: sequences.count * dimension)
+        let output = EmbeddingHead.Options(excludedTokens: try excludedPromptTokenCount(prompt), normalize: normalize)
+        var result = [Float](repeating: 0, count: sequences.count * dimension)
         // Longest first, as sentence-transformers does, so batches hold similar lengths.
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min($0 + batchSize, order.count)]) }
@@ -175,39 +257,22 @@ public final class SentenceEncoder: Sendable {
             ? batches
             : batches.flatMap { split($0, lengths: $0.map { sequences[$0].count }) }
         let queue = WorkQueue(itemCount: items.count)
-        output.withUnsafeMutableBufferPointer { buffer in
-            let output = DisjointWrites(buffer)
+        result.withUnsafeMutableBufferPointer { buffer in
+            let result = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: min(threadCount, items.count)) { _ in
                 while let item = queue.next() {
                     let indices = items[item]
-                    let vectors = embed(indices.map { sequences[$0] })
+                    let vectors = embed(indices.map { sequences[$0] }, output: output)
                     for (row, index) in indices.enumerated() {
                         for column in 0..<dimension {
-                            output.write(vectors[row * dimension + column], at: index * dimension + column)
+                            result.write(vectors[row * dimension + column], at: index * dimension + column)
                         }
                     }
                     queue.finish(count: indices.count, progress: progress)
                 }
             }
         }
-        return output
-    }
-
-    /// The model input ids of each text (see ``tokenize(_:)-(String)``), computed in parallel.
-    ///
-    /// - Throws: the first error ``Tokenizer/encode(_:)`` throws, in text order.
-    public func tokenize(_ texts: [String]) throws -> [[Int32]] {
-        var sequences = [Result<[Int32], any Error>](repeating: .success([]), count: texts.count)
-        let chunks = min(texts.count, threadCount * 4)
-        guard chunks > 0 else { return [] }
-        sequences.withUnsafeMutableBufferPointer { buffer in
-            let sequences = DisjointWrites(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (chunk * texts.count / chunks)..<((chunk + 1) * texts.count / chunks)
-                for index in range { sequences.write(Result { try tokenize(texts[index]) }, at: index) }
-            }
-        }
-        return try sequences.map { try $0.get() }
+        return result
     }
 
     /// Splits a batch into up to ``threadCount`` contiguous parts of about equal token count.
@@ -235,32 +300,7 @@ public final class SentenceEncoder: Sendable {
     }
 
     /// Vectors (`sequences.count × dimension`, row-major) for one part of a batch.
-    private func embed(_ sequences: [[Int32]]) -> [Float] {
-        let hidden = model.configuration.hiddenSize
-        let tokens = model.tokenVectors(sequences)
-        var result: [Float] = []
-        result.reserveCapacity(sequences.count * dimension)
-        var offset = 0
-        var pooled = [Float](repeating: 0, count: hidden * pipeline.pooling.count)
-        tokens.withUnsafeBufferPointer { tokens in
-            for sequence in sequences {
-                pooled.withUnsafeMutableBufferPointer { pooled in
-                    for (position, strategy) in pipeline.pooling.enumerated() {
-                        strategy.pool(tokens.baseAddress! + offset * hidden, length: sequence.count, width: hidden,
-                                      into: pooled.baseAddress! + position * hidden)
-                    }
-                }
-                var vector = pooled
-                for dense in pipeline.denseLayers { vector = dense.apply(vector) }
-                if normalizes {
-                    let norm = vector.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-                    let scale = Float(1 / max(norm, 1e-12))
-                    for index in vector.indices { vector[index] *= scale }
-                }
-                result.append(contentsOf: vector)
-                offset += sequence.count
-            }
-        }
-        return result
+    private func embed(_ sequences: [[Int32]], output: EmbeddingHead.Options) -> [Float] {
+        head.vectors(tokens: model.tokenVectors(sequences), lengths: sequences.map(\.count), options: output)
     }
 }

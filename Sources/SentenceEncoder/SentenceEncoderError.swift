@@ -36,6 +36,8 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
     case downloadFailed(url: String, reason: String)
     /// Encoding was cancelled (its task was cancelled between two chunks of texts).
     case cancelled
+    /// A prompt name the model's `config_sentence_transformers.json` does not define.
+    case unknownPrompt(name: String, available: [String])
 
     /// A one-line message naming the file (and tensor, key or URL) and what is wrong with it.
     public var description: String {
@@ -55,7 +57,7 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
         case .tensorShapeMismatch(let path, let tensor, let expected, let actual):
             return "tensor \"\(tensor)\" in \(path) has shape \(actual), but config.json implies \(expected)"
         case .unsupportedDataType(let path, let tensor, let dataType):
-            return "tensor \"\(tensor)\" in \(path) has data type \(dataType); supported: F32, F16, BF16"
+            return "tensor \"\(tensor)\" in \(path) has data type \(dataType); supported: F32, F16, BF16, I8 with a _scale tensor"
         case .unsupportedModel(let path, let reason):
             return "unsupported model in \(path): \(reason)"
         case .missingSpecialToken(let path, let token):
@@ -70,6 +72,9 @@ public enum SentenceEncoderError: Error, CustomStringConvertible, Equatable {
             return "download of \(url) failed: \(reason)"
         case .cancelled:
             return "encoding was cancelled"
+        case .unknownPrompt(let name, let available):
+            let known = available.isEmpty ? "the model defines no prompts" : "the model defines \(available.joined(separator: ", "))"
+            return "no prompt named \"\(name)\" (\(known) in config_sentence_transformers.json)"
         }
     }
 }

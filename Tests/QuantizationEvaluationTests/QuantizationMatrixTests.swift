@@ -49,6 +49,17 @@ final class QuantizationMatrixTests: XCTestCase {
         XCTAssertEqual(
             results.map(\.bytesPerVector),
             [1536, 768, 768, 384, 384, 384, 192, 96, 96, 48, 48, 432, 432, 432])
+
+        // The Matryoshka grid: the full width (unit vectors, re-normalized) repeats the float32 row;
+        // narrower rows cost bytes as their width says and keep fewer relevant documents.
+        let grid = try matrix.dimensionGrid([384, 64], normalize: true)
+        XCTAssertEqual(grid.map(\.name), ["float32 @384", "int8 @384", "binary @384", "float32 @64", "int8 @64", "binary @64"])
+        XCTAssertEqual(grid.map(\.bytesPerVector), [1536, 384, 48, 256, 64, 8])
+        XCTAssertEqual(grid[0].ndcgAt10, float32.ndcgAt10, accuracy: 1e-6)
+        XCTAssertLessThan(grid[3].ndcgAt10, grid[0].ndcgAt10)
+        let truncated = try embeddings.truncated(to: 64, normalize: true)
+        XCTAssertEqual(truncated.corpus.dimension, 64)
+        XCTAssertThrowsError(try embeddings.truncated(to: 385, normalize: false))
     }
 
     func testFullSciFactReproducesTheFloat32Reference() throws {

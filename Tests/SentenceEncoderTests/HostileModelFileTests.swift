@@ -7,7 +7,7 @@ import XCTest
 /// iterations) give a ``SentenceEncoderError`` naming the file — never a trap, never an
 /// allocation sized by a forged field.
 final class HostileModelFileTests: XCTestCase {
-    static let configuration = BertConfiguration(
+    static let configuration = EncoderConfiguration(
         hiddenSize: TinyModel.hidden, layerCount: TinyModel.layers, headCount: TinyModel.heads,
         intermediateSize: TinyModel.intermediate, vocabularySize: TinyModel.vocabulary.count,
         maxPositionEmbeddings: TinyModel.positions)
@@ -23,7 +23,7 @@ final class HostileModelFileTests: XCTestCase {
             for (name, info) in tensors.tensors where ["F32", "F16", "BF16"].contains(info.dataType) {
                 XCTAssertEqual(try tensors.floats(name).count, info.elementCount, context(), file: file, line: line)
             }
-            let model = try BertModel(configuration: Self.configuration, weights: tensors)
+            let model = try TransformerEncoder(configuration: Self.configuration, weights: tensors)
             XCTAssertEqual(model.tokenVectors([[2, 5, 6, 3]]).count, 4 * TinyModel.hidden, context(), file: file, line: line)
             return nil
         } catch let error as SentenceEncoderError {
@@ -234,7 +234,7 @@ final class HostileModelFileTests: XCTestCase {
         let valid = [UInt8](try Data(contentsOf: url))
         func read(_ bytes: [UInt8], _ context: String) -> Bool {
             do {
-                _ = try BertConfiguration(data: Data(bytes), path: url.path)
+                _ = try EncoderConfiguration(data: Data(bytes), path: url.path)
                 return true
             } catch let error as SentenceEncoderError {
                 XCTAssertTrue(error.description.contains("config.json"), "\(context): \(error)")

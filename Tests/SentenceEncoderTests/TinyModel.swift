@@ -164,6 +164,9 @@ struct TinyModel {
             case .max: vector += (0..<h).map { c in x.map { $0[c] }.max()! }
             case .mean: vector += (0..<h).map { c in x.reduce(0) { $0 + $1[c] } / Double(x.count) }
             case .meanSquareRootLength: vector += (0..<h).map { c in x.reduce(0) { $0 + $1[c] } / Double(x.count).squareRoot() }
+            case .weightedMean:
+                let weights = x.indices.reduce(0.0) { $0 + Double($1 + 1) }
+                vector += (0..<h).map { c in x.indices.reduce(0.0) { $0 + Double($1 + 1) * x[$1][c] } / weights }
             }
         }
         if let dense {

@@ -51,11 +51,11 @@ final class TinyModelTests: XCTestCase {
     func testPackedAndBLASPathsAgree() throws {
         let folder = try temporaryFolder(for: self)
         try TinyModel(seed: 21).write(to: folder)
-        let configuration = try BertConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
+        let configuration = try EncoderConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
         let file = try SafeTensors(contentsOf: folder.appendingPathComponent("model.safetensors"))
         let sequences: [[Int32]] = [[2, 5, 6, 7, 8, 5, 9, 13, 3], [2, 17, 18, 12, 3], [2, 3]]
-        let packed = try BertModel(configuration: configuration, weights: file, path: .packed).tokenVectors(sequences)
-        let blas = try BertModel(configuration: configuration, weights: file, path: .blas).tokenVectors(sequences)
+        let packed = try TransformerEncoder(configuration: configuration, weights: file, path: .packed).tokenVectors(sequences)
+        let blas = try TransformerEncoder(configuration: configuration, weights: file, path: .blas).tokenVectors(sequences)
         XCTAssertEqual(packed.count, 16 * TinyModel.hidden)
         for (a, b) in zip(packed, blas) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }

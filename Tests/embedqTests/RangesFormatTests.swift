@@ -25,8 +25,7 @@ final class RangesFormatTests: XCTestCase {
     }
 
     func testJSONRangesGiveTheSameCodesAndHitsAsNPYRanges() throws {
-        let corpus = CommandRunner.sharedFolder.appendingPathComponent("golden/quantize/minilm_calibrated/embeddings.npy").path
-        guard FileManager.default.fileExists(atPath: corpus) else { throw XCTSkip("shared golden data not found; set EMBEDQ_SHARED") }
+        let corpus = try SharedData.file("golden/quantize/minilm_calibrated/embeddings.npy").path
         try Data((0..<130).map { "doc-\($0)\n" }.joined().utf8).write(to: directory.appendingPathComponent("ids.txt"))
         var outputs: [String: [String]] = [:]
         for format in ["npy", "json"] {

@@ -31,6 +31,9 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--workdir", required=True)
+    p.add_argument("--peer-model", help="the folder PyTorch loads when it differs (same weights, transformers' names)")
+    p.add_argument("--max-seq-length", type=int, default=256, help="the model folder's max_seq_length (PyTorch is set to it)")
+    p.add_argument("--label", default="", help="a title line for the table")
     a = p.parse_args()
 
     import torch
@@ -42,9 +45,9 @@ def main():
     with open(inputs, "w", encoding="utf-8") as f:
         for t in texts:
             f.write(json.dumps({"text": t}) + "\n")
-    model = SentenceTransformer(a.model, device="cpu")
-    model.max_seq_length = 256
-    tokens_pt = sum(len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=256)["input_ids"])
+    model = SentenceTransformer(a.peer_model or a.model, device="cpu")
+    model.max_seq_length = a.max_seq_length
+    tokens_pt = sum(len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=a.max_seq_length)["input_ids"])
     model.encode(texts[:32], batch_size=a.batch_size)  # warm-up
 
     pt_times, eq_times, eq_tokens = [], [], None
@@ -74,6 +77,8 @@ def main():
     cos = np.sum(ours * reference, axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(reference, axis=1))
     pt, eq = statistics.median(pt_times), statistics.median(eq_times)
     n = len(texts)
+    if a.label:
+        print(f"\n## {a.label}")
     print(f"\nSciFact corpus, {n} documents, {tokens_pt} tokens (EmbedQ counts {eq_tokens}), "
           f"{a.threads} threads, batch {a.batch_size}, median of {a.runs} runs")
     # CPU seconds (user + system, all threads) are steadier than wall time on a shared machine;

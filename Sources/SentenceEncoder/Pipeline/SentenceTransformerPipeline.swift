@@ -1,11 +1,18 @@
 import Foundation
 
 /// The modules of a sentence-transformers folder after the transformer: pooling, optional dense
-/// layers, optional L2 normalization, and the transformer's settings (`modules.json`,
-/// `sentence_bert_config.json`, `1_Pooling/config.json`, `2_Dense/…`).
+/// layers, optional L2 normalization, the transformer's settings and the prompts
+/// (`modules.json`, `sentence_bert_config.json`, `1_Pooling/config.json`, `2_Dense/…`,
+/// `config_sentence_transformers.json`).
 struct SentenceTransformerPipeline: Sendable {
     /// Pooling strategies, concatenated in order.
     var pooling: [PoolingStrategy]
+    /// Whether pooling covers the prompt's tokens (`include_prompt`, default true).
+    var poolingIncludesPrompt = true
+    /// Named prompts (`prompts` of `config_sentence_transformers.json`), e.g. `"query": "query: "`.
+    var prompts: [String: String] = [:]
+    /// The prompt used when none is asked for (`default_prompt_name`), or `nil`.
+    var defaultPromptName: String?
     /// Dense layers applied after pooling, in order.
     var denseLayers: [DenseLayer]
     /// Whether the final vector is divided by its L2 norm.
@@ -40,7 +47,10 @@ struct SentenceTransformerPipeline: Sendable {
                 case "Transformer":
                     transformerFolder = moduleFolder
                 case "Pooling":
-                    pooling = try PoolingStrategy.strategies(contentsOf: moduleFolder.appendingPathComponent("config.json"))
+                    let configuration = moduleFolder.appendingPathComponent("config.json")
+                    pooling = try PoolingStrategy.strategies(contentsOf: configuration)
+                    poolingIncludesPrompt = try JSONObjectReader(object: try JSONFile.object(at: configuration), path: configuration.path)
+                        .optionalBool("include_prompt") ?? true
                     sawPooling = true
                 case "Dense":
                     denseLayers.append(try DenseLayer(folder: moduleFolder))
@@ -67,6 +77,39 @@ struct SentenceTransformerPipeline: Sendable {
                 maxSequenceLength = length
             }
             lowercasesInput = try reader.optionalBool("do_lower_case") ?? false
+        }
+        if maxSequenceLength == nil {
+            // sentence-transformers 6 saves no max_seq_length and truncates at the tokenizer's
+            // model_max_length (tokenizer_config.json); "unbounded" sentinels (≥ 2^30) are ignored.
+            let tokenizerSettings = transformerFolder.appendingPathComponent("tokenizer_config.json")
+            if FileManager.default.fileExists(atPath: tokenizerSettings.path) {
+                let reader = JSONObjectReader(object: try JSONFile.object(at: tokenizerSettings), path: tokenizerSettings.path)
+                if let length = reader.object["model_max_length"] as? NSNumber, length.doubleValue >= 2, length.doubleValue < 1_073_741_824 {
+                    maxSequenceLength = length.intValue
+                }
+            }
+        }
+        try readPrompts(from: folder.appendingPathComponent("config_sentence_transformers.json"))
+    }
+
+    /// Reads `prompts` (an object of strings) and `default_prompt_name` (a key of it, or null)
+    /// when the file exists.
+    private mutating func readPrompts(from url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let object = try JSONFile.object(at: url)
+        if let value = object["prompts"], !(value is NSNull) {
+            // A null prompt is the empty prompt, as sentence-transformers reads it.
+            guard let entries = value as? [String: Any],
+                  let prompts = Optional(entries.compactMapValues { $0 is NSNull ? "" : $0 as? String }),
+                  prompts.count == entries.count else {
+                throw SentenceEncoderError.invalidConfiguration(path: url.path, key: "prompts", reason: "not an object of strings")
+            }
+            self.prompts = prompts
+        }
+        defaultPromptName = try JSONObjectReader(object: object, path: url.path).optionalString("default_prompt_name")
+        if let name = defaultPromptName, prompts[name] == nil {
+            throw SentenceEncoderError.invalidConfiguration(
+                path: url.path, key: "default_prompt_name", reason: "\"\(name)\" is not one of the prompts (\(prompts.keys.sorted().joined(separator: ", ")))")
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// How much quantizing one linear layer alone moves the final embeddings: the cosine of each
 /// text's embedding to its float32 embedding when only `layer` is in the lower precision.
 public struct LayerSensitivity: Sendable, Hashable {
-    /// The linear layer, named as in ``BertModel/linearLayerNames`` (e.g. `layer.5.output`).
+    /// The linear layer, named as in ``TransformerEncoder/linearLayerNames`` (e.g. `layer.5.output`).
     public let layer: String
     /// Mean cosine to float32 over the texts (1 = unchanged).
     public let meanCosine: Double

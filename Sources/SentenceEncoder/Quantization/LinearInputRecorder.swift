@@ -22,12 +22,12 @@ final class LinearInputRecorder: @unchecked Sendable {
     }
 }
 
-extension BertModel {
+extension TransformerEncoder {
     /// Fixes the activation scale of every int8 linear layer from the float32 activations of
     /// `sequences` (static quantization): scale = max |x| at the layer's input / 127.
     ///
     /// - Parameter float32: the same encoder with float32 weights, run to observe the activations.
-    mutating func calibrate(with float32: BertModel, on sequences: [[Int32]], batchSize: Int = 32) {
+    mutating func calibrate(with float32: TransformerEncoder, on sequences: [[Int32]], batchSize: Int = 32) {
         let recorder = LinearInputRecorder(layerCount: linears.count)
         for start in stride(from: 0, to: sequences.count, by: batchSize) {
             _ = float32.tokenVectors(Array(sequences[start..<min(start + batchSize, sequences.count)]), recording: recorder)

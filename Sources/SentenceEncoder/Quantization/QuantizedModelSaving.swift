@@ -27,49 +27,59 @@ extension SentenceEncoder {
         }
     }
 
-    /// The encoder's tensors under Hugging Face `BertModel` names.
+    /// The encoder's tensors under its architecture's checkpoint names (without prefix).
     private func safeTensorsData() throws -> Data {
         let configuration = model.configuration
         let weights = model.weights
+        let names = configuration.implementation.tensorNames(configuration)
         let hidden = configuration.hiddenSize
+        let biases = configuration.biases
         var writer = SafeTensorsWriter()
-        writer.add("embeddings.word_embeddings.weight", float32: weights.wordEmbeddings, shape: [configuration.vocabularySize, hidden])
-        writer.add("embeddings.position_embeddings.weight", float32: weights.positionEmbeddings,
-                   shape: [configuration.maxPositionEmbeddings, hidden])
-        writer.add("embeddings.token_type_embeddings.weight", float32: weights.tokenTypeEmbeddings,
-                   shape: [configuration.typeVocabularySize, hidden])
+        writer.add(names.wordEmbeddings, float32: weights.wordEmbeddings, shape: [configuration.vocabularySize, hidden])
+        if let name = names.positionEmbeddings {
+            writer.add(name, float32: weights.positionEmbeddings, shape: [configuration.maxPositionEmbeddings, hidden])
+        }
+        if let name = names.tokenTypeEmbeddings {
+            writer.add(name, float32: weights.tokenTypeEmbeddings, shape: [configuration.typeVocabularySize, hidden])
+        }
+        if let name = names.relativeAttentionBias {
+            writer.add(name, float32: weights.relativeAttentionBias,
+                       shape: [configuration.relativeAttentionBuckets ?? 0, configuration.headCount])
+        }
         func addNorm(_ name: String, _ norm: LayerNorm) {
             writer.add(name + ".weight", float32: norm.gamma, shape: [hidden])
-            writer.add(name + ".bias", float32: norm.beta, shape: [hidden])
+            if biases.norms { writer.add(name + ".bias", float32: norm.beta, shape: [hidden]) }
         }
-        /// Rows `rows` of `layer`'s weight and bias as tensor `name`.
-        func addLinear(_ name: String, _ layer: LinearLayer, rows: Range<Int>) {
+        /// `layer`'s rows split evenly over `modules`, weight and (when `hasBias`) bias each.
+        func addLinear(_ modules: [String], _ layer: LinearLayer, hasBias: Bool) {
+            let part = layer.outputWidth / modules.count
             let k = layer.inputWidth
-            let shape = [rows.count, k]
-            let elements = (rows.lowerBound * k)..<(rows.upperBound * k)
-            switch layer.weight {
-            case .float32(let values):
-                writer.add(name + ".weight", float32: Array(values[elements]), shape: shape)
-            case .bfloat16(let weight):
-                writer.add(name + ".weight", bfloat16: Array(weight.values[elements]), shape: shape)
-            case .int8(let weight):
-                writer.add(name + ".weight", int8: Array(weight.codes[elements]), shape: shape)
-                writer.add(name + ".weight_scale", float32: Array(weight.scales[rows]), shape: [rows.count])
+            for (index, name) in modules.enumerated() {
+                let rows = (index * part)..<((index + 1) * part)
+                let shape = [part, k]
+                let elements = (rows.lowerBound * k)..<(rows.upperBound * k)
+                switch layer.weight {
+                case .float32(let values):
+                    writer.add(name + ".weight", float32: Array(values[elements]), shape: shape)
+                case .bfloat16(let weight):
+                    writer.add(name + ".weight", bfloat16: Array(weight.values[elements]), shape: shape)
+                case .int8(let weight):
+                    writer.add(name + ".weight", int8: Array(weight.codes[elements]), shape: shape)
+                    writer.add(name + ".weight_scale", float32: Array(weight.scales[rows]), shape: [part])
+                }
+                if hasBias { writer.add(name + ".bias", float32: Array(layer.bias[rows]), shape: [part]) }
             }
-            writer.add(name + ".bias", float32: Array(layer.bias[rows]), shape: [rows.count])
         }
-        addNorm("embeddings.LayerNorm", weights.embeddingNorm)
-        for (index, (layer, linears)) in zip(weights.layers, model.linears).enumerated() {
-            let base = "encoder.layer.\(index)."
-            for (part, name) in ["query", "key", "value"].enumerated() {
-                addLinear(base + "attention.self." + name, linears.queryKeyValue, rows: (part * hidden)..<((part + 1) * hidden))
-            }
-            addLinear(base + "attention.output.dense", linears.attentionOutput, rows: 0..<hidden)
-            addNorm(base + "attention.output.LayerNorm", layer.attentionNorm)
-            addLinear(base + "intermediate.dense", linears.intermediate, rows: 0..<configuration.intermediateSize)
-            addLinear(base + "output.dense", linears.output, rows: 0..<hidden)
-            addNorm(base + "output.LayerNorm", layer.outputNorm)
+        addNorm(names.embeddingNorm, weights.embeddingNorm)
+        for ((layerNames, layer), linears) in zip(zip(names.layers, weights.layers), model.linears) {
+            addLinear(layerNames.queryKeyValue, linears.queryKeyValue, hasBias: biases.queryKeyValue)
+            addLinear([layerNames.attentionOutput], linears.attentionOutput, hasBias: biases.attentionOutput)
+            if let name = layerNames.attentionNorm, let norm = layer.attentionNorm { addNorm(name, norm) }
+            addLinear(layerNames.intermediate, linears.intermediate, hasBias: biases.intermediate)
+            addLinear([layerNames.output], linears.output, hasBias: biases.output)
+            addNorm(layerNames.feedForwardNorm, layer.feedForwardNorm)
         }
+        if let name = names.finalNorm, let norm = weights.finalNorm { addNorm(name, norm) }
         let precisions = Set(model.linearLayerPrecisions.values.map(\.rawValue)).sorted().joined(separator: ",")
         return try writer.data(metadata: ["format": "pt", "embedq_weights": precisions])
     }

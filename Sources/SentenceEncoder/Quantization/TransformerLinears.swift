@@ -4,7 +4,7 @@ struct TransformerLinears: Sendable {
     var queryKeyValue: LinearLayer
     /// Attention output projection `[H × H]`.
     var attentionOutput: LinearLayer
-    /// Feed-forward up projection `[I × H]`.
+    /// Feed-forward up projection `[I' × H]` (`I' = 2I` when gated).
     var intermediate: LinearLayer
     /// Feed-forward down projection `[H × I]`.
     var output: LinearLayer
@@ -17,8 +17,9 @@ struct TransformerLinears: Sendable {
 
     /// Converts the float32 weights of `layer` (transformer layer `index`): every linear layer
     /// to `precision` except those named in `float32Layers`, which stay float32.
-    init(_ layer: BertWeights.Layer, index: Int, hidden: Int, intermediate width: Int,
+    init(_ layer: EncoderWeights.Layer, index: Int, configuration: EncoderConfiguration,
          precision: WeightPrecision, float32Layers: Set<String>, path: MatrixPath = .current) {
+        let hidden = configuration.hiddenSize, width = configuration.intermediateSize
         let names = Self.names(layer: index)
         func make(_ name: String, _ weight: [Float], _ bias: [Float], _ n: Int, _ k: Int) -> LinearLayer {
             LinearLayer(weight: weight, bias: bias, outputWidth: n, inputWidth: k,
@@ -26,7 +27,8 @@ struct TransformerLinears: Sendable {
         }
         queryKeyValue = make(names[0], layer.queryKeyValueWeight, layer.queryKeyValueBias, 3 * hidden, hidden)
         attentionOutput = make(names[1], layer.attentionOutputWeight, layer.attentionOutputBias, hidden, hidden)
-        intermediate = make(names[2], layer.intermediateWeight, layer.intermediateBias, width, hidden)
+        intermediate = make(names[2], layer.intermediateWeight, layer.intermediateBias,
+                            configuration.intermediateProjectionWidth, hidden)
         output = make(names[3], layer.outputWeight, layer.outputBias, hidden, width)
     }
 

@@ -46,7 +46,7 @@ struct PipelineTokenizer: Tokenizer {
         vocabularySize = Int(largest) + 1
     }
 
-    func encode(_ text: String) throws -> [Int32] {
+    func encode(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         var ids = try tokenIDs(text)
         let budget = maximumLength - postProcessor.addedTokenCount
         if ids.count > budget { ids.removeSubrange(budget...) }
@@ -54,7 +54,7 @@ struct PipelineTokenizer: Tokenizer {
     }
 
     /// The ids of `text` without special tokens and without truncation.
-    func tokenIDs(_ text: String) throws -> [Int32] {
+    func tokenIDs(_ text: String) throws(SentenceEncoderError) -> [Int32] {
         var ids: [Int32] = []
         var rawSegments: [AddedTokenMatcher.Segment] = []
         rawTokens.split(TextPiece(Array(text.unicodeScalars), startsText: true), into: &rawSegments)

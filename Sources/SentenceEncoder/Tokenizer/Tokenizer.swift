@@ -20,5 +20,5 @@ public protocol Tokenizer: Sendable {
     /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the text
     ///   needs a token the tokenizer lacks (a Unigram model without `unk_id` meeting a character
     ///   outside its vocabulary; the Hugging Face tokenizer fails there too).
-    func encode(_ text: String) throws -> [Int32]
+    func encode(_ text: String) throws(SentenceEncoderError) -> [Int32]
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "LinearKernels.h"
+#include "ArchitectureKernels.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -10,7 +10,9 @@ struct CalibrateCommand: ParsableCommand {
             Reads an n × d float .npy file (n ≥ 2) and writes the ranges: a 2 × d float32 .npy \
             (row 0 minimums, row 1 maximums: the array sentence-transformers takes as `ranges`) \
             plus row 2 with the ternary thresholds, or JSON when OUTPUT ends in .json. \
-            Calibrate once on the corpus and reuse the ranges for every later batch and for queries.
+            Calibrate once on the corpus and reuse the ranges for every later batch and for queries. \
+            --dimensions N calibrates the first N dimensions (Matryoshka truncation; --normalize \
+            re-normalizes the truncated rows), as quantize and index build will see them.
             """)
 
     @Argument(help: "Float embeddings, an n × d .npy file.")
@@ -25,12 +27,14 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Ternary thresholds are alpha × the standard deviation of each dimension.")
     var ternaryAlpha: Double = Calibration.defaultTernaryAlpha
 
+    @OptionGroup var truncation: TruncationOptions
+
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: input)
+        let embeddings = try truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input)
         let ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
         if embeddings.rowCount < Calibration.recommendedMinimumRows {
             StandardError.warn("calibrating on only \(embeddings.rowCount) embeddings; \(Calibration.recommendedMinimumRows) or more give more stable ranges")

@@ -9,8 +9,10 @@ struct EmbedCommand: ParsableCommand {
         abstract: "Encode texts (JSON Lines with a \"text\" field) into an N × d float32 .npy file.",
         discussion: """
             Rows are in input order and L2-normalized when the model has a Normalize module (as \
-            all-MiniLM-L6-v2 does). A progress bar goes to standard error; a summary line with \
-            tokens/s and texts/s ends the run.
+            all-MiniLM-L6-v2 does). --prompt-name / --prompt prepend a prompt (the model's \
+            default_prompt_name applies otherwise); --dimensions truncates after every module, \
+            Normalize included (re-normalize with --normalize). A progress bar goes to standard \
+            error; a summary line with tokens/s and texts/s ends the run.
             """
     )
 
@@ -37,6 +39,10 @@ struct EmbedCommand: ParsableCommand {
 
     @Option(name: .long, help: "JSON Lines texts that fix int8 activation scales (static quantization; default: per token).")
     var calibration: String?
+
+    @OptionGroup var promptOptions: PromptOptions
+
+    @OptionGroup var truncation: TruncationOptions
 
     @Option(name: .long, help: "Output precision: \(Precision.allValueStrings.joined(separator: ", ")).")
     var precision: Precision = .float32
@@ -68,16 +74,18 @@ struct EmbedCommand: ParsableCommand {
         let encoder = try SentenceEncoder(
             model: model, threadCount: threads, weights: weights,
             float32Layers: Set((float32Layers ?? "").split(separator: ",").map(String.init)),
-            calibration: try calibration.map(JSONLinesInput.texts(path:)))
+            calibration: try calibration.map(JSONLinesInput.texts(path:)), dimensions: truncation.dimensions)
         StandardError.log(String(format: "model %@ (dimension %d, max %d tokens, %@ weights) loaded in %.2f s",
                                  encoder.folder.path, encoder.dimension, encoder.maxSequenceLength, weights.rawValue,
                                  Date().timeIntervalSince(loadStart)))
         // The bar redraws one line with carriage returns: only for a terminal.
         let progress = ProgressBar(total: texts.count, unit: "texts", isEnabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
-        let sequences = try encoder.tokenize(texts)
+        let prompt = promptOptions.choice
+        let sequences = try encoder.tokenize(texts, prompt: prompt)
         let tokenCount = sequences.reduce(0) { $0 + $1.count }
-        let embeddings = try encoder.encodeMatrix(tokenized: sequences, batchSize: batchSize) { progress.update($0) }
+        let embeddings = try encoder.encodeMatrix(
+            tokenized: sequences, prompt: prompt, normalize: truncation.normalize, batchSize: batchSize) { progress.update($0) }
         let seconds = Date().timeIntervalSince(start)
         progress.update(texts.count)
         progress.finish()

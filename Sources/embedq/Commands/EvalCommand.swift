@@ -15,8 +15,10 @@ struct EvalCommand: ParsableCommand {
             uint8 / int4 / ternary ranges on the corpus, and searches the top 100 documents per \
             query for float32, float16, bfloat16, int8, int8 asymmetric, uint8, int4 asymmetric, \
             ternary × ternary, float × ternary, binary, binary + rescore ×4 and binary → int8 \
-            ×1/×4/×10. Prints a Markdown table (or one JSON object with --json) on standard \
-            output; progress goes to standard error.
+            ×1/×4/×10. --dimensions adds the Matryoshka grid: float32, int8 and binary rows on \
+            the embeddings truncated to each width (--normalize re-normalizes them). Prints a \
+            Markdown table (or one JSON object with --json) on standard output; progress goes to \
+            standard error.
             """)
 
     @Option(help: "Model folder, or hub id (ORG/NAME, or NAME for sentence-transformers/NAME).")
@@ -40,6 +42,18 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Weight precision of the encoder's linear layers: fp32, bf16 or int8 (model quantization).")
     var weights: WeightPrecision = .float32
 
+    @Option(help: "Also evaluate float32 / int8 / binary on the embeddings truncated to these widths (comma-separated, e.g. 384,256,128,64).")
+    var dimensions: String?
+
+    @Flag(help: "Re-normalize the truncated embeddings of --dimensions (sentence-transformers' normalize_embeddings).")
+    var normalize = false
+
+    @Option(help: "Prompt name (config_sentence_transformers.json) for the queries (default: the model's default prompt).")
+    var queryPromptName: String?
+
+    @Option(help: "Prompt name for the documents (default: the model's default prompt).")
+    var documentPromptName: String?
+
     @Option(help: "Embedding cache folder (default: ~/.cache/embedq/embeddings).")
     var cacheDirectory: String?
 
@@ -55,6 +69,7 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         _ = try alphas()
+        _ = try widths()
     }
 
     func run() throws {
@@ -67,7 +82,9 @@ struct EvalCommand: ParsableCommand {
         let progress = EncodingProgress(isEnabled: !quiet, isTerminal: isatty(STDERR_FILENO) == 1)
         let start = ContinuousClock.now
         let embeddings = try DatasetEmbeddings.embed(
-            documents: data.documents, queries: queries, encoder: encoder, cache: cache, batchSize: batchSize,
+            documents: data.documents, queries: queries, encoder: encoder, cache: cache,
+            documentPrompt: documentPromptName.map(Prompt.named) ?? .modelDefault,
+            queryPrompt: queryPromptName.map(Prompt.named) ?? .modelDefault, batchSize: batchSize,
             progress: { done, total in progress.update(done, of: total) },
             warning: { StandardError.warn($0) })
         progress.finish()
@@ -76,9 +93,15 @@ struct EvalCommand: ParsableCommand {
             : "encoded in \(seconds(since: start))")
 
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
-        let results = try matrix.evaluate { result in
+        let log = { (result: QuantizationResult) in
             StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
+        var results = try matrix.evaluate(onResult: log)
+        let grid = try widths()
+        if let wider = grid.first(where: { $0 > embeddings.corpus.dimension }) {
+            throw CommandFailure("--dimensions \(wider) is wider than the model's \(embeddings.corpus.dimension) dimensions")
+        }
+        results += try matrix.dimensionGrid(grid, normalize: normalize, onResult: log)
         let modelName = encoder.folder.lastPathComponent + (weights == .float32 ? "" : " (\(weights.rawValue) weights)")
         let quantizationReport = try QuantizationReport(dataset: data.name, model: modelName, results: results)
         print(json ? quantizationReport.json() : quantizationReport.markdown(), terminator: json ? "\n" : "")
@@ -100,6 +123,16 @@ struct EvalCommand: ParsableCommand {
             }
             let text = lines.joined(separator: "\n")
             if json { StandardError.print(text) } else { print(text) }
+        }
+    }
+
+    private func widths() throws -> [Int] {
+        guard let dimensions else { return [] }
+        return try dimensions.split(separator: ",").map { text in
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 1 else {
+                throw ValidationError("--dimensions: '\(text)' is not a width ≥ 1")
+            }
+            return value
         }
     }
 

@@ -12,7 +12,9 @@ struct IndexBuildCommand: ParsableCommand {
             The fast codes (--precision) are held in memory when searching; the finer codes \
             (--rescore) stay on disk and rescore the candidates. Ranges for int8, uint8, int4 and \
             ternary come from --ranges or, when not given, from the corpus (min/max). With --texts \
-            the texts are encoded with --model (and the model is recorded for --query-text).
+            the texts are encoded with --model (and the model is recorded for --query-text). \
+            --dimensions N indexes the first N dimensions (Matryoshka truncation; --normalize \
+            re-normalizes them); --query-text searches truncate the query the same way.
             """
     )
 
@@ -40,6 +42,8 @@ struct IndexBuildCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "The index file to write (replaced if it exists).")
     var output: String
 
+    @OptionGroup var truncation: TruncationOptions
+
     func validate() throws {
         guard (corpus == nil) != (texts == nil) else { throw ValidationError("give either a corpus .npy or --texts TEXTS.jsonl") }
     }
@@ -54,15 +58,15 @@ struct IndexBuildCommand: ParsableCommand {
             let documents = try JSONLinesInput.texts(path: texts)
             try IndexInput.checkCount(ids: documentIDs, idsPath: ids, rows: documents.count, corpusPath: texts)
             let modelName = model ?? "all-MiniLM-L6-v2"
-            let encoder = try SentenceEncoder(model: modelName)
+            let encoder = try SentenceEncoder(model: modelName, dimensions: truncation.dimensions)
             StandardError.log("encoding \(documents.count) texts with \(encoder.folder.path), quantizing to \(codes) and writing \(output)…")
             let progress = EncodingProgress(isEnabled: true, isTerminal: isatty(STDERR_FILENO) == 1)
             try IndexBuilder.create(
                 at: output, texts: documents, ids: documentIDs, encoder: encoder, model: modelName, precision: precision,
-                rescoring: rescoring, ranges: calibration, progress: { progress.update($0, of: documents.count) })
+                rescoring: rescoring, ranges: calibration, normalize: truncation.normalize, progress: { progress.update($0, of: documents.count) })
             progress.finish()
         } else if let corpus {
-            let embeddings = try EmbeddingMatrix(contentsOfNPY: corpus)
+            let embeddings = try truncation.apply(to: EmbeddingMatrix(contentsOfNPY: corpus), what: corpus)
             try IndexInput.checkCount(ids: documentIDs, idsPath: ids, rows: embeddings.rowCount, corpusPath: corpus)
             StandardError.log("read \(embeddings.rowCount) × \(embeddings.dimension) embeddings and ids in \(seconds(since: start))")
             StandardError.log("quantizing to \(codes) and writing \(output)…")

@@ -12,7 +12,8 @@ struct QuantizeCommand: ParsableCommand {
             int8 / uint8 / int4 use --ranges (or --calibration embeddings); without either they \
             calibrate on the input itself, as sentence-transformers does (an error for one row, \
             a warning under 100). ternary needs ranges with thresholds (from `embedq calibrate`) \
-            or calibrates on the input.
+            or calibrates on the input. --dimensions N keeps the first N dimensions first \
+            (Matryoshka truncation; --normalize re-normalizes the truncated rows).
             """)
 
     @Argument(help: "Float embeddings, an n × d .npy file.")
@@ -36,6 +37,8 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "Also write the ranges that were used (.npy or .json).")
     var saveRanges: String?
 
+    @OptionGroup var truncation: TruncationOptions
+
     @Flag(help: "Print a JSON summary on standard output.")
     var json = false
 
@@ -47,10 +50,10 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: input)
+        let embeddings = try truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input)
         var resolvedRanges = try ranges.map { try RangesFile.read(contentsOf: $0) }
         if let calibration, precision.needsCalibration {
-            resolvedRanges = try Calibration.ranges(from: EmbeddingMatrix(contentsOfNPY: calibration))
+            resolvedRanges = try Calibration.ranges(from: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: calibration), what: calibration))
         }
         let quantizer = EmbeddingQuantizer(precision: precision, ranges: resolvedRanges, rounding: rounding)
         let quantized = try quantizer.quantize(embeddings) { StandardError.warn($0) }

@@ -84,7 +84,7 @@ struct BPEModel: TokenizerModel {
     var largestID: Int32? { vocabulary.largestID }
     func id(for token: [Unicode.Scalar]) -> Int32? { vocabulary.id(for: token) }
 
-    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws {
+    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws(SentenceEncoderError) {
         guard !piece.isEmpty else { return }
         if ignoresMerges, let id = vocabulary.id(for: piece) {
             ids.append(id)
@@ -108,7 +108,7 @@ struct BPEModel: TokenizerModel {
     }
 
     /// One symbol per scalar (or per byte, or fused unknown), as `BPE::merge_word` builds them.
-    private func initialSymbols(_ piece: [Unicode.Scalar]) throws -> [Symbol] {
+    private func initialSymbols(_ piece: [Unicode.Scalar]) throws(SentenceEncoderError) -> [Symbol] {
         var ids: [Int32] = []
         ids.reserveCapacity(piece.count)
         var pendingUnknown: Int32?

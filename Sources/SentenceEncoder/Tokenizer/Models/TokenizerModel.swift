@@ -5,7 +5,7 @@ protocol TokenizerModel: Sendable {
     ///
     /// - Throws: ``SentenceEncoderError/invalidTokenizer(path:component:reason:)`` when the piece
     ///   needs an unknown token the model does not have.
-    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws
+    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws(SentenceEncoderError)
 
     /// The id of the token spelled exactly `token`, or `nil`.
     func id(for token: [Unicode.Scalar]) -> Int32?

@@ -41,7 +41,7 @@ struct UnigramModel: TokenizerModel {
     var largestID: Int32? { scores.isEmpty ? nil : Int32(scores.count - 1) }
     func id(for token: [Unicode.Scalar]) -> Int32? { vocabulary.id(for: token) }
 
-    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws {
+    func tokenize(_ piece: [Unicode.Scalar], into ids: inout [Int32]) throws(SentenceEncoderError) {
         guard !piece.isEmpty else { return }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: piece)

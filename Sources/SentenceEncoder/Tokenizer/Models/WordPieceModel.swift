@@ -32,7 +32,7 @@ struct WordPieceModel: TokenizerModel {
     var largestID: Int32? { vocabulary.largestID }
     func id(for token: [Unicode.Scalar]) -> Int32? { vocabulary.id(for: token) }
 
-    func tokenize(_ word: [Unicode.Scalar], into ids: inout [Int32]) throws {
+    func tokenize(_ word: [Unicode.Scalar], into ids: inout [Int32]) throws(SentenceEncoderError) {
         if word.count > maxInputCharactersPerWord {
             ids.append(try unknown())
             return
@@ -65,7 +65,7 @@ struct WordPieceModel: TokenizerModel {
         }
     }
 
-    private func unknown() throws -> Int32 {
+    private func unknown() throws(SentenceEncoderError) -> Int32 {
         guard let unknownID else {
             throw SentenceEncoderError.invalidTokenizer(
                 path: source.path, component: source.component,
@@ -88,7 +88,7 @@ struct WordLevelModel: TokenizerModel {
     var largestID: Int32? { vocabulary.largestID }
     func id(for token: [Unicode.Scalar]) -> Int32? { vocabulary.id(for: token) }
 
-    func tokenize(_ word: [Unicode.Scalar], into ids: inout [Int32]) throws {
+    func tokenize(_ word: [Unicode.Scalar], into ids: inout [Int32]) throws(SentenceEncoderError) {
         if let id = vocabulary.id(for: word) {
             ids.append(id)
         } else if let unknownID {
