@@ -53,10 +53,12 @@ extension VectorCollection {
     ///   log still holds every batch).
     @discardableResult
     public func flush() throws(CollectionError) -> MaintenanceReport {
-        try asWriter { (log) throws(CollectionError) -> MaintenanceReport in try flushUnlocked(log) }
+        try asWriter { (_) throws(CollectionError) -> MaintenanceReport in try flushLocked() }
     }
 
-    private func flushUnlocked(_ log: LogWriter) throws(CollectionError) -> MaintenanceReport {
+    /// ``flush()`` for a caller holding the writer lock.
+    @discardableResult
+    func flushLocked() throws(CollectionError) -> MaintenanceReport {
         let state = snapshot().state
         let changedDeletions = state.segments.indices.filter { state.segmentDeleted[$0] != state.persistedDeleted[$0] }
         guard !state.chunks.isEmpty || !changedDeletions.isEmpty || state.manifest.flushedSequence != state.lastSequence else {
@@ -69,8 +71,8 @@ extension VectorCollection {
         if !gathered.ids.isEmpty {
             let name = CollectionFiles.segmentName(manifest.nextFileNumber)
             manifest.nextFileNumber += 1
-            try writeSegment(
-                name: name, ids: IndexIDs(gathered.ids), fast: [.bytes(gathered.fast)], finer: [.bytes(gathered.finer)],
+            try SegmentWriting.write(
+                to: CollectionFiles.path(directory, name), ids: IndexIDs(gathered.ids), fast: [.bytes(gathered.fast)], finer: [.bytes(gathered.finer)],
                 payloads: gathered.payloads, decoded: gathered.decoded, configuration: state.configuration)
             written.append(name)
             newSegment = name
@@ -107,7 +109,7 @@ extension VectorCollection {
         manifest.flushedSequence = state.lastSequence
         manifest.ranges = state.configuration.ranges.map(Manifest.StoredRanges.init)
         manifest.generation += 1
-        try commit(manifest, state: state, removing: replacedDeletionFiles + removedSegments)
+        try commitLocked(manifest, state: state, removing: replacedDeletionFiles + removedSegments)
         return MaintenanceReport(
             segmentsWritten: newSegment == nil ? 0 : 1, segmentsRemoved: removedSegments.count, rowsWritten: gathered.ids.count,
             rowsDropped: state.chunks.indices.reduce(0) { $0 + state.chunkDeleted[$1].count })
@@ -119,8 +121,8 @@ extension VectorCollection {
     /// - Throws: ``CollectionError`` for a failed read or write (the collection stays as it was).
     @discardableResult
     public func merge(_ policy: MergePolicy = .tiered) throws(CollectionError) -> MaintenanceReport {
-        try asWriter { (log) throws(CollectionError) -> MaintenanceReport in
-            _ = try flushUnlocked(log)
+        try asWriter { (_) throws(CollectionError) -> MaintenanceReport in
+            try flushLocked()
             let state = snapshot().state
             let live = state.segments.indices.map { state.segments[$0].rowCount - state.segmentDeleted[$0].count }
             let chosen = policy.choose(liveRows: live)
@@ -177,48 +179,20 @@ extension VectorCollection {
             if ids.count > 0 {
                 let name = CollectionFiles.segmentName(manifest.nextFileNumber)
                 manifest.nextFileNumber += 1
-                try writeSegment(name: name, ids: ids, fast: fast, finer: finer, payloads: payloads, decoded: decoded, configuration: state.configuration)
+                try SegmentWriting.write(to: CollectionFiles.path(directory, name), ids: ids, fast: fast, finer: finer, payloads: payloads, decoded: decoded, configuration: state.configuration)
                 records.append(Manifest.SegmentRecord(file: name, rows: ids.count, deletions: nil, deletedCount: 0))
             }
             manifest.segments = records
             manifest.generation += 1
-            try commit(manifest, state: state, removing: removed)
+            try commitLocked(manifest, state: state, removing: removed)
             return MaintenanceReport(segmentsWritten: ids.count > 0 ? 1 : 0, segmentsRemoved: chosen.count, rowsWritten: ids.count, rowsDropped: dropped)
-        }
-    }
-
-    /// Writes one segment file (atomically) from its parts.
-    func writeSegment(
-        name: String, ids: IndexIDs, fast: [CodeChunk], finer: [CodeChunk], payloads: [[UInt8]], decoded: [Payload],
-        configuration: CollectionConfiguration
-    ) throws(CollectionError) {
-        var stored = SegmentPayloads()
-        if payloads.contains(where: { !$0.isEmpty }) {
-            stored.reserveCapacity(rows: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count })
-            for payload in payloads { stored.append(payload) }
-        }
-        let index = PayloadIndex(payloads: decoded, indexedKeys: configuration.indexedPayloadKeys.map(Set.init))
-        let ranges = configuration.ranges
-        let contents = SegmentContents(
-            dimension: configuration.dimension, ids: ids,
-            fast: CodeSection(
-                precision: configuration.precision, rounding: configuration.rounding,
-                ranges: configuration.precision.needsCalibration ? ranges : nil, chunks: fast),
-            rescoring: configuration.rescoring.map {
-                CodeSection(precision: $0, rounding: configuration.rounding, ranges: $0.needsCalibration ? ranges : nil, chunks: finer)
-            },
-            payloads: stored, payloadIndex: index.encoded())
-        do {
-            try SegmentFile.write(contents, to: CollectionFiles.path(directory, name))
-        } catch {
-            throw .segment(error)
         }
     }
 
     /// Replaces the manifest with `manifest` (the commit point), publishes the state it describes
     /// (segments reopened, memory emptied when the flush covered it), starts a new log when the
     /// old one is fully flushed, and removes `obsolete` files.
-    private func commit(_ manifest: Manifest, state: CollectionState, removing obsolete: [String]) throws(CollectionError) {
+    func commitLocked(_ manifest: Manifest, state: CollectionState, removing obsolete: [String]) throws(CollectionError) {
         try ManifestFile.write(manifest, directory: directory)
         // From here on the new manifest is durable; what follows only tidies up.
         var segments: [SegmentView] = [], deleted: [RowBitset] = []
@@ -229,8 +203,16 @@ extension VectorCollection {
                 deleted.append(state.segmentDeleted[index])
             } else {
                 let view = try SegmentView(directory: directory, file: record.file)
+                var rows = view.fileDeleted
+                if let name = record.deletions {
+                    let path = CollectionFiles.path(directory, name)
+                    guard let bytes = try CollectionFiles.contents(of: path) else {
+                        throw .corruptFile(path: path, reason: "the deletion file just written is missing")
+                    }
+                    rows.formUnion(try DeletionFile.decode(bytes, rowCount: view.rowCount, expectedCount: record.deletedCount, path: path))
+                }
                 segments.append(view)
-                deleted.append(view.fileDeleted)
+                deleted.append(rows)
             }
         }
         var next = state

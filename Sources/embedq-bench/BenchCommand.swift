@@ -8,6 +8,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embedq-bench",
         abstract: "EmbedQ's side of the benchmarks (run through scripts/bench-*.sh).",
-        subcommands: [QuantizeBenchmark.self, SearchBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self]
+        subcommands: [QuantizeBenchmark.self, SearchBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self, CollectionBenchmark.self]
     )
 }

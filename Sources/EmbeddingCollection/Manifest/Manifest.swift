@@ -25,6 +25,9 @@ struct Manifest: Codable, Equatable, Sendable {
     var nextFileNumber: UInt64
     /// The segments, oldest first.
     var segments: [SegmentRecord]
+    /// Fingerprints of the segment files attached from outside (``VectorCollection/attach(segments:)``),
+    /// so that attaching one again does nothing; absent in manifests that never attached one.
+    var attached: [String]?
 
     /// One segment: its file, rows, and the file of its rows deleted since it was written.
     struct SegmentRecord: Codable, Equatable, Sendable {

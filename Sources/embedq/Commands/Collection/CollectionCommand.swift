@@ -17,6 +17,8 @@ struct CollectionCommand: ParsableCommand {
             CollectionInfoCommand.self,
             CollectionVerifyCommand.self,
             CollectionSnapshotCommand.self,
+            CollectionBuildSegmentCommand.self,
+            CollectionAttachCommand.self,
         ]
     )
 }
