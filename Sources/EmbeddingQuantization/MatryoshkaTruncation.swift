@@ -5,7 +5,7 @@ extension EmbeddingMatrix {
     ///
     /// - Throws: ``QuantizationError/invalidParameter(_:)`` when `dimension` is outside
     ///   `1 ... self.dimension`.
-    public func truncated(to dimension: Int, normalize: Bool = false) throws -> EmbeddingMatrix {
+    public func truncated(to dimension: Int, normalize: Bool = false) throws(QuantizationError) -> EmbeddingMatrix {
         guard dimension >= 1, dimension <= self.dimension else {
             throw QuantizationError.invalidParameter("cannot truncate \(self.dimension)-dimensional embeddings to \(dimension) dimensions")
         }

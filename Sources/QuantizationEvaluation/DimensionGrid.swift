@@ -14,16 +14,16 @@ extension DatasetEmbeddings {
     /// - Throws: ``QuantizationEvaluationError/quantization(_:)`` for a dimension outside
     ///   `1 ... corpus.dimension`.
     public func truncated(to dimension: Int, normalize: Bool) throws(QuantizationEvaluationError) -> DatasetEmbeddings {
+        let truncatedCorpus: EmbeddingMatrix, truncatedQueries: EmbeddingMatrix
         do {
-            return try DatasetEmbeddings(
-                documentIDs: documentIDs, queryIDs: queryIDs,
-                corpus: corpus.truncated(to: dimension, normalize: normalize),
-                queries: queries.truncated(to: dimension, normalize: normalize), cameFromCache: cameFromCache)
-        } catch let error as QuantizationEvaluationError {
-            throw error
+            truncatedCorpus = try corpus.truncated(to: dimension, normalize: normalize)
+            truncatedQueries = try queries.truncated(to: dimension, normalize: normalize)
         } catch {
-            throw .quantization("\(error)")
+            throw .quantization(error)
         }
+        return try DatasetEmbeddings(
+            documentIDs: documentIDs, queryIDs: queryIDs, corpus: truncatedCorpus, queries: truncatedQueries,
+            cameFromCache: cameFromCache)
     }
 }
 

@@ -32,6 +32,42 @@ final class TextSearchTests: XCTestCase {
         XCTAssertEqual(try encoder.encodeMatrix([]).rowCount, 0)
     }
 
+    /// An index built from texts with Matryoshka truncation records the model; its
+    /// `recordedEncoder` is truncated to the index's width, so text queries are cut alike and
+    /// rank as the truncated (and re-normalized) query vectors do.
+    func testATruncatedIndexIsSearchedWithQueriesTruncatedAlike() throws {
+        let (_, folder) = try encoder()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-text-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("truncated.embq").path
+        let truncated = try SentenceEncoder(folder: URL(fileURLWithPath: folder), threadCount: 2, dimensions: 128)
+        try IndexBuilder.create(
+            at: path, texts: Self.texts, ids: Self.ids, encoder: truncated, model: folder, precision: .float32, normalize: true)
+        let index = try SearchableIndex(path: path)
+        XCTAssertEqual(index.dimension, 128)
+        let recorded = try index.recordedEncoder(threadCount: 1)
+        XCTAssertEqual(recorded.dimension, 128)
+        let questions = ["what are qubits", "capital city of France", "diet and cancer risk"]
+        let results = try index.search(texts: questions, encoder: recorded, k: 6)
+        XCTAssertEqual(index.documents(results).map { $0.first?.id }, ["quantum", "paris", "vitamin"])
+        // Independent oracle: full-width vectors cut to 128 values and normalized in double precision.
+        let full = try SentenceEncoder(folder: URL(fileURLWithPath: folder), threadCount: 2)
+        func cut(_ texts: [String]) throws -> [[Double]] {
+            try full.encode(texts).map { vector in
+                let head = vector.prefix(128).map(Double.init)
+                let norm = head.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                return head.map { $0 / norm }
+            }
+        }
+        let documents = try cut(Self.texts), queries = try cut(questions)
+        for (q, query) in queries.enumerated() {
+            let scores = documents.map { zip($0, query).reduce(0) { $0 + $1.0 * $1.1 } }
+            let expected = scores.indices.sorted { scores[$0] > scores[$1] }.map { Self.ids[$0] }
+            XCTAssertEqual(index.documents(results)[q].map(\.id), expected, questions[q])
+        }
+    }
+
     func testAnIndexBuiltFromTextsIsSearchedWithText() throws {
         let (encoder, folder) = try encoder()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-text-\(UUID().uuidString)")
