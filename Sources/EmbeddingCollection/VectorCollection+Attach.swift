@@ -36,7 +36,7 @@ extension VectorCollection {
         }
         let ranges = configuration.ranges
         func codes(_ precision: Precision) throws(CollectionError) -> [UInt8] {
-            do {
+            do throws(QuantizationError) {
                 return try EmbeddingQuantizer(precision: precision, ranges: precision.needsCalibration ? ranges : nil, rounding: configuration.rounding)
                     .quantize(vectors).codes
             } catch {
@@ -74,7 +74,7 @@ extension VectorCollection {
                     skipped += 1
                     continue
                 }
-                do {
+                do throws(IndexFileError) {
                     _ = try IndexFile.open(at: path, verify: true)
                 } catch {
                     throw .segment(error)
@@ -83,7 +83,7 @@ extension VectorCollection {
                 manifest.nextFileNumber += 1
                 try CollectionFiles.linkOrCopy(path, to: CollectionFiles.path(directory, name))
                 let view: SegmentView
-                do {
+                do throws(CollectionError) {
                     view = try SegmentView(directory: directory, file: name)
                     try Self.checkCompatible(view, with: state.configuration, path: path)
                 } catch {
@@ -147,7 +147,7 @@ extension VectorCollection {
     /// A segment file's identity: the CRC-32C of its header (which holds every section's CRC-32C)
     /// and its length.
     static func fingerprint(of path: String) throws(CollectionError) -> String {
-        do {
+        do throws(IndexFileError) {
             let header = try IndexFile.header(at: path)
             var bytes: [UInt8] = []
             for section in IndexSection.allCases {
@@ -173,5 +173,31 @@ extension VectorCollection {
         if let rescoring = view.rescoring, rescoring.precision.needsCalibration, rescoring.ranges != configuration.ranges {
             throw .invalidArgument("\(path): the segment's finer codes were made with other calibration ranges")
         }
+    }
+}
+
+extension VectorCollection {
+    /// Creates a collection at the new directory `directory` holding the index file at `path` as
+    /// its one segment (linked or copied; its deleted rows stay deleted), with the file's
+    /// dimension, precisions and ranges. The index file itself is not changed.
+    ///
+    /// - Throws: ``CollectionError/segment(_:)`` for a damaged file; ``CollectionError/alreadyExists(path:)``;
+    ///   ``CollectionError/invalidArgument(_:)`` for fast and finer codes calibrated differently.
+    public static func convert(indexFile path: String, to directory: String) throws(CollectionError) -> VectorCollection {
+        let header: IndexHeader
+        let ranges: QuantizationRanges?
+        do throws(IndexFileError) {
+            let index = try IndexFile.open(at: path, verify: true)
+            header = index.header
+            ranges = index.fast.ranges ?? index.rescoring?.ranges
+        } catch {
+            throw .segment(error)
+        }
+        let configuration = CollectionConfiguration(
+            dimension: header.dimension, precision: header.fastPrecision, rescoring: header.rescoringPrecision,
+            rounding: header.fastRounding, ranges: ranges)
+        let collection = try create(at: directory, configuration: configuration)
+        try collection.attach(segments: [path])
+        return collection
     }
 }

@@ -30,6 +30,9 @@ struct CollectionBenchmark: ParsableCommand {
         var filtered: [String: Double] = [:]
         var filteredHitsChecked = true
         var peakResidentMegabytes = 0.0
+        /// Peak RSS of a whole `collection add` process (it opens the collection: fast codes,
+        /// ids, id lookup, payload index).
+        var addProcessPeakResidentMegabytes: Double?
     }
 
     func vectors(_ count: Int, seed: UInt64) -> EmbeddingMatrix {
@@ -51,6 +54,7 @@ struct CollectionBenchmark: ParsableCommand {
         let queryMatrix = vectors(queries, seed: 99)
         func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
+        let corpus = vectors(rows, seed: 1)
         // One segment of `rows` points, payload {"bucket": i % 1000}.
         let one = work + "/one"
         let configuration = CollectionConfiguration(dimension: dimension, precision: .binary, rescoring: .int8, calibrationRows: 1000)
@@ -60,7 +64,7 @@ struct CollectionBenchmark: ParsableCommand {
             while start < rows {
                 let count = min(chunk, rows - start)
                 let ids = (start..<(start + count)).map { "p\($0)" }
-                try collection.upsert(ids: ids, vectors: vectors(count, seed: UInt64(start) + 1), payloads: (start..<(start + count)).map { Payload(["bucket": .integer(Int64($0 % 1000))]) })
+                try collection.upsert(ids: ids, vectors: corpus[rows: start..<(start + count)], payloads: (start..<(start + count)).map { Payload(["bucket": .integer(Int64($0 % 1000))]) })
                 start += count
             }
             try collection.flush()
@@ -78,7 +82,7 @@ struct CollectionBenchmark: ParsableCommand {
         collection.close()
         if let embedq {
             let batchVectors = vectors(batch, seed: 5)
-            try NPYWriter.write(NPYArray(float32: batchVectors.values, shape: [batch, dimension]), to: work + "/batch.npy")
+            try NPYFile.write(NPYArray(float32: batchVectors.values, shape: [batch, dimension]), to: work + "/batch.npy")
             var times: [Double] = []
             for repeat_ in 0..<repeats {
                 try Data(((0..<batch).map { "c\(repeat_)-\($0)" }.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: work + "/batch.txt"))
@@ -93,6 +97,8 @@ struct CollectionBenchmark: ParsableCommand {
                 guard process.terminationStatus == 0 else { throw ValidationError("embedq collection add failed") }
             }
             report.addProcessMilliseconds = Timing.median(times)
+            var usage = rusage()
+            if getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage) == 0 { report.addProcessPeakResidentMegabytes = Double(usage.ru_maxrss) / 1024 }
         }
         collection = try VectorCollection(opening: one, autoFlushRows: nil)
         try collection.flush()
@@ -100,14 +106,7 @@ struct CollectionBenchmark: ParsableCommand {
         // The peer: the same add to an index file of `rows` rows (rewrites the file).
         let indexPath = work + "/index.embq"
         do {
-            let all = vectors(min(rows, chunk), seed: 1)
-            try IndexBuilder.create(at: indexPath, embeddings: all, ids: (0..<all.rowCount).map { "p\($0)" }, precision: .binary, rescoring: .int8)
-            var start = all.rowCount
-            while start < rows {
-                let count = min(chunk, rows - start)
-                _ = try IndexBuilder.add(to: indexPath, embeddings: vectors(count, seed: UInt64(start) + 1), ids: (start..<(start + count)).map { "p\($0)" })
-                start += count
-            }
+            try IndexBuilder.create(at: indexPath, embeddings: corpus, ids: (0..<rows).map { "p\($0)" }, precision: .binary, rescoring: .int8)
             var times: [Double] = []
             for repeat_ in 0..<min(repeats, 3) {
                 let batchVectors = vectors(batch, seed: 1000 + UInt64(repeat_))
@@ -148,7 +147,7 @@ struct CollectionBenchmark: ParsableCommand {
         let part = (rows + 9) / 10
         while start < rows {
             let count = min(chunk, rows - start, part - start % part)
-            try collection.upsert(ids: (start..<(start + count)).map { "p\($0)" }, vectors: vectors(count, seed: UInt64(start) + 1))
+            try collection.upsert(ids: (start..<(start + count)).map { "p\($0)" }, vectors: corpus[rows: start..<(start + count)])
             start += count
             if start % part == 0 || start == rows { try collection.flush() }
         }

@@ -3,6 +3,8 @@ import EmbeddingQuantization
 import Foundation
 import XCTest
 @testable import EmbeddingCollection
+import EmbeddingIndex
+import EmbeddingStore
 
 /// Segments built outside a collection and attached: upsert rules, idempotence, refusals.
 final class CollectionAttachTests: XCTestCase {
@@ -62,5 +64,29 @@ final class CollectionAttachTests: XCTestCase {
         collection = nil
         collection = try VectorCollection(opening: directory, autoFlushRows: nil)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("segment-") }.count, 3)
+    }
+
+    /// An index file with deleted rows becomes a one-segment collection that searches alike.
+    func testConvertedIndexFileSearchesLikeTheIndex() throws {
+        let directory = try CollectionTestData.temporaryDirectory()
+        let indexPath = directory + ".index.embq"
+        defer { try? FileManager.default.removeItem(atPath: directory); try? FileManager.default.removeItem(atPath: indexPath) }
+        let ids = (0..<60).map { "d\($0)" }
+        try IndexBuilder.create(at: indexPath, embeddings: CollectionTestData.matrix(ids, dimension: dimension), ids: ids, precision: .binary, rescoring: .int8)
+        _ = try IndexFile.delete(ids: ["d3", "d7"], from: indexPath)
+        let collection = try VectorCollection.convert(indexFile: indexPath, to: directory)
+        XCTAssertEqual(collection.snapshot().count, 58)
+        XCTAssertEqual(try collection.snapshot().get(["d3", "d4"]).map(\.found), [false, true])
+        let query = CollectionTestData.matrix(["d10", "q"], dimension: dimension)
+        let index = try SearchableIndex(path: indexPath)
+        let expected = index.documents(try index.search(query, k: 5, parameters: .init(rescoreMultiplier: 4)))
+        let found = try collection.snapshot().search(query, k: 5, rescoreMultiplier: 4)
+        XCTAssertEqual(found.hits.map { $0.map(\.id) }, expected.hits.map { $0.map(\.id) })
+        XCTAssertEqual(found.hits.map { $0.map(\.score) }, expected.hits.map { $0.map(\.score) })
+        // Writes go on in the collection; the index file is untouched.
+        try collection.upsert(ids: ["new"], vectors: CollectionTestData.matrix(["new"], dimension: dimension))
+        try collection.merge(.all)
+        XCTAssertEqual(collection.snapshot().count, 59)
+        XCTAssertEqual(try IndexFile.open(at: indexPath).count, 58)
     }
 }

@@ -110,4 +110,33 @@ final class CollectionCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.standardError.contains("bad.jsonl line 2"), result.standardError)
     }
+
+    func testTextsAreEncodedWithTheRecordedModelAndAnotherModelIsRefused() throws {
+        let model = try SharedData.file("models/all-MiniLM-L6-v2/config.json").deletingLastPathComponent()
+        let texts = ["The cat sat on the mat.", "Quantum computers use qubits.", "Paris is the capital of France.",
+                     "A recipe for chocolate cake.", "The stock market fell sharply today."]
+        try write(texts.map { "{\"text\": \"\($0)\"}" }, to: "texts.jsonl")
+        try write(["cat", "quantum", "paris", "cake", "stocks"], to: "text-ids.txt")
+        var result = try run(["collection", "create", "texts", "--dimension", "384", "--precision", "binary", "--rescore", "int8",
+                              "--calibration-rows", "5", "--model", model.path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["collection", "add", "texts", "--texts", "texts.jsonl", "--ids", "text-ids.txt"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["collection", "search", "texts", "--query-text", "what are qubits", "--query-text", "capital city of France",
+                          "-k", "2", "--rescore", "5", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let first = try jsonLines(result.standardOutput).map { (($0["hits"] as? [[String: Any]])?.first?["id"]) as? String }
+        XCTAssertEqual(first, ["quantum", "paris"])
+
+        // The same model with one weight byte changed has another fingerprint: refused.
+        let other = directory.appendingPathComponent("other-model")
+        try FileManager.default.copyItem(at: model, to: other)
+        let weights = other.appendingPathComponent("model.safetensors")
+        var bytes = try Data(contentsOf: weights)
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: weights)
+        result = try run(["collection", "search", "texts", "--query-text", "what are qubits", "--model", other.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardError.contains("the collection was built with model"), result.standardError)
+    }
 }

@@ -19,6 +19,7 @@ struct CollectionCommand: ParsableCommand {
             CollectionSnapshotCommand.self,
             CollectionBuildSegmentCommand.self,
             CollectionAttachCommand.self,
+            CollectionConvertCommand.self,
         ]
     )
 }

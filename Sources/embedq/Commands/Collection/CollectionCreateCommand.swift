@@ -1,7 +1,7 @@
 import ArgumentParser
 import EmbedQ
 
-/// `embedq collection create DIR --dimension D --precision P [--rescore P2] [--ranges R]`.
+/// `embedq collection create DIR --dimension D --precision P [--rescore P2] [--ranges R] [--model M]`.
 struct CollectionCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -33,11 +33,15 @@ struct CollectionCreateCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Payload keys to index (default: every key).")
     var indexKeys: [String] = []
 
+    @Option(name: .long, help: "The model that makes the vectors (hub id or folder), recorded with its fingerprint for --texts and --query-text.")
+    var model: String?
+
     func run() throws {
+        let recorded = try model.map(CollectionText.record)
         let configuration = CollectionConfiguration(
             dimension: dimension, precision: try Precision(parsing: precision), rescoring: try rescoring.map(Precision.init(parsing:)),
             ranges: try ranges.map { try RangesFile.read(contentsOf: $0) }, calibrationRows: calibrationRows,
-            indexedPayloadKeys: indexKeys.isEmpty ? nil : indexKeys)
+            model: recorded, indexedPayloadKeys: indexKeys.isEmpty ? nil : indexKeys)
         let collection = try VectorCollection.create(at: directory, configuration: configuration)
         collection.close()
         StandardError.log("created collection \(directory): dimension \(dimension), \(precision)\(rescoring.map { " + \($0) rescoring" } ?? "")")

@@ -174,3 +174,22 @@ struct CollectionAttachCommand: ParsableCommand {
         StandardError.log("attached \(report.attached) segments (\(report.points) points, \(report.replaced) replaced), \(report.alreadyAttached) attached before")
     }
 }
+
+/// `embedq collection convert INDEX --output DIR`.
+struct CollectionConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert", abstract: "Create a collection whose one segment is an existing index file (left unchanged).")
+
+    @Argument(help: "The index file.")
+    var index: String
+
+    @Option(name: .long, help: "The new collection directory.")
+    var output: String
+
+    func run() throws {
+        let collection = try VectorCollection.convert(indexFile: index, to: output)
+        let count = collection.snapshot().count
+        collection.close()
+        StandardError.log("converted \(index) into the collection \(output) (\(count) points)")
+    }
+}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EmbedQ
 
-/// `embedq collection search DIR --queries Q.npy -k K [--rescore M] [--filter JSON] [--json]`.
+/// `embedq collection search DIR (--queries Q.npy | --query-text T) -k K [--rescore M] [--filter JSON] [--json]`.
 struct CollectionSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -17,7 +17,13 @@ struct CollectionSearchCommand: ParsableCommand {
     var directory: String
 
     @Option(name: .long, help: "Float query embeddings .npy (m × d).")
-    var queries: String
+    var queries: String?
+
+    @Option(name: .long, help: "A query text (repeatable), encoded with the collection's recorded model.")
+    var queryText: [String] = []
+
+    @Option(name: .long, help: "With --query-text: the model to encode with (refused unless it is the recorded one).")
+    var model: String?
 
     @Option(name: .short, help: "Hits per query.")
     var k: Int = 10
@@ -45,10 +51,20 @@ struct CollectionSearchCommand: ParsableCommand {
         var hits: [Hit]
     }
 
+    func validate() throws {
+        guard (queries == nil) != queryText.isEmpty else { throw ValidationError("give either --queries Q.npy or --query-text TEXT") }
+    }
+
     func run() throws {
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: queries)
         let payloadFilter = try filter.map(CollectionInput.filter)
         let collection = try VectorCollection(opening: directory, writable: false)
+        let embeddings: EmbeddingMatrix
+        if let queries {
+            embeddings = try EmbeddingMatrix(contentsOfNPY: queries)
+        } else {
+            let encoder = try CollectionText.encoder(recorded: collection.configuration.model, given: model, directory: directory)
+            embeddings = try encoder.encodeMatrix(queryText)
+        }
         let results = try collection.snapshot().search(
             embeddings, k: k, filter: payloadFilter, rescoreMultiplier: rescoreMultiplier, threads: threads, payloads: json)
         let label = results.metric == .hammingDistance ? "distance" : "score"
