@@ -30,9 +30,7 @@ struct CollectionBenchmark: ParsableCommand {
         var filtered: [String: Double] = [:]
         var filteredHitsChecked = true
         var peakResidentMegabytes = 0.0
-        /// Peak RSS of a whole `collection add` process (it opens the collection: fast codes,
-        /// ids, id lookup, payload index).
-        var addProcessPeakResidentMegabytes: Double?
+
     }
 
     func vectors(_ count: Int, seed: UInt64) -> EmbeddingMatrix {
@@ -97,8 +95,6 @@ struct CollectionBenchmark: ParsableCommand {
                 guard process.terminationStatus == 0 else { throw ValidationError("embedq collection add failed") }
             }
             report.addProcessMilliseconds = Timing.median(times)
-            var usage = rusage()
-            if getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage) == 0 { report.addProcessPeakResidentMegabytes = Double(usage.ru_maxrss) / 1024 }
         }
         collection = try VectorCollection(opening: one, autoFlushRows: nil)
         try collection.flush()
