@@ -10,10 +10,13 @@ let package = Package(
         // Quantize, calibrate, .npy and ranges files. No BLAS, no encoder.
         .library(name: "EmbeddingQuantization", targets: ["EmbeddingQuantization"]),
         // Quantization + search (VectorIndex, flat / asymmetric / refine, HNSW graphs, row
-        // filters) + index files. No BLAS, no encoder.
+        // filters) + index files + collections. No BLAS, no encoder.
         .library(
             name: "EmbedQSearch",
-            targets: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex"]),
+            targets: [
+                "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex",
+                "EmbeddingCollection",
+            ]),
         // Text -> embeddings (OpenBLAS on Linux, Accelerate on Apple platforms).
         .library(name: "SentenceEncoder", targets: ["SentenceEncoder"]),
         // Ranking metrics and quantization reports over plain rankings. No search, no encoder.
@@ -80,6 +83,11 @@ let package = Package(
         // Index files searched: fast codes via EmbeddingSearch (or their graph file via EmbeddingGraph),
         // rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingGraph"]),
+        // Collections that change: a directory of immutable segments, a write-ahead log, a
+        // manifest, payloads with Qdrant-syntax filters, snapshot reads (docs/COLLECTIONS.md).
+        .target(
+            name: "EmbeddingCollection",
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
         // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
         // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
         // the search and the index files, which stay free of it.
@@ -109,7 +117,7 @@ let package = Package(
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingGraph", "EmbeddingStore", "EmbeddingIndex",
                 "QuantizationEvaluation", "RetrievalEvaluation", "SentenceEncoder", "SemanticSearch", "EmbeddingTraining",
-                "EmbeddingStream",
+                "EmbeddingStream", "EmbeddingCollection",
             ]
         ),
         // `embedq serve`: the HTTP API (Hummingbird 2) over the encoder and the quantizer —
@@ -167,6 +175,7 @@ let package = Package(
             name: "QuantizationEvaluationTests",
             dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbeddingGraph", "EmbedQTestSupport", "VectorIndexConformance"]),
+        .testTarget(name: "EmbeddingCollectionTests", dependencies: ["EmbeddingCollection", "EmbedQTestSupport"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),

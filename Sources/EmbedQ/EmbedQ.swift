@@ -5,6 +5,7 @@
 @_exported import EmbeddingStore
 @_exported import QuantizationEvaluation
 @_exported import EmbeddingIndex
+@_exported import EmbeddingCollection
 @_exported import RetrievalEvaluation
 @_exported import SemanticSearch
 @_exported import SentenceEncoder

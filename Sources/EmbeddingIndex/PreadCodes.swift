@@ -2,26 +2,32 @@ import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
 
-/// An index file's rescoring codes as ``RefinementCodes``, read with `pread`
-/// (``MappedCodes/copyRows(_:into:)``): the candidates' rows come from the page cache without
+/// An index file's rescoring codes as `RefinementCodes`, read with `pread`
+/// (`MappedCodes/copyRows(_:into:)`): the candidates' rows come from the page cache without
 /// being mapped into the process, so rescoring never adds the section to resident memory.
-struct PreadCodes: RefinementCodes {
+public struct PreadCodes: RefinementCodes {
     /// The file's rescoring section.
-    let codes: MappedCodes
+    public let codes: MappedCodes
 
-    init(_ codes: MappedCodes) { self.codes = codes }
+    /// Reads `codes` (a section of an open index file or collection segment) with `pread`.
+    public init(_ codes: MappedCodes) { self.codes = codes }
 
-    var precision: Precision { codes.precision }
-    var rowCount: Int { codes.rowCount }
-    var dimension: Int { codes.dimension }
-    var ranges: QuantizationRanges? { codes.ranges }
-    var rounding: RoundingMode { codes.rounding }
+    /// The precision of the codes.
+    public var precision: Precision { codes.precision }
+    /// Rows of the section.
+    public var rowCount: Int { codes.rowCount }
+    /// Dimensions of the embeddings the codes encode.
+    public var dimension: Int { codes.dimension }
+    /// The calibration of integer and ternary codes.
+    public var ranges: QuantizationRanges? { codes.ranges }
+    /// The rounding of integer codes.
+    public var rounding: RoundingMode { codes.rounding }
 
     /// Reads `rows` (ascending; consecutive rows in one call) into one buffer and hands each row
     /// to `body`.
     ///
-    /// - Throws: ``SearchError/rowOutOfRange(row:rowCount:)``; ``SearchError/readFailed(operation:errno:message:)``.
-    func withRows(_ rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(SearchError) {
+    /// - Throws: `SearchError/rowOutOfRange(row:rowCount:)`; `SearchError/readFailed(operation:errno:message:)`.
+    public func withRows(_ rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(SearchError) {
         if let bad = rows.first(where: { $0 < 0 || $0 >= rowCount }) {
             throw SearchError.rowOutOfRange(row: bad, rowCount: rowCount)
         }

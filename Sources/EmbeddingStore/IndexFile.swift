@@ -76,7 +76,7 @@ public enum IndexFile {
     private static func addUnlocked(
         to path: String, ids newIDs: [String], fast: QuantizedEmbeddings, rescoring: QuantizedEmbeddings?
     ) throws(IndexFileError) -> UInt64 {
-        let index = try open(at: path)
+        let index = try openPlainIndex(at: path)
         do {
             try checkCodes(fast: fast, rescoring: rescoring, idCount: newIDs.count)
             try checkCompatible(fast, with: index.fast.precision, index.fast.ranges, index.fast.rounding, dimension: index.dimension, what: "fast")
@@ -114,7 +114,7 @@ public enum IndexFile {
     }
 
     private static func deleteUnlocked(ids: [String], from path: String) throws(IndexFileError) -> DeletionReport {
-        let index = try open(at: path)
+        let index = try openPlainIndex(at: path)
         let rows = index.liveRowsByID()
         var image = image(of: index)
         var unknown: [String] = []
@@ -146,7 +146,7 @@ public enum IndexFile {
     }
 
     private static func compactUnlocked(at path: String) throws(IndexFileError) -> Int {
-        let index = try open(at: path)
+        let index = try openPlainIndex(at: path)
         guard index.deletedRows.count > 0 else { return 0 }
         let live = index.liveRows
         var image = image(of: index)
@@ -177,6 +177,17 @@ public enum IndexFile {
     }
 
     // MARK: - Helpers
+
+    /// Opens the index at `path` for a change; a collection segment (format version 2) is
+    /// immutable and refused.
+    private static func openPlainIndex(at path: String) throws(IndexFileError) -> OpenIndex {
+        let index = try open(at: path)
+        guard index.header.version == IndexHeader.currentVersion else {
+            throw IndexFileError.invalidArgument(
+                "a collection segment (format version \(index.header.version)) is immutable; change it through its collection").inFile(path)
+        }
+        return index
+    }
 
     /// The image of `index` as it is, with the next generation.
     static func image(of index: OpenIndex) -> IndexImage {

@@ -11,7 +11,8 @@ public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringCon
     case notARegularFile
     /// The file does not start with the magic bytes `EMBQINDX`.
     case badMagic
-    /// A format version this reader does not know (it reads version ``IndexHeader/currentVersion``).
+    /// A format version this reader does not know (it reads versions ``IndexHeader/currentVersion``
+    /// and ``IndexHeader/segmentVersion``).
     case unsupportedVersion(UInt32)
     /// Flag bits this reader does not know.
     case unsupportedFlags(UInt32)
@@ -51,7 +52,7 @@ public indirect enum IndexFileError: Error, Equatable, Sendable, CustomStringCon
         case .badMagic:
             return "not an EmbedQ index: missing the magic bytes EMBQINDX at offset 0"
         case .unsupportedVersion(let version):
-            return "unsupported index format version \(version) (supported: \(IndexHeader.currentVersion))"
+            return "unsupported index format version \(version) (supported: \(IndexHeader.currentVersion) and \(IndexHeader.segmentVersion))"
         case .unsupportedFlags(let flags):
             return "unsupported index flag bits 0x\(String(flags, radix: 16)) in the header at offset 12"
         case .unknownCode(let field, let code):

@@ -1,24 +1,14 @@
 import EmbeddingQuantization
 
 /// Everything a new index file will hold, before it is written: the writer's input. Codes are
-/// given as chunks so that add and compact can copy rows straight from the old file's mapping.
+/// given as chunks so that add, compact and a collection's merge can copy rows straight from an
+/// old file's mapping.
 struct IndexImage {
-    /// Where a run of code bytes comes from.
-    enum Chunk {
-        /// Bytes held in memory.
-        case bytes([UInt8])
-        /// A byte range of the old file's mapped rescoring codes.
-        case mapped(MappedCodes, Range<Int>)
-    }
+    typealias Chunk = CodeChunk
+    typealias Codes = CodeSection
 
-    /// One code section: precision, rounding, ranges and the chunks of `rowCount × bytesPerVector` bytes.
-    struct Codes {
-        var precision: Precision
-        var rounding: RoundingMode
-        var ranges: QuantizationRanges?
-        var chunks: [Chunk]
-    }
-
+    /// The format version: 1 (plain index file) or 2 (collection segment, with the sections below).
+    var version: UInt32 = IndexHeader.currentVersion
     var dimension: Int
     var generation: UInt64
     var ids: IndexIDs
@@ -26,6 +16,12 @@ struct IndexImage {
     var metadata: [UInt8]
     var fast: Codes
     var rescoring: Codes?
+    /// Version 2: one payload per row, or none at all (an empty section).
+    var payloads = SegmentPayloads()
+    /// Version 2: the payload index bytes.
+    var payloadIndex: [UInt8] = []
+    /// Version 2: the graph section's bytes.
+    var graph: [UInt8] = []
 
     /// The header flags for the ranges this image carries.
     var flags: UInt32 {

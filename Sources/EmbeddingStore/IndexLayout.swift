@@ -2,26 +2,28 @@ import EmbeddingQuantization
 
 /// The canonical placement of sections: each starts at the first offset after the previous one
 /// (the header for the first) that is a multiple of its ``IndexSection/alignment``; the gaps are
-/// zero bytes and the file ends where the rescoring section ends. Writers produce exactly this
-/// layout and readers accept nothing else, so every byte of a file except the rescoring codes is
-/// either covered by a checksum or required to be zero.
+/// zero bytes and the file ends where the last section of its version ends (the rescoring
+/// section in version 1, the graph section in version 2). Writers produce exactly this layout
+/// and readers accept nothing else, so every byte of a file is either covered by a checksum or
+/// required to be zero.
 enum IndexLayout {
     /// Largest dimension accepted (keeps every per-row size computation far from overflow).
     static let maximumDimension = 1 << 24
 
-    /// The section ranges for `lengths` (indexed by ``IndexSection/rawValue``), or `nil` on
+    /// The section ranges of a file of format `version` for `lengths` (both indexed by
+    /// ``IndexSection/rawValue``; sections the version lacks get empty ranges at 0), or `nil` on
     /// `Int` overflow.
-    static func place(lengths: [Int]) -> [Range<Int>]? {
-        var end = IndexHeader.size
-        var ranges: [Range<Int>] = []
-        for section in IndexSection.allCases {
+    static func place(lengths: [Int], version: UInt32) -> [Range<Int>]? {
+        var end = IndexHeader.byteCount(version: version)
+        var ranges = [Range<Int>](repeating: 0..<0, count: IndexSection.allCases.count)
+        for section in IndexSection.sections(version: version) {
             let alignment = section.alignment
             let (padded, overflow) = end.addingReportingOverflow(alignment - 1)
             guard !overflow else { return nil }
             let start = padded & ~(alignment - 1)
             let (stop, overflow2) = start.addingReportingOverflow(lengths[section.rawValue])
             guard !overflow2 else { return nil }
-            ranges.append(start..<stop)
+            ranges[section.rawValue] = start..<stop
             end = stop
         }
         return ranges
@@ -43,6 +45,13 @@ enum IndexLayout {
 
     /// Bytes of the deleted bitmap for `rowCount` rows.
     static func deletedLength(rowCount: Int) -> Int { rowCount / 8 + (rowCount % 8 == 0 ? 0 : 1) }
+
+    /// The smallest payloads section for `rowCount` rows (`rowCount + 1` offsets and `rowCount`
+    /// checksums, an empty blob), or `nil` on overflow.
+    static func minimumPayloadsLength(rowCount: Int) -> Int? {
+        let (length, overflow) = rowCount.multipliedReportingOverflow(by: 12)
+        return overflow || length > Int.max - 8 ? nil : length + 8
+    }
 
     /// `rowCount × bytesPerVector`, or `nil` on overflow.
     static func codesLength(rowCount: Int, precision: Precision?, dimension: Int) -> Int? {
@@ -89,6 +98,12 @@ extension IndexHeader {
         let fastLength = try checked(IndexLayout.codesLength(rowCount: rowCount, precision: fastPrecision, dimension: dimension), "the fast codes")
         let rescoringLength = try checked(IndexLayout.codesLength(rowCount: rowCount, precision: rescoringPrecision, dimension: dimension), "the rescoring codes")
         let minimumIDs = try checked(rowCount < fileSize / 8 ? 8 * (rowCount + 1) : nil, "the id offsets")
+        if version >= 2, self[.payloads].length > 0 {
+            let minimumPayloads = try checked(IndexLayout.minimumPayloadsLength(rowCount: rowCount), "the payload offsets")
+            guard self[.payloads].length >= minimumPayloads else {
+                throw .invalidHeader("the payloads section has \(self[.payloads].length) bytes, less than the \(minimumPayloads) of its offsets and checksums")
+            }
+        }
         let expected: [IndexSection: Int] = [
             .ranges: IndexLayout.rangesLength(flags: flags, dimension: dimension),
             .deleted: IndexLayout.deletedLength(rowCount: rowCount),
@@ -101,14 +116,16 @@ extension IndexHeader {
         guard self[.ids].length >= minimumIDs else {
             throw .invalidHeader("the ids section has \(self[.ids].length) bytes, less than the \(minimumIDs) of its offsets")
         }
-        guard let placement = IndexLayout.place(lengths: sections.map(\.length)) else {
+        guard let placement = IndexLayout.place(lengths: sections.map(\.length), version: version) else {
             throw .invalidHeader("section lengths overflow")
         }
-        for section in IndexSection.allCases where placement[section.rawValue].lowerBound != self[section].offset {
+        let present = presentSections
+        for section in present where placement[section.rawValue].lowerBound != self[section].offset {
             throw .invalidHeader("the \(section) section starts at \(self[section].offset), expected \(placement[section.rawValue].lowerBound)")
         }
-        guard placement[IndexSection.rescoring.rawValue].upperBound == fileLength else {
-            throw .invalidHeader("the sections end at \(placement[IndexSection.rescoring.rawValue].upperBound), the file at \(fileLength)")
+        let last = present[present.count - 1]
+        guard placement[last.rawValue].upperBound == fileLength else {
+            throw .invalidHeader("the sections end at \(placement[last.rawValue].upperBound), the file at \(fileLength)")
         }
     }
 }

@@ -65,7 +65,8 @@ extension IndexFile {
     }
 
     static func readHeader(of file: borrowing NPYSystemFile, size: Int) throws(IndexFileError) -> IndexHeader {
-        let bytes = try read(file, IndexHeader.size <= size ? 0..<IndexHeader.size : 0..<size)
+        let longest = IndexHeader.byteCount(version: IndexHeader.segmentVersion)
+        let bytes = try read(file, 0..<min(longest, size))
         // Magic first: a foreign file says "not an index" rather than "truncated".
         guard IndexHeader.magic.starts(with: bytes.prefix(IndexHeader.magic.count)) else { throw .badMagic }
         return try IndexHeader(decoding: bytes)
@@ -74,8 +75,8 @@ extension IndexFile {
     private static func readSections(of file: borrowing NPYSystemFile, header: IndexHeader, path: String) throws(IndexFileError) -> OpenIndex {
         // Gaps (alignment padding) must be zero: then every byte outside the rescoring codes is
         // checked on open.
-        var end = IndexHeader.size
-        for section in IndexSection.allCases {
+        var end = header.byteCount
+        for section in header.presentSections {
             let gap = try read(file, end..<header[section].offset)
             guard gap.allSatisfy({ $0 == 0 }) else {
                 throw .malformedSection(section: section, reason: "the \(gap.count) padding bytes before offset \(header[section].offset) are not zero")
@@ -107,6 +108,10 @@ extension IndexFile {
         } catch {
             throw .invalidSection(section: .fast, error)
         }
+        let fastInFile = try MappedCodes(
+            descriptor: file.descriptor, offset: header[.fast].offset, length: header[.fast].length,
+            storedChecksum: header[.fast].checksum, precision: header.fastPrecision, rowCount: header.rowCount,
+            dimension: header.dimension, ranges: fastRanges, rounding: header.fastRounding)
         var rescoring: MappedCodes?
         if let precision = header.rescoringPrecision {
             rescoring = try MappedCodes(
@@ -114,7 +119,20 @@ extension IndexFile {
                 storedChecksum: header[.rescoring].checksum, precision: precision, rowCount: header.rowCount,
                 dimension: header.dimension, ranges: rescoringRanges, rounding: header.rescoringRounding)
         }
-        return OpenIndex(path: path, header: header, ids: ids, deletedRows: deleted, fast: fast, rescoring: rescoring, metadataBytes: metadataBytes, metadata: metadata)
+        var payloads: PayloadReader?
+        var payloadIndex: [UInt8] = []
+        var graph: SectionFile?
+        if header.version >= IndexHeader.segmentVersion {
+            if header[.payloads].length > 0 {
+                payloads = try PayloadReader(descriptor: file.descriptor, entry: header[.payloads], rowCount: header.rowCount, path: path)
+            }
+            payloadIndex = try checkedSection(.payloadIndex)
+            if header[.graph].length > 0 { graph = try SectionFile(descriptor: file.descriptor, entry: header[.graph], section: .graph) }
+        }
+        return OpenIndex(
+            path: path, header: header, ids: ids, deletedRows: deleted, fast: fast, rescoring: rescoring,
+            metadataBytes: metadataBytes, metadata: metadata, payloads: payloads, payloadIndex: payloadIndex, graph: graph,
+            fastInFile: fastInFile)
     }
 
     /// Splits the ranges section into the fast and rescoring ranges the flags announce.

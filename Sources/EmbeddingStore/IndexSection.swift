@@ -1,5 +1,8 @@
 /// The sections of an index file, in file order. The raw value is the entry's position in the
 /// header's section table.
+///
+/// Format version 1 (plain index files) has the first six; version 2 (collection segments) adds
+/// ``payloads``, ``payloadIndex`` and ``graph`` (see ``sections(version:)``).
 public enum IndexSection: Int, CaseIterable, Sendable, CustomStringConvertible {
     /// Calibration ranges of the fast codes, then of the rescoring codes (float32, see the format doc).
     case ranges = 0
@@ -13,13 +16,26 @@ public enum IndexSection: Int, CaseIterable, Sendable, CustomStringConvertible {
     case fast = 4
     /// The rescoring codes, `rowCount × bytesPerVector(rescoring)`; memory-mapped, never read in.
     case rescoring = 5
+    /// Version 2: one opaque payload per row (`rowCount + 1` UInt64 offsets, `rowCount` CRC-32C,
+    /// then the blob); read per row with `pread`, never resident.
+    case payloads = 6
+    /// Version 2: the payload index (opaque bytes owned by the collection layer); resident.
+    case payloadIndex = 7
+    /// Version 2: a graph over the rows (opaque bytes owned by the graph index; empty until one
+    /// is built); page-aligned so that it can be memory-mapped.
+    case graph = 8
+
+    /// The sections a file of format `version` has, in file order (version 1: the first six).
+    public static func sections(version: UInt32) -> [IndexSection] {
+        version >= 2 ? allCases : [.ranges, .ids, .deleted, .metadata, .fast, .rescoring]
+    }
 
     /// The alignment, in bytes, of the section's offset in the file.
     public var alignment: Int {
         switch self {
-        case .ranges, .ids, .deleted, .metadata: return 8
+        case .ranges, .ids, .deleted, .metadata, .payloads, .payloadIndex: return 8
         case .fast: return 64
-        case .rescoring: return 4096
+        case .rescoring, .graph: return 4096
         }
     }
 
@@ -32,6 +48,9 @@ public enum IndexSection: Int, CaseIterable, Sendable, CustomStringConvertible {
         case .metadata: return "metadata"
         case .fast: return "fast codes"
         case .rescoring: return "rescoring codes"
+        case .payloads: return "payloads"
+        case .payloadIndex: return "payload index"
+        case .graph: return "graph"
         }
     }
 }

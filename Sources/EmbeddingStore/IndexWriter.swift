@@ -21,6 +21,8 @@ enum IndexWriter {
         let rowCount = image.ids.count
         let fastLength = rowCount * image.fast.precision.bytesPerVector(dimension: image.dimension)
         let rescoringLength = rowCount * (image.rescoring?.precision.bytesPerVector(dimension: image.dimension) ?? 0)
+        let payloads = image.payloads
+        let payloadsLength = payloads.count == 0 ? 0 : 8 * payloads.offsets.count + 4 * payloads.checksums.count + payloads.blob.count
         var lengths = [Int](repeating: 0, count: IndexSection.allCases.count)
         lengths[IndexSection.ranges.rawValue] = ranges.count
         lengths[IndexSection.ids.rawValue] = ids.count
@@ -28,18 +30,22 @@ enum IndexWriter {
         lengths[IndexSection.metadata.rawValue] = image.metadata.count
         lengths[IndexSection.fast.rawValue] = fastLength
         lengths[IndexSection.rescoring.rawValue] = rescoringLength
-        guard let placement = IndexLayout.place(lengths: lengths) else {
+        lengths[IndexSection.payloads.rawValue] = payloadsLength
+        lengths[IndexSection.payloadIndex.rawValue] = image.payloadIndex.count
+        lengths[IndexSection.graph.rawValue] = image.graph.count
+        guard let placement = IndexLayout.place(lengths: lengths, version: image.version) else {
             throw IndexFileError.invalidArgument("the index would exceed the largest file size")
         }
+        let headerSize = IndexHeader.byteCount(version: image.version)
 
         do {
             try AtomicFile.write(to: path, { file in
                 // No nested function captures `file` (a borrowed non-copyable value): Swift
                 // 6.3.1's SILGen crashes on that.
                 var stream = SectionStream()
-                try stream.write([UInt8](repeating: 0, count: IndexHeader.size), to: file)
-                var sections: [SectionEntry] = []
-                for section in IndexSection.allCases {
+                try stream.write([UInt8](repeating: 0, count: headerSize), to: file)
+                var sections = [SectionEntry](repeating: SectionEntry(offset: 0, length: 0, checksum: 0), count: IndexSection.allCases.count)
+                for section in IndexSection.sections(version: image.version) {
                     let range = placement[section.rawValue]
                     try stream.pad(to: range.lowerBound, file: file)
                     stream.checksum = CRC32C()
@@ -50,13 +56,16 @@ enum IndexWriter {
                     case .metadata: try stream.write(image.metadata, to: file)
                     case .fast: try stream.write(image.fast.chunks, to: file)
                     case .rescoring: try stream.write(image.rescoring?.chunks ?? [], to: file)
+                    case .payloads: try stream.write(payloads, to: file)
+                    case .payloadIndex: try stream.write(image.payloadIndex, to: file)
+                    case .graph: try stream.write(image.graph, to: file)
                     }
                     precondition(stream.position == range.upperBound, "the \(section) section has an unexpected length")
-                    sections.append(SectionEntry(offset: range.lowerBound, length: range.count, checksum: stream.checksum.value))
+                    sections[section.rawValue] = SectionEntry(offset: range.lowerBound, length: range.count, checksum: stream.checksum.value)
                 }
                 try stream.flush(to: file)
                 let header = IndexHeader(
-                    dimension: image.dimension, rowCount: rowCount, deletedCount: image.deleted.count,
+                    version: image.version, dimension: image.dimension, rowCount: rowCount, deletedCount: image.deleted.count,
                     generation: image.generation, fileLength: stream.position,
                     fastPrecision: image.fast.precision, fastRounding: image.fast.rounding,
                     rescoringPrecision: image.rescoring?.precision, rescoringRounding: image.rescoring?.rounding ?? .floor,
@@ -88,7 +97,7 @@ private struct SectionStream {
     var position = 0
     var checksum = CRC32C()
     private var buffer: [UInt8] = []
-    private static let bufferSize = 1 << 20
+    static let bufferSize = 1 << 20
 
     mutating func write(_ bytes: UnsafeRawBufferPointer, to file: borrowing NPYSystemFile) throws {
         checksum.update(bytes)
@@ -122,6 +131,29 @@ private struct SectionStream {
                 }
             }
         }
+    }
+
+    /// Writes a payloads section: offsets, checksums, blob (nothing when there are no payloads).
+    mutating func write(_ payloads: SegmentPayloads, to file: borrowing NPYSystemFile) throws {
+        guard payloads.count > 0 else { return }
+        var table: [UInt8] = []
+        table.reserveCapacity(1 << 16)
+        for offset in payloads.offsets {
+            table.appendLittleEndian(UInt64(offset))
+            if table.count >= 1 << 16 {
+                try write(table, to: file)
+                table.removeAll(keepingCapacity: true)
+            }
+        }
+        for checksum in payloads.checksums {
+            table.appendLittleEndian(checksum)
+            if table.count >= 1 << 16 {
+                try write(table, to: file)
+                table.removeAll(keepingCapacity: true)
+            }
+        }
+        try write(table, to: file)
+        try write(payloads.blob, to: file)
     }
 
     /// Writes zero bytes up to `offset` (not part of any checksum).

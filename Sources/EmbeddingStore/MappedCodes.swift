@@ -83,11 +83,12 @@ public final class MappedCodes: @unchecked Sendable {
         }
         // Rescoring reads a few scattered rows per query: read-ahead would only inflate memory.
         _ = madvise(pointer, lead + length, MADV_RANDOM)
-        let duplicate = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-        guard duplicate >= 0 else {
-            let code = errno
+        let duplicate: Int32
+        do {
+            duplicate = try SectionReading.duplicate(descriptor)
+        } catch {
             _ = munmap(pointer, lead + length)
-            throw .systemError(operation: "fcntl(F_DUPFD_CLOEXEC)", errno: code, message: String(cString: strerror(code)))
+            throw error
         }
         self.descriptor = duplicate
         mapping = pointer
@@ -107,26 +108,9 @@ public final class MappedCodes: @unchecked Sendable {
     /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` for the rescoring
     ///   section, or ``IndexFileError/systemError(operation:errno:message:)``.
     public func verify() throws(IndexFileError) {
-        var crc = CRC32C()
-        let chunkSize = 4 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunkSize, max(bytes.count, 1)), alignment: 64)
-        defer { buffer.deallocate() }
-        var done = 0
-        while done < bytes.count {
-            let wanted = min(buffer.count, bytes.count - done)
-            let result = pread(descriptor, buffer.baseAddress!, wanted, off_t(fileOffset + done))
-            if result < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                throw .systemError(operation: "pread", errno: code, message: String(cString: strerror(code)))
-            }
-            guard result > 0 else { throw .truncated(needed: fileOffset + bytes.count, actual: fileOffset + done) }
-            crc.update(UnsafeRawBufferPointer(rebasing: buffer[0..<result]))
-            done += result
-        }
-        guard crc.value == storedChecksum else {
-            throw .checksumMismatch(section: .rescoring, stored: storedChecksum, computed: crc.value)
-        }
+        guard descriptor >= 0 else { return }
+        try SectionReading.verifyChecksum(
+            descriptor, entry: SectionEntry(offset: fileOffset, length: bytes.count, checksum: storedChecksum), section: .rescoring)
     }
 
     /// Copies the codes of `rows` (each in `0..<rowCount`), in order, into `buffer`
@@ -153,18 +137,8 @@ public final class MappedCodes: @unchecked Sendable {
                 next = rows.index(after: next)
             }
             precondition(first + count <= rowCount, "row \(first + count - 1) out of range 0..<\(rowCount)")
-            var done = 0
             let length = count * width
-            while done < length {
-                let result = pread(descriptor, buffer.baseAddress! + destination + done, length - done, off_t(fileOffset + first * width + done))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    let code = errno
-                    throw .systemError(operation: "pread", errno: code, message: String(cString: strerror(code)))
-                }
-                guard result > 0 else { throw .truncated(needed: fileOffset + (first + count) * width, actual: fileOffset + first * width + done) }
-                done += result
-            }
+            try SectionReading.read(descriptor, into: buffer.baseAddress! + destination, count: length, at: fileOffset + first * width)
             destination += length
             index = next
         }

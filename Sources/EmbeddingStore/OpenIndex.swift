@@ -24,11 +24,26 @@ public final class OpenIndex: Sendable {
     public let metadata: IndexMetadata?
     /// The metadata section's bytes, kept so that changes copy them unaltered.
     let metadataBytes: [UInt8]
+    /// A segment's payloads (format version 2), read per row from the file; `nil` when it has none.
+    public let payloads: PayloadReader?
+    /// A segment's payload index bytes (format version 2; checked, opaque to the store); empty
+    /// when it has none.
+    public let payloadIndex: [UInt8]
+    /// A segment's graph section (format version 2), left in the file; `nil` when empty.
+    let graph: SectionFile?
+    /// The fast codes as they lie in the file (mapped, read with `MappedCodes/copyRows(_:into:)`),
+    /// for readers that keep only a search layout of ``fast`` and need a row's bytes later.
+    public let fastInFile: MappedCodes?
 
     init(
         path: String, header: IndexHeader, ids: IndexIDs, deletedRows: DeletedRows,
-        fast: QuantizedEmbeddings, rescoring: MappedCodes?, metadataBytes: [UInt8], metadata: IndexMetadata?
+        fast: QuantizedEmbeddings, rescoring: MappedCodes?, metadataBytes: [UInt8], metadata: IndexMetadata?,
+        payloads: PayloadReader? = nil, payloadIndex: [UInt8] = [], graph: SectionFile? = nil, fastInFile: MappedCodes? = nil
     ) {
+        self.fastInFile = fastInFile
+        self.payloads = payloads
+        self.payloadIndex = payloadIndex
+        self.graph = graph
         self.metadataBytes = metadataBytes
         self.path = path
         self.header = header
@@ -61,8 +76,21 @@ public final class OpenIndex: Sendable {
         return rows
     }
 
-    /// Checks what opening does not: the rescoring section's CRC-32C (streamed through the
-    /// mapping without keeping it resident) and that no id occurs twice among live rows.
+    /// The graph section's bytes (format version 2; read and checked against its CRC-32C), empty
+    /// when the segment has none. The place where a graph index (HNSW) stores its links.
+    ///
+    /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping a checksum mismatch or a failed read.
+    public func graphBytes() throws(IndexFileError) -> [UInt8] {
+        do throws(IndexFileError) {
+            return try graph?.read() ?? []
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    /// Checks what opening does not: the CRC-32C of the sections left in the file (rescoring
+    /// codes, payloads, graph; streamed with `pread` without keeping them resident) and that no
+    /// id occurs twice among live rows.
     ///
     /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping
     ///   ``IndexFileError/checksumMismatch(section:stored:computed:)`` or
@@ -70,6 +98,8 @@ public final class OpenIndex: Sendable {
     public func verify() throws(IndexFileError) {
         do throws(IndexFileError) {
             try rescoring?.verify()
+            try payloads?.verify()
+            try graph?.verify()
             var seen = Set<ArraySlice<UInt8>>(minimumCapacity: count)
             for row in 0..<rowCount where !deletedRows.contains(row) {
                 guard seen.insert(ids.utf8(row: row)).inserted else {

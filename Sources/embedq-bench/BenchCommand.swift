@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "EmbedQ's side of the benchmarks (run through scripts/bench-*.sh).",
         subcommands: [
             QuantizeBenchmark.self, SearchBenchmark.self, RaBitQScanBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self, HNSWPrepareBenchmark.self,
-            HNSWBenchmark.self, HNSWFilterBenchmark.self,
+            HNSWBenchmark.self, HNSWFilterBenchmark.self, CollectionBenchmark.self,
         ]
     )
 }

@@ -23,6 +23,7 @@ struct EmbedQCommand: AsyncParsableCommand {
             InspectCommand.self,
             SearchCommand.self,
             IndexCommand.self,
+            CollectionCommand.self,
             DemoCommand.self,
             EvalCommand.self,
             EmbedCommand.self,

@@ -91,7 +91,7 @@ final class IndexCorruptionTests: XCTestCase {
             ("unknown rounding", { $0[59] = 7 }, { $0 == .unknownCode(field: "rescoring rounding", code: 7) }),
             ("no rescoring precision", { $0[58] = 0 }, isInvalidHeader),
             ("other rescoring precision", { $0[58] = 1 }, isInvalidHeader),
-            ("version 2", { $0.storeLittleEndian(UInt32(2), at: 8) }, { $0 == .unsupportedVersion(2) }),
+            ("version 3", { $0.storeLittleEndian(UInt32(3), at: 8) }, { $0 == .unsupportedVersion(3) }),
             ("reserved byte", { $0[220] = 1 }, isInvalidHeader),
             ("wrong magic", { $0[0] = UInt8(ascii: "X") }, { $0 == .badMagic }),
         ]

@@ -57,6 +57,35 @@ public struct RowBitset: Sendable, Equatable {
         words[row >> 6] &= ~(1 << UInt64(row & 63))
     }
 
+    /// Every row of `0 ..< rowCount`.
+    public static func full(rowCount: Int) -> RowBitset {
+        RowBitset(rowCount: rowCount).complement
+    }
+
+    /// Adds the rows of `rows` that lie in `0 ..< rowCount`.
+    public mutating func insert<Rows: Sequence>(contentsOf rows: Rows) where Rows.Element: BinaryInteger {
+        for row in rows {
+            let value = Int(truncatingIfNeeded: row)
+            if value >= 0, value < rowCount { words[value >> 6] |= 1 << UInt64(value & 63) }
+        }
+    }
+
+    /// Keeps only the rows also in `other` (rows past `other`'s count are removed).
+    public mutating func formIntersection(_ other: RowBitset) {
+        for index in words.indices { words[index] &= index < other.words.count ? other.words[index] : 0 }
+    }
+
+    /// Adds the rows of `other` (those inside `0 ..< rowCount`).
+    public mutating func formUnion(_ other: RowBitset) {
+        for index in words.indices where index < other.words.count { words[index] |= other.words[index] }
+        clearPadding()
+    }
+
+    /// Removes the rows of `other`.
+    public mutating func subtract(_ other: RowBitset) {
+        for index in words.indices where index < other.words.count { words[index] &= ~other.words[index] }
+    }
+
     /// Number of rows in the set.
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
@@ -87,6 +116,41 @@ public struct RowBitset: Sendable, Equatable {
         for index in result.words.indices { result.words[index] = words[index] & other.words[index] }
         result.clearPadding()
         return result
+    }
+
+    /// The rows of `range`, renumbered from 0: row `r` of the result (over `range.count` rows) is
+    /// in it when row `range.lowerBound + r` is in this set (rows past ``rowCount`` are not).
+    public func window(_ range: Range<Int>) -> RowBitset {
+        var result = RowBitset(rowCount: range.count)
+        let base = range.lowerBound
+        guard base >= 0 else {
+            for row in 0..<range.count where contains(base + row) { result.insert(row) }
+            return result
+        }
+        let shift = UInt64(base & 63), firstWord = base >> 6
+        for index in result.words.indices {
+            let source = firstWord + index
+            guard source < words.count else { break }
+            var word = words[source] >> shift
+            if shift != 0, source + 1 < words.count { word |= words[source + 1] << (64 - shift) }
+            result.words[index] = word
+        }
+        result.clearPadding()
+        return result
+    }
+
+    /// Appends `other`'s rows after this set's: row `r` of `other` becomes row `rowCount + r`.
+    public mutating func append(_ other: RowBitset) {
+        let base = rowCount
+        let shift = UInt64(base & 63)
+        var grown = RowBitset(rowCount: base + other.rowCount)
+        grown.words.replaceSubrange(0..<words.count, with: words)
+        for (index, word) in other.words.enumerated() where word != 0 {
+            let target = (base >> 6) + index
+            grown.words[target] |= word << shift
+            if shift != 0, target + 1 < grown.words.count { grown.words[target + 1] |= word >> (64 - shift) }
+        }
+        self = grown
     }
 
     /// The same rows over `newCount` rows (rows `≥ newCount` dropped).

@@ -53,6 +53,20 @@ public struct RowFilter: Sendable {
         RowFilter(rules: rules + other.rules)
     }
 
+    /// This filter's share of the rows `rows`, renumbered from 0: row `r` of the result is row
+    /// `rows.lowerBound + r` of this filter. A collection hands each segment its share of a filter
+    /// over the collection's rows this way.
+    public func restricted(to rows: Range<Int>) -> RowFilter {
+        let base = rows.lowerBound
+        return RowFilter(rules: rules.map { rule in
+            switch rule {
+            case .allowed(let set): return .allowed(set.window(rows))
+            case .excluded(let set): return .excluded(set.window(rows))
+            case .predicate(let isAllowed): return .predicate { isAllowed($0 + base) }
+            }
+        })
+    }
+
     /// Whether the filter allows `row`.
     public func allows(_ row: Int) -> Bool {
         rules.allSatisfy { rule in

@@ -23,7 +23,7 @@ enum Forge {
     /// past the checksums; sections lying outside the file are left alone).
     static func resealAll(_ bytes: inout [UInt8]) {
         guard bytes.count >= IndexHeader.size else { return }
-        for section in IndexSection.allCases {
+        for section in IndexSection.sections(version: bytes.loadLittleEndian(UInt32.self, at: 8)) {
             let base = IndexHeader.sectionTableOffset + section.rawValue * IndexHeader.sectionEntrySize
             let offset = bytes.loadLittleEndian(UInt64.self, at: base)
             let length = bytes.loadLittleEndian(UInt64.self, at: base + 8)

@@ -1,0 +1,124 @@
+import EmbeddingQuantization
+
+/// The manifest's contents (the JSON body of `MANIFEST`, see `docs/COLLECTIONS.md`): the
+/// collection's configuration, its segments with their deletion files, and how far the
+/// write-ahead log has been flushed into segments. Replaced as a whole by every flush and merge.
+struct Manifest: Codable, Equatable, Sendable {
+    /// The body format this code writes.
+    static let formatVersion = 1
+
+    var formatVersion: Int
+    /// Incremented by every replacement; readers compare it to notice changes.
+    var generation: UInt64
+    var dimension: Int
+    var precision: String
+    var rescoring: String?
+    var rounding: String
+    /// The collection's ranges as float32 bit patterns (exact), once known.
+    var ranges: StoredRanges?
+    var calibrationRows: Int
+    var model: RecordedModel?
+    var indexedPayloadKeys: [String]?
+    /// Every log record up to this sequence number is in the segments.
+    var flushedSequence: UInt64
+    /// The number the next new file (segment or deletion file) gets.
+    var nextFileNumber: UInt64
+    /// The segments, oldest first.
+    var segments: [SegmentRecord]
+    /// Fingerprints of the segment files attached from outside (``VectorCollection/attach(segments:)``),
+    /// so that attaching one again does nothing; absent in manifests that never attached one.
+    var attached: [String]?
+
+    /// One segment: its file, rows, and the file of its rows deleted since it was written.
+    struct SegmentRecord: Codable, Equatable, Sendable {
+        /// The segment file's name in the collection directory.
+        var file: String
+        /// Rows stored in the segment.
+        var rows: Int
+        /// The deletion file's name, when rows of the segment were deleted after it was written.
+        var deletions: String?
+        /// Rows the deletion file marks.
+        var deletedCount: Int
+    }
+
+    /// Calibration ranges as float32 bit patterns, so that they survive JSON exactly.
+    struct StoredRanges: Codable, Equatable, Sendable {
+        var minimums: [UInt32]
+        var maximums: [UInt32]
+        var ternaryThresholds: [UInt32]?
+
+        init(_ ranges: QuantizationRanges) {
+            minimums = ranges.minimums.map(\.bitPattern)
+            maximums = ranges.maximums.map(\.bitPattern)
+            ternaryThresholds = ranges.ternaryThresholds?.map(\.bitPattern)
+        }
+
+        func ranges() throws(QuantizationError) -> QuantizationRanges {
+            try QuantizationRanges(
+                minimums: minimums.map(Float.init(bitPattern:)), maximums: maximums.map(Float.init(bitPattern:)),
+                ternaryThresholds: ternaryThresholds?.map(Float.init(bitPattern:)))
+        }
+    }
+
+    /// The first manifest of a collection with `configuration`.
+    init(configuration: CollectionConfiguration) {
+        formatVersion = Self.formatVersion
+        generation = 1
+        dimension = configuration.dimension
+        precision = configuration.precision.rawValue
+        rescoring = configuration.rescoring?.rawValue
+        rounding = configuration.rounding.rawValue
+        ranges = configuration.ranges.map(StoredRanges.init)
+        calibrationRows = configuration.calibrationRows
+        model = configuration.model
+        indexedPayloadKeys = configuration.indexedPayloadKeys
+        flushedSequence = 0
+        nextFileNumber = 1
+        segments = []
+    }
+
+    /// The configuration the manifest records.
+    ///
+    /// - Throws: a reason when a field does not decode (the caller names the file).
+    func configuration() throws(CollectionError) -> CollectionConfiguration {
+        func precisionNamed(_ name: String) throws(CollectionError) -> Precision {
+            do { return try Precision(parsing: name) } catch { throw .invalidConfiguration("unknown precision '\(name)'") }
+        }
+        guard let rounding = RoundingMode(rawValue: rounding) else { throw .invalidConfiguration("unknown rounding '\(rounding)'") }
+        let decodedRanges: QuantizationRanges?
+        do {
+            decodedRanges = try ranges?.ranges()
+        } catch {
+            throw .invalidConfiguration("the ranges are invalid: \(error.description)")
+        }
+        let configuration = CollectionConfiguration(
+            dimension: dimension, precision: try precisionNamed(precision), rescoring: try rescoring.map(precisionNamed),
+            rounding: rounding, ranges: decodedRanges, calibrationRows: calibrationRows, model: model,
+            indexedPayloadKeys: indexedPayloadKeys)
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Checks what the JSON decoder does not: versions, counts and file names.
+    func validate() throws(CollectionError) {
+        guard formatVersion == Self.formatVersion else { throw .invalidConfiguration("unknown manifest format \(formatVersion)") }
+        guard nextFileNumber >= 1 else { throw .invalidConfiguration("next file number \(nextFileNumber)") }
+        var seen = Set<String>()
+        for segment in segments {
+            guard CollectionFiles.isSegmentName(segment.file), seen.insert(segment.file).inserted else {
+                throw .invalidConfiguration("bad or repeated segment file name '\(segment.file)'")
+            }
+            guard segment.rows >= 0, segment.deletedCount >= 0, segment.deletedCount <= segment.rows else {
+                throw .invalidConfiguration("segment \(segment.file): \(segment.deletedCount) deleted of \(segment.rows) rows")
+            }
+            if let deletions = segment.deletions {
+                guard CollectionFiles.isDeletionName(deletions), seen.insert(deletions).inserted else {
+                    throw .invalidConfiguration("bad or repeated deletion file name '\(deletions)'")
+                }
+            } else if segment.deletedCount != 0 {
+                throw .invalidConfiguration("segment \(segment.file): \(segment.deletedCount) deleted rows but no deletion file")
+            }
+        }
+        _ = try configuration()
+    }
+}

@@ -1,0 +1,132 @@
+import EmbeddingIndex
+import EmbeddingQuantization
+import EmbeddingSearch
+import EmbeddingStore
+
+/// One immutable segment file of a collection, opened for search: its fast codes in a
+/// `FlatIndex` (resident), its finer codes, payloads and code rows left in the file (read with
+/// `pread` per candidate), its ids with a hash lookup, and its decoded payload index.
+///
+/// Rows are the file's rows (`0 ..< rowCount`); the rows deleted since the segment was written
+/// are kept by the collection's state beside it. Immutable and safe to share between threads.
+final class SegmentView: Sendable {
+    /// The segment file's name in the collection directory.
+    let file: String
+    /// The segment file's path (for error messages).
+    let path: String
+    /// Rows stored in the segment.
+    let rowCount: Int
+    /// One id per row.
+    let ids: IndexIDs
+    /// Finds a row by id.
+    let lookup: IDLookup
+    /// Rows the file itself marks deleted (an index file of format version 1 opened as a segment).
+    let fileDeleted: RowBitset
+    /// The fast codes' exact scan.
+    let fast: FlatIndex
+    /// The fast scan refined with the finer codes read by `pread`, when the segment has them.
+    let refined: RefineIndex?
+    /// The fast codes as they lie in the file, for copying rows (merge, set-payload).
+    let fastInFile: MappedCodes?
+    /// The finer codes in the file, when the segment has them.
+    let rescoring: MappedCodes?
+    /// The payloads, when the segment has any.
+    let payloads: PayloadReader?
+    /// The payload index of the segment (empty when none was written).
+    let payloadIndex: PayloadIndex
+
+    /// Opens the segment `file` of `directory`.
+    ///
+    /// - Throws: ``CollectionError/segment(_:)`` for a missing, damaged or unreadable file;
+    ///   ``CollectionError/corruptFile(path:reason:)`` for a payload index that does not decode.
+    init(directory: String, file: String, verify: Bool = false) throws(CollectionError) {
+        let path = CollectionFiles.path(directory, file)
+        let index: OpenIndex
+        do {
+            index = try IndexFile.open(at: path, verify: verify)
+        } catch {
+            throw .segment(error)
+        }
+        self.file = file
+        self.path = path
+        rowCount = index.rowCount
+        ids = index.ids
+        lookup = IDLookup(index.ids)
+        fileDeleted = RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap)
+        let scan: FlatIndex
+        let refine: RefineIndex?
+        do {
+            scan = try FlatIndex(index.fast)
+            refine = try index.rescoring.map { (finer) throws(SearchError) in
+                try RefineIndex(base: scan, codes: PreadCodes(finer), multiplier: 1)
+            }
+        } catch {
+            throw .search(.inIndex(path: path, error))
+        }
+        fast = scan
+        refined = refine
+        fastInFile = index.fastInFile
+        rescoring = index.rescoring
+        payloads = index.payloads
+        do {
+            payloadIndex = try PayloadIndex(decoding: index.payloadIndex, rowCount: index.rowCount)
+        } catch {
+            throw .corruptFile(path: path, reason: "the payload index section: \(error.description)")
+        }
+    }
+
+    /// The live row of `id` given the segment's deleted rows, if any.
+    func liveRow(of id: String, deleted: RowBitset) -> Int? {
+        lookup.rows(of: id, in: ids).first { !deleted.contains($0) }
+    }
+
+    /// The payload of `row` (an empty payload when the segment has none).
+    ///
+    /// - Throws: ``CollectionError/segment(_:)`` for a damaged payload (its CRC-32C names the
+    ///   row); ``CollectionError/corruptFile(path:reason:)`` when it does not decode.
+    func payload(row: Int) throws(CollectionError) -> Payload {
+        guard let payloads else { return Payload() }
+        let bytes: [UInt8]
+        do {
+            bytes = try payloads.payload(row: row)
+        } catch {
+            throw .segment(error)
+        }
+        do {
+            return try PayloadEncoding.decode(bytes)
+        } catch {
+            throw .corruptFile(path: path, reason: "the payload of row \(row): \(error.description)")
+        }
+    }
+
+    /// The rows of `0 ..< rowCount` whose payload satisfies `filter`: from the payload index when
+    /// it covers the filter's keys, otherwise by reading and decoding every payload of `rows`.
+    ///
+    /// - Throws: as ``payload(row:)``.
+    func rows(matching filter: PayloadFilter, among live: RowBitset, indexedKeys: Set<String>?) throws(CollectionError) -> RowBitset {
+        if payloadIndex.rowCount == rowCount, let rows = payloadIndex.rows(matching: filter, indexedKeys: indexedKeys) {
+            return rows.intersection(live)
+        }
+        var result = RowBitset(rowCount: rowCount)
+        let empty = Payload()
+        guard let payloads else {
+            return filter.matches(empty) ? live : result
+        }
+        let all: SegmentPayloads
+        do {
+            all = try payloads.payloads(rows: 0..<rowCount)
+        } catch {
+            throw .segment(error)
+        }
+        for row in live.rows {
+            let payload: Payload
+            do {
+                payload = try PayloadEncoding.decode(all[row])
+            } catch {
+                throw .corruptFile(path: path, reason: "the payload of row \(row): \(error.description)")
+            }
+            if filter.matches(payload) { result.insert(row) }
+        }
+        return result
+    }
+}
