@@ -30,7 +30,7 @@ struct GraphMetric: @unchecked Sendable {
     /// The metric of `precision` codes of `dimension` values, with the kernels of `table` (the
     /// running CPU's by default).
     ///
-    /// - Throws: ``HNSWError/unsupportedPrecision(_:)`` for `uint8` and `int4`.
+    /// - Throws: ``HNSWError/unsupportedPrecision(_:)`` for `uint8`, `int4` and the RaBitQ precisions.
     init(precision: Precision, dimension: Int, table: UnsafePointer<eq_graph_kernel_table> = eq_graph_kernels()) throws(HNSWError) {
         self.precision = precision
         self.dimension = dimension
@@ -48,7 +48,7 @@ struct GraphMetric: @unchecked Sendable {
             (kind, size, queryBytes) = (EQ_GRAPH_DOT_F16, dimension, 4 * dimension)
         case .bfloat16:
             (kind, size, queryBytes) = (EQ_GRAPH_DOT_BF16, dimension, 4 * dimension)
-        case .uint8, .int4:
+        case .uint8, .int4, .rabitq1, .rabitq2, .rabitq3, .rabitq4:
             throw HNSWError.unsupportedPrecision(precision)
         }
         distances = eq_graph_table_distances(table, Int32(kind.rawValue))!

@@ -70,6 +70,10 @@ enum GraphPrecisionCode {
         case .bfloat16: return 7
         case .uint8: return 8
         case .int4: return 9
+        case .rabitq1: return 10
+        case .rabitq2: return 11
+        case .rabitq3: return 12
+        case .rabitq4: return 13
         }
     }
 
