@@ -78,7 +78,7 @@ final class RescoringTests: XCTestCase {
         }
     }
 
-    func testAsymmetricSearchEqualsBruteForceOverScorer() throws {
+    func testAsymmetricSearchIsTheExactTopK() throws {
         let corpus = TestData.matrix(rows: 9000, dimension: 24, seed: 70)
         let queries = TestData.matrix(rows: 3, dimension: 24, seed: 71)
         let codes = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
