@@ -53,13 +53,28 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
+    /// Every precision a ``FlatIndex`` holds (RaBitQ codes go to ``RaBitQIndex``, tested in
+    /// `RaBitQIndexTests`: its scan takes no row filter yet, which the suite checks).
     func testFlatIndexInEveryPrecision() throws {
-        for precision in Precision.allCases {
+        for precision in Precision.allCases where precision.rabitqCodeBits == nil {
             VectorIndexConformance.check(
                 "FlatIndex \(precision.rawValue)",
                 build: { corpus, _ in precision == .float32 ? try FlatIndex(corpus) : try FlatIndex(try self.quantize(corpus, precision)) },
                 oracle: { _, corpus, queries in try self.symmetricOracle(precision, corpus: corpus, queries: queries) })
         }
+    }
+
+    /// RaBitQ codes are refused by name, not scanned as if they were plain bits.
+    func testFlatIndexRefusesRaBitQCodes() throws {
+        let corpus = VectorIndexConformance.matrix(rows: 10, dimension: 20, seed: 5)
+        let rotated = try ranges.withRotation(RaBitQRotation.random(dimension: 20, seed: 1))
+        let codes = try EmbeddingQuantizer(precision: .rabitq1, ranges: rotated).quantize(corpus)
+        XCTAssertThrowsError(try FlatIndex(codes)) { error in
+            guard case SearchError.unsupportedPrecision(.rabitq1, _) = error else { return XCTFail("\(error)") }
+        }
+        // The same codes answer through RaBitQIndex, under the search protocol.
+        let index: any VectorIndex = try RaBitQIndex(codes)
+        XCTAssertEqual(try index.search(corpus, k: 3).hits.map(\.count), Array(repeating: 3, count: 10))
     }
 
     func testAsymmetricIndex() throws {
