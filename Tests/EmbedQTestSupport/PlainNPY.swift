@@ -53,4 +53,14 @@ public struct PlainNPY: Sendable {
             Float(bitPattern: UInt32(data[$0]) | UInt32(data[$0 + 1]) << 8 | UInt32(data[$0 + 2]) << 16 | UInt32(data[$0 + 3]) << 24)
         }
     }
+
+    /// The values of a `<f8` array.
+    public var float64Values: [Double] {
+        precondition(descr == "<f8", "not float64: \(descr)")
+        return stride(from: 0, to: data.count, by: 8).map { start in
+            var bits: UInt64 = 0
+            for byte in 0..<8 { bits |= UInt64(data[start + byte]) << (8 * UInt64(byte)) }
+            return Double(bitPattern: bits)
+        }
+    }
 }

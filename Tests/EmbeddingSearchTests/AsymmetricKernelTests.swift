@@ -1,33 +1,32 @@
+import EmbedQTestSupport
 import EmbeddingQuantization
 import XCTest
 @testable import EmbeddingSearch
 
-/// The asymmetric byte kernels (float weights × int8 / uint8 codes) against the plain-Swift
-/// fused multiply-add chain. The variants sum in other orders, so the bound is float32 rounding
-/// of two summations: |Δ| ≤ 2 · d · 2⁻²⁴ · Σ |w_j · c_j| (plus the constant's last bit).
+/// The asymmetric byte kernels (float weights × int8 / uint8 codes), every variant, against a
+/// double-precision reference written from the raw codes and ranges
+/// (``PlainAsymmetricReference``, checked against NumPy in ``AsymmetricFixtureTests``): nothing
+/// shared with the scorer (not its precomputed weights, not its plain-Swift path). The bound is
+/// float32 rounding of any summation order (``PlainAsymmetricReference/roundingBound``).
 final class AsymmetricKernelTests: XCTestCase {
-    func testByteKernelsAgreeWithReferenceWithinRoundingBound() throws {
+    func testByteKernelsAgreeWithDoubleReferenceWithinRoundingBound() throws {
         for (index, d) in KernelAgreementTests.dimensions.enumerated() {
             let corpus = TestData.matrix(rows: 20, dimension: d, seed: UInt64(300 + index))
             let query = Array(TestData.matrix(rows: 1, dimension: d, seed: UInt64(400 + index))[row: 0])
-            let ranges = try QuantizationRanges(
-                minimums: [Float](repeating: -1, count: d), maximums: [Float](repeating: 1, count: d))
-            for precision in [Precision.int8, .uint8] {
+            let minimums = [Float](repeating: -1, count: d), maximums = [Float](repeating: 1, count: d)
+            let ranges = try QuantizationRanges(minimums: minimums, maximums: maximums)
+            let plainRanges = PlainAsymmetricReference.Ranges(minimums: minimums, maximums: maximums)
+            for (precision, encoding) in [(Precision.int8, PlainAsymmetricReference.Encoding.int8), (.uint8, .uint8)] {
                 let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
-                let steps = ranges.steps(levels: 256)
                 for path in TestData.paths {
                     var scorer = try AsymmetricScorer(query: query, codes: StoredCodes(codes))
                     scorer.kernelPath = path
                     for row in 0..<20 {
                         let bytes = Array(codes[row: row])
-                        let (fast, reference) = bytes.withUnsafeBytes { (scorer.score($0), scorer.referenceScore($0)) }
-                        var magnitude: Double = 0
-                        for j in 0..<d {
-                            let code = Double(precision == .int8 ? bytes[j] ^ 0x80 : bytes[j])
-                            magnitude += abs(Double(query[j]) * Double(steps[j]) * code) + abs(Double(query[j]))
-                        }
-                        let bound = 2 * Double(d + 1) * 0x1p-24 * magnitude
-                        XCTAssertEqual(Double(fast), Double(reference), accuracy: bound, "\(precision) d=\(d) \(path) row \(row)")
+                        let fast = bytes.withUnsafeBytes { scorer.score($0) }
+                        let exact = PlainAsymmetricReference.score(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                        let bound = PlainAsymmetricReference.roundingBound(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                        XCTAssertEqual(Double(fast), exact, accuracy: bound, "\(precision) d=\(d) \(path) row \(row)")
                     }
                 }
             }

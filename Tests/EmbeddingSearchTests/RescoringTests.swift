@@ -1,14 +1,22 @@
+import EmbedQTestSupport
 import EmbeddingQuantization
 import Foundation
+import VectorIndexConformance
 import XCTest
 @testable import EmbeddingSearch
 
-/// Asymmetric scoring against dequantized codes, rescoring, and memory-mapped finer codes.
+/// Asymmetric scoring against dequantized codes, rescoring, and memory-mapped finer codes. The
+/// oracle is ``PlainAsymmetricReference`` (double precision from the raw codes and ranges, checked
+/// against NumPy), never the scorer or the quantizer's dequantize.
 final class RescoringTests: XCTestCase {
     func testRescoringWithWholeCorpusEqualsExactFloatSearch() throws {
         let corpus = TestData.matrix(rows: 150, dimension: 48, seed: 40)
         let queries = TestData.matrix(rows: 6, dimension: 48, seed: 41)
         let exact = try FlatIndex(corpus).search(queries, k: 10).hits
+        let floats = StoredCodes(corpus)
+        for q in 0..<6 {
+            XCTAssertEqual(try plainProblems(exact[q], finer: floats, query: Array(queries[row: q]), rows: Array(0..<150), k: 10), [])
+        }
         let ranges = try Calibration.ranges(from: corpus)
         for precision in [Precision.binary, .ubinary, .int8, .int4] {
             let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
@@ -32,15 +40,16 @@ final class RescoringTests: XCTestCase {
         for finer in [StoredCodes(int8), StoredCodes(bits), StoredCodes(corpus)] {
             let hits = try RefineIndex(base: index, codes: finer, multiplier: 4).search(queries, k: 5)
             for q in 0..<3 {
-                let expected = try bruteForce(finer, query: Array(queries[row: q]), rows: candidates[q].map(\.row), k: 5)
-                XCTAssertEqual(hits[q], expected)
+                XCTAssertEqual(
+                    try plainProblems(hits[q], finer: finer, query: Array(queries[row: q]), rows: candidates[q].map(\.row), k: 5), [],
+                    "\(finer.precision) query \(q)")
                 XCTAssertTrue(Set(hits[q].map(\.row)).isSubset(of: Set(candidates[q].map(\.row))))
                 XCTAssertEqual(hits[q].map(\.score), hits[q].map(\.score).sorted(by: >))
             }
         }
     }
 
-    func testAsymmetricScoresMatchDequantizedDotProducts() throws {
+    func testAsymmetricScoresMatchDoubleReference() throws {
         let corpus = TestData.matrix(rows: 60, dimension: 45, seed: 60)
         let query = Array(TestData.matrix(rows: 1, dimension: 45, seed: 61)[row: 0])
         var calibrated = try Calibration.ranges(from: corpus)
@@ -49,36 +58,27 @@ final class RescoringTests: XCTestCase {
         low[4] = 0.25
         high[4] = 0.25
         calibrated = try QuantizationRanges(minimums: low, maximums: high, ternaryThresholds: [Float](repeating: 0.3, count: 45))
-        for precision in [Precision.int8, .uint8, .int4, .ternary, .binary, .ubinary, .float16, .bfloat16, .float32] {
+        let encodings: [Precision: PlainAsymmetricReference.Encoding] = [
+            .int8: .int8, .uint8: .uint8, .int4: .int4, .ternary: .ternary, .binary: .binary, .ubinary: .ubinary,
+            .float16: .float16, .bfloat16: .bfloat16, .float32: .float32,
+        ]
+        for (precision, encoding) in encodings.sorted(by: { $0.value.rawValue < $1.value.rawValue }) {
             for rounding in [RoundingMode.floor, .nearest] {
-                let quantizer = EmbeddingQuantizer(precision: precision, ranges: calibrated, rounding: rounding)
-                let codes = try quantizer.quantize(corpus)
-                let dequantized = try quantizer.dequantize(codes)
-                let stored = StoredCodes(codes)
-                let scorer = try AsymmetricScorer(query: query, codes: stored)
-                let exactAfterDequantizing = [Precision.ternary, .binary, .ubinary, .float16, .bfloat16, .float32].contains(precision)
+                let codes = try EmbeddingQuantizer(precision: precision, ranges: calibrated, rounding: rounding).quantize(corpus)
+                let scorer = try AsymmetricScorer(query: query, codes: StoredCodes(codes))
+                let plainRanges = PlainAsymmetricReference.Ranges(minimums: low, maximums: high, floor: rounding == .floor)
                 for row in 0..<60 {
-                    let score = codes.codes.withUnsafeBytes { all in
-                        scorer.score(UnsafeRawBufferPointer(rebasing: all[(row * codes.bytesPerVector)..<((row + 1) * codes.bytesPerVector)]))
-                    }
-                    var chain: Float = 0
-                    var magnitude: Double = 0
-                    for (x, q) in zip(dequantized[row: row], query) {
-                        chain = chain.addingProduct(x, q)
-                        magnitude += abs(Double(x) * Double(q))
-                    }
-                    if exactAfterDequantizing {
-                        XCTAssertEqual(score, chain, "\(precision) row \(row)")
-                    } else {
-                        // Float32 rounding of two different summation orders: d · 2⁻²³ relative.
-                        XCTAssertEqual(Double(score), Double(chain), accuracy: 45 * 0x1p-23 * (magnitude + 1), "\(precision) \(rounding) row \(row)")
-                    }
+                    let bytes = Array(codes[row: row])
+                    let score = bytes.withUnsafeBytes { scorer.score($0) }
+                    let exact = PlainAsymmetricReference.score(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                    let bound = PlainAsymmetricReference.roundingBound(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                    XCTAssertEqual(Double(score), exact, accuracy: bound, "\(precision) \(rounding) row \(row)")
                 }
             }
         }
     }
 
-    func testAsymmetricSearchEqualsBruteForceOverScorer() throws {
+    func testAsymmetricSearchIsTheExactTopK() throws {
         let corpus = TestData.matrix(rows: 9000, dimension: 24, seed: 70)
         let queries = TestData.matrix(rows: 3, dimension: 24, seed: 71)
         let codes = try EmbeddingQuantizer(precision: .int8, ranges: try Calibration.ranges(from: corpus)).quantize(corpus)
@@ -87,8 +87,9 @@ final class RescoringTests: XCTestCase {
         let two = try index.search(queries, k: 8, threads: 2)
         XCTAssertEqual(try index.search(queries, k: 8, threads: 1), two)
         XCTAssertEqual(two.metric, .innerProduct)
-        let all = try bruteForce(stored, query: Array(queries[row: 1]), rows: Array(0..<9000), k: 8)
-        XCTAssertEqual(two[1], all)
+        for q in 0..<3 {
+            XCTAssertEqual(try plainProblems(two[q], finer: stored, query: Array(queries[row: q]), rows: Array(0..<9000), k: 8), [])
+        }
     }
 
     func testMemoryMappedCodesScoreLikeArrays() throws {
@@ -103,7 +104,7 @@ final class RescoringTests: XCTestCase {
         let query = Array(corpus[row: 7])
         XCTAssertEqual(
             try AsymmetricIndex(mapped).search(query, k: 5), try AsymmetricIndex(StoredCodes(codes)).search(query, k: 5))
-        XCTAssertEqual(try AsymmetricIndex(mapped).search(query, k: 5), try bruteForce(mapped, query: query, rows: Array(0..<50), k: 5))
+        XCTAssertEqual(try plainProblems(try AsymmetricIndex(mapped).search(query, k: 5), finer: mapped, query: query, rows: Array(0..<50), k: 5), [])
         XCTAssertThrowsError(try StoredCodes(precision: .int8, rowCount: 51, dimension: 20, bytes: window)) {
             XCTAssertEqual($0 as? SearchError, .byteCountMismatch(expected: 1020, actual: 1000))
         }
@@ -136,16 +137,7 @@ final class RescoringTests: XCTestCase {
         }
     }
 
-    /// The best `k` of `rows` by each row's ``AsymmetricScorer`` score, sorted by hand (higher
-    /// first, ties by ascending row): the oracle of rescoring.
-    func bruteForce(_ codes: StoredCodes, query: [Float], rows: [Int], k: Int) throws -> [SearchHit] {
-        let scorer = try AsymmetricScorer(query: query, codes: codes)
-        let width = codes.bytesPerVector
-        let hits = codes.bytes.withUnsafeBytes { all in
-            rows.map { row in
-                SearchHit(row: row, score: Double(scorer.score(UnsafeRawBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)]))))
-            }
-        }
-        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }.prefix(k))
+    func plainProblems(_ hits: [SearchHit], finer: StoredCodes, query: [Float], rows: [Int], k: Int) throws -> [String] {
+        PlainScoreOracle.problems(hits, codes: finer, query: query, rows: rows, k: k)
     }
 }
