@@ -35,7 +35,7 @@ struct EmbedQCommand: AsyncParsableCommand {
 
     /// Parses the command line and runs the command; every failure is reported the one way
     /// (``StandardError/error(_:)``) with the one exit-status convention (see the discussion).
-    static func main() {
+    static func main() async {
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -43,7 +43,12 @@ struct EmbedQCommand: AsyncParsableCommand {
             fail(error)
         }
         do {
-            try command.run()
+            // `serve` is asynchronous: its synchronous `run()` would only print the help.
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             fail(error)
         }
