@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-    modules=(EmbeddingQuantization EmbeddingSearch EmbeddingGraph EmbeddingStore EmbeddingIndex SemanticSearch SentenceEncoder
-             RetrievalEvaluation QuantizationEvaluation EmbedQ)
+    modules=(EmbeddingQuantization EmbeddingSearch EmbeddingGraph EmbeddingStore EmbeddingIndex EmbeddingCollection
+             SemanticSearch SentenceEncoder EmbeddingStream EmbeddingTraining RetrievalEvaluation QuantizationEvaluation
+             EmbedQ EmbedQServer)
 fi
 targets=()
 for module in "${modules[@]}"; do targets+=(--target "$module"); done
