@@ -93,8 +93,9 @@ static TARGET inline __m256 add_signed(__m256 acc, __m256i bits, const float *w,
         __m256i x = _mm256_sll_epi32(bits, _mm_cvtsi32_si128(24 - 8 * byte));
         const int64_t n = count - byte * 8 < 8 ? count - byte * 8 : 8;
         for (int i = 0; i < n; i++) {
-            const __m256 wj = _mm256_broadcast_ss(w + byte * 8 + i);
-            acc = _mm256_add_ps(acc, _mm256_blendv_ps(_mm256_xor_ps(wj, sign), wj, _mm256_castsi256_ps(x)));
+            // w_j where the bit is set, −w_j (its sign flipped) where it is clear.
+            const __m256 flip = _mm256_andnot_ps(_mm256_castsi256_ps(x), sign);
+            acc = _mm256_add_ps(acc, _mm256_xor_ps(_mm256_broadcast_ss(w + byte * 8 + i), flip));
             x = _mm256_add_epi32(x, x);
         }
     }
@@ -106,14 +107,16 @@ static TARGET inline __m256 add_ternary(__m256 acc, __m256i positive, __m256i ne
     const __m256 sign = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps();
     for (int byte = 0; byte * 8 < count; byte++) {
         const __m128i shift = _mm_cvtsi32_si128(24 - 8 * byte);
-        __m256i p = _mm256_sll_epi32(positive, shift), n = _mm256_sll_epi32(negative, shift);
+        __m256i p = _mm256_sll_epi32(positive, shift);
+        // Sign bit set where exactly one plane has the bit (the value is ±1).
+        __m256i nonzero = _mm256_sll_epi32(_mm256_xor_si256(positive, negative), shift);
         const int64_t m = count - byte * 8 < 8 ? count - byte * 8 : 8;
         for (int i = 0; i < m; i++) {
-            const __m256 wj = _mm256_broadcast_ss(w + byte * 8 + i);
-            const __m256 value = _mm256_blendv_ps(_mm256_xor_ps(wj, sign), wj, _mm256_castsi256_ps(p));
-            acc = _mm256_add_ps(acc, _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(_mm256_xor_si256(p, n))));
+            const __m256 flip = _mm256_andnot_ps(_mm256_castsi256_ps(p), sign);
+            const __m256 value = _mm256_xor_ps(_mm256_broadcast_ss(w + byte * 8 + i), flip);
+            acc = _mm256_add_ps(acc, _mm256_blendv_ps(zero, value, _mm256_castsi256_ps(nonzero)));
             p = _mm256_add_epi32(p, p);
-            n = _mm256_add_epi32(n, n);
+            nonzero = _mm256_add_epi32(nonzero, nonzero);
         }
     }
     return acc;
