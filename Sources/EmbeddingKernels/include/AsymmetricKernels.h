@@ -78,8 +78,11 @@ const eq_asym_kernel_table *eq_asym_kernel_variant(int32_t index);
 
 /// The plain reference: the score of one row-major row (`row`: the bytes of one row of `format`
 /// codes, unblocked — `dim` bytes for U8, `ceil(dim / 2)` for U4, `ceil(dim / 8)` for BITS, two
-/// planes of `ceil(dim / 8)` for TERNARY) against `weights` (`dim` floats) and `constant`.
-float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const float *weights, float constant);
+/// planes of `ceil(dim / 8)` for TERNARY) against `weights` (`dim` floats) and `constant`. U8
+/// bytes are read as `byte ^ xor_mask` (0x80 turns stored int8 codes into the kernels' unsigned
+/// `code + 128`); the other formats ignore `xor_mask`. Also the one-row scorer of rescoring.
+float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const float *weights, float constant,
+                              uint8_t xor_mask);
 
 #define EQ_ASYM_DECLARE(isa)                                                                                    \
     void eq_asym_scan_u8_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,              \

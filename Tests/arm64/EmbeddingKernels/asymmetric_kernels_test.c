@@ -89,7 +89,7 @@ int asymmetric_kernels_test(void) {
                     table->scan[format](blocks, nblocks, words, dim, weights, constants, nq, out, stride);
                     for (int64_t q = 0; q < nq; q++) {
                         for (int64_t r = 0; r < rows; r++, checks++) {
-                            const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim, constants[q]);
+                            const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim, constants[q], 0);
                             const float got = out[q * stride + r];
                             if (memcmp(&want, &got, sizeof want) != 0 && table_failures++ < 10)
                                 printf("asymmetric %s %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->name,
