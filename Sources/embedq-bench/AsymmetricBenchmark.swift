@@ -53,6 +53,25 @@ struct AsymmetricBenchmark: ParsableCommand {
             let index = try AsymmetricIndex(StoredCodes(codes))
             let name = precision == .ubinary ? "bits" : precision.rawValue
             try time("embedq-float-x-\(name)") { _ = try index.search(queries, k: k, threads: 1) }
+            // The kernels' top-k against an exhaustive scan with the row-at-a-time scorer (2 queries).
+            let stored = StoredCodes(codes)
+            let width = stored.bytesPerVector
+            var identical = 0
+            let checked = Swift.min(2, queries.rowCount)
+            let found = try index.search(try EmbeddingMatrix(
+                rowCount: checked, dimension: d, values: Array(queries.values.prefix(checked * d))), k: k, threads: 1)
+            for q in 0..<checked {
+                let scorer = try AsymmetricScorer(query: Array(queries[row: q]), codes: stored)
+                let scores = codes.codes.withUnsafeBytes { all in
+                    (0..<codes.rowCount).map { scorer.score(UnsafeRawBufferPointer(rebasing: all[($0 * width)..<(($0 + 1) * width)])) }
+                }
+                let best = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(k)
+                if found.hits[q].map(\.row) == Array(best), found.hits[q].map({ Float($0.score) }) == best.map({ scores[$0] }) {
+                    identical += 1
+                }
+            }
+            emit(["name": "check", "what": "float-x-\(name) top-\(k) identical to an exhaustive scorer scan",
+                  "queries": checked, "identical": identical])
         }
     }
 }

@@ -35,6 +35,9 @@ def main():
                 if name != "embedq-float-x-int8":
                     text += f" <= 2x {'met' if ratio <= 2 else 'MISSED'}"
             print(f"{isa:9} {name.removeprefix('embedq-'):34} {r['ms_per_query']:9.3f} {r['queries']:7}  {text}")
+        for r in rows:
+            if r.get("name") == "check":
+                print(f"{isa:9} check: {r['what']}: {r['identical']} of {r['queries']} queries")
         for peer, mine in [("faiss-sq8", "embedq-float-x-int8"), ("faiss-sq4", "embedq-float-x-int4"),
                            ("numpy-float-x-dequantized-int4", "embedq-float-x-int4")]:
             if peer in peers and mine in t:
