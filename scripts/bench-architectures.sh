@@ -10,6 +10,7 @@
 # multilingual-e5-base (XLM-RoBERTa), nomic-embed-text-v1.5 (NomicBERT) and gte-modernbert-base
 # (ModernBERT), 256 tokens, with MiniLM's tokenizer (scripts/lib/make_benchmark_models.py; made
 # once in ~/.cache/embedq/bench-models). Default: 100 documents, 3 runs, 2 threads.
+# EMBEDQ_BIN=PATH runs that embedq instead of building one (scripts/test.sh builds with other flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
@@ -38,9 +39,13 @@ mpnet="$(scripts/lib/fetch-mpnet.sh)"
 random_models="${EMBEDQ_BENCH_MODELS:-$HOME/.cache/embedq/bench-models}"
 mkdir -p "$random_models"
 "$BENCH_PYTHON" scripts/lib/make_benchmark_models.py "$minilm" "$random_models" >&2
-echo "bench-architectures: building embedq (release)" >&2
-swift build -c release --product embedq >&2
-embedq="$(swift build -c release --show-bin-path)/embedq"
+if [ -n "${EMBEDQ_BIN:-}" ]; then
+    embedq="$EMBEDQ_BIN"   # an embedq built elsewhere (e.g. by scripts/test.sh, whose flags differ)
+else
+    echo "bench-architectures: building embedq (release)" >&2
+    swift build -c release --product embedq >&2
+    embedq="$(swift build -c release --show-bin-path)/embedq"
+fi
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() {

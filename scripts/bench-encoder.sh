@@ -11,6 +11,7 @@
 # Default: the first 500 documents, 3 runs, 2 threads (about 3 minutes on 2 cores).
 # Needs ../shared/datasets/scifact (EMBEDQ_SHARED); creates the Python environment
 # ~/.cache/embedq/bench-venv (torch CPU, sentence-transformers, numpy, onnxruntime) when missing.
+# EMBEDQ_BIN=PATH runs that embedq instead of building one (scripts/test.sh builds with other flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-deps.sh
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
         --all) docs=0; shift ;;
         --runs) runs="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "bench-encoder: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -35,9 +36,13 @@ source scripts/lib/bench-venv.sh
 ensure_bench_venv numpy torch sentence_transformers onnxruntime onnx onnxscript
 
 model="$(scripts/lib/fetch-model.sh)"
-echo "bench-encoder: building embedq (release)" >&2
-swift build -c release --product embedq >&2
-embedq="$(swift build -c release --show-bin-path)/embedq"
+if [ -n "${EMBEDQ_BIN:-}" ]; then
+    embedq="$EMBEDQ_BIN"   # an embedq built elsewhere (e.g. by scripts/test.sh, whose flags differ)
+else
+    echo "bench-encoder: building embedq (release)" >&2
+    swift build -c release --product embedq >&2
+    embedq="$(swift build -c release --show-bin-path)/embedq"
+fi
 
 workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT

@@ -14,6 +14,7 @@
 #
 # Default: the first 200 documents, 3 runs, 2 threads. Needs ../shared/datasets/scifact
 # (EMBEDQ_SHARED); creates the Python environment ~/.cache/embedq/bench-venv when missing.
+# EMBEDQ_BIN=PATH runs that embedq instead of building one (scripts/test.sh builds with other flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
         --runs) runs="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --isa) isa="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "bench-model-quantization: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -36,9 +37,13 @@ source scripts/lib/bench-venv.sh
 ensure_bench_venv numpy torch sentence_transformers onnxruntime onnx onnxscript
 
 model="$(scripts/lib/fetch-model.sh)"
-echo "bench-model-quantization: building embedq (release)" >&2
-swift build -c release --product embedq >&2
-embedq="$(swift build -c release --show-bin-path)/embedq"
+if [ -n "${EMBEDQ_BIN:-}" ]; then
+    embedq="$EMBEDQ_BIN"   # an embedq built elsewhere (e.g. by scripts/test.sh, whose flags differ)
+else
+    echo "bench-model-quantization: building embedq (release)" >&2
+    swift build -c release --product embedq >&2
+    embedq="$(swift build -c release --show-bin-path)/embedq"
+fi
 
 workdir="$(mktemp -d)"
 trap 'rm -rf "$workdir"' EXIT
