@@ -3,6 +3,8 @@
 #
 #   scripts/bench-search.sh [ROWS] [RUNS]        # defaults: 1000000 rows, 5 runs
 #
+# Ends with the asymmetric rows (scripts/bench-asymmetric.sh; EMBEDQ_BENCH_ASYMMETRIC=0 skips them).
+#
 # Generates ROWS x 384 normalized random float32 vectors and 100 queries once (fixed seeds,
 # cached in .bench-data/), builds embedq-bench in release mode, times EmbedQ binary / int8 /
 # float32 search (k = 10, 1 and 2 threads), then the peers (FAISS IndexBinaryFlat,
@@ -38,3 +40,8 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" scripts/bench/peers.py \
     "$CORPUS" "$QFILE" "$DIM" "$K" 3 1 2 | tee "$DATA/peers.jsonl" >&2
 
 "$PYTHON" scripts/bench/report.py "$DATA/embedq.jsonl" "$DATA/peers.jsonl"
+
+# The asymmetric scans (float queries × codes, one thread), with their own peers and table.
+if [ "${EMBEDQ_BENCH_ASYMMETRIC:-1}" != 0 ]; then
+    bash scripts/bench-asymmetric.sh "$ROWS" 3
+fi

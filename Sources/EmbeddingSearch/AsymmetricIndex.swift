@@ -4,8 +4,14 @@ import EmbeddingQuantization
 /// float query × `int8` / `uint8` / `int4` (per-dimension scale honoured), × `ternary`, × bits as
 /// ±1, × float rows. A ``VectorIndex``; scores are inner products (higher is better).
 ///
-/// The codes stay in their row-major `Precision` layout in any ``ByteSource`` (an array or a
-/// memory-mapped file) and are scanned in place. Safe to share between threads.
+/// `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` codes are copied once into the
+/// blocked layout of the symmetric scans (as many bytes as the codes, plus padding) and scanned by
+/// the blocked asymmetric SIMD kernels (`AsymmetricKernels.h`: portable, AVX2, AVX-512, NEON; the
+/// scores are the same in every variant, bit for bit, and equal ``AsymmetricScorer``'s). Float and
+/// RaBitQ codes stay in their row-major layout in any ``ByteSource`` (an array or a memory-mapped
+/// file) and are scanned in place, one row at a time. Safe to share between threads.
+///
+/// A NaN or infinite query value is rejected (``SearchError/nonFiniteValue(what:row:column:)``).
 public struct AsymmetricIndex: VectorIndex {
     /// The corpus codes, one row per corpus row.
     public let codes: StoredCodes
@@ -24,7 +30,17 @@ public struct AsymmetricIndex: VectorIndex {
             throw SearchError.missingRanges(codes.precision)
         }
         self.codes = codes
+        blocks = AsymmetricBlocks(codes)
     }
+
+    /// The blocked copy the SIMD kernels scan (`nil` for float and RaBitQ codes).
+    let blocks: AsymmetricBlocks?
+    /// The kernel variant (`eq_asym_kernel_variant` index); `nil` runs the best (tests pin it).
+    var kernelVariant: Int32?
+
+    /// The asymmetric kernel variant searches run on this CPU: `"avx512"`, `"avx2"`, `"neon"` or
+    /// `"portable"` (capped by `EMBEDQ_ISA`).
+    public static var kernelVariantName: String { AsymmetricBlocks.variantName() }
 
     /// The best `k` allowed rows per float32 query (`m × d`) by the inner product with the
     /// dequantized codes; see ``VectorIndex/search(_:k:parameters:)``.
@@ -33,8 +49,22 @@ public struct AsymmetricIndex: VectorIndex {
     /// - Throws: ``SearchError/invalidK(_:)``, ``SearchError/dimensionMismatch(expected:actual:what:)``,
     ///   ``SearchError/invalidThreadCount(_:)``, ``SearchError/nonFiniteValue(what:row:column:)``.
     public func search(_ queries: EmbeddingMatrix, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
-        let hits = try codes.asymmetricSearch(
-            queries, k: k, threads: parameters.threads, filter: parameters.filter?.compiled(rowCount: rowCount))
+        let filter = parameters.filter?.compiled(rowCount: rowCount)
+        guard let blocks else {
+            let hits = try codes.asymmetricSearch(queries, k: k, threads: parameters.threads, filter: filter)
+            return SearchResults(metric: .innerProduct, hits: hits)
+        }
+        guard k >= 1 else { throw SearchError.invalidK(k) }
+        guard queries.dimension == dimension else {
+            throw SearchError.dimensionMismatch(expected: dimension, actual: queries.dimension, what: "the queries")
+        }
+        let threads = try Parallel.resolve(parameters.threads)
+        // Named by its row among the queries (a scorer sees one query).
+        try FlatIndex.validateFinite(queries, what: "the query")
+        let scorers = try (0..<queries.rowCount).map { (q) throws(SearchError) in
+            try AsymmetricScorer(query: Array(queries[row: q]), codes: codes)
+        }
+        let hits = blocks.search(scorers, k: k, threads: threads, filter: filter, variant: kernelVariant)
         return SearchResults(metric: .innerProduct, hits: hits)
     }
 }

@@ -10,9 +10,8 @@ import EmbeddingQuantization
 ///   (`base_j = minimum_j + ½·step_j` for `floor` rounding, `minimum_j` for `nearest`; a constant
 ///   dimension contributes `minimum_j`), the score is `Σ (q_j·step_j)·c_j + Σ q_j·base_j`: the
 ///   weights `q_j·step_j` and the constant are computed once per query, so a row costs one
-///   multiply-add per code (`int8` / `uint8` rows run a C kernel with 16 or 8 partial sums). It
-///   differs from dequantize-then-dot only by float32 rounding (at most about `d · 2⁻²³` of
-///   `Σ |q_j x_j|`);
+///   fused multiply-add per code, in dimension order, then `+ constant`. It differs from
+///   dequantize-then-dot only by float32 rounding (at most about `d · 2⁻²³` of `Σ |q_j x_j|`);
 /// - `ternary`: `Σ_{x_j = +1} q_j − Σ_{x_j = −1} q_j`;
 /// - `binary`, `ubinary`: the query against the unpacked bits as ±1 (set bit +1, clear bit −1),
 ///   as sentence-transformers rescores binary codes;
@@ -20,7 +19,10 @@ import EmbeddingQuantization
 ///   the query is rotated once, a row costs one masked sum per bit-plane (the RaBitQ kernels'
 ///   code-dot).
 ///
-/// Every score is an inner product: **higher is better**.
+/// Every score is an inner product: **higher is better**. `int8`, `uint8`, `int4`, `ternary`,
+/// `binary` and `ubinary` rows are scored with the asymmetric kernels' arithmetic
+/// (`AsymmetricKernels.h`: one fused multiply-add, or one ±weight add, per dimension, in order), so
+/// ``AsymmetricIndex``, rescoring and this scorer give the same scores bit for bit.
 public struct AsymmetricScorer: Sendable {
     /// The precision of the rows scored.
     public let precision: Precision
@@ -30,8 +32,8 @@ public struct AsymmetricScorer: Sendable {
     private let query: [Float]
     private let weights: [Float]
     private let constant: Float
-    /// The C kernel variant for `int8` / `uint8` rows (tests pin it).
-    var kernelPath: SearchKernelPath = .automatic
+    /// `binary` only: the query with the dimensions `j ≡ 0 (mod 8)` negated (see `blockedWeights`).
+    private let flippedQuery: [Float]
 
     /// Prepares a query for rows of `codes`.
     ///
@@ -53,6 +55,9 @@ public struct AsymmetricScorer: Sendable {
         self.precision = precision
         self.dimension = query.count
         self.query = query
+        var flipped = precision == .binary ? query : []
+        for j in Swift.stride(from: 0, to: flipped.count, by: 8) { flipped[j] = -flipped[j] }
+        flippedQuery = flipped
         switch precision {
         case .int8, .uint8, .int4:
             guard let ranges else { throw SearchError.missingRanges(precision) }
@@ -90,6 +95,20 @@ public struct AsymmetricScorer: Sendable {
         }
     }
 
+    /// The weights and constant of the blocked asymmetric kernels (`AsymmetricKernels.h`) for this
+    /// query, `nil` for precisions they do not scan (floats, RaBitQ): `int8` / `uint8` / `int4` the
+    /// per-dimension `q_j·step_j` and `Σ q_j·base_j`; `ternary` and `ubinary` the query itself;
+    /// `binary` the query with the dimensions `j ≡ 0 (mod 8)` negated (its stored bytes carry the
+    /// top bit flipped, and flipping a ±1 bit is negating its weight — exactly).
+    var blockedWeights: (weights: [Float], constant: Float)? {
+        switch precision {
+        case .int8, .uint8, .int4: return (weights, constant)
+        case .ternary, .ubinary: return (query, 0)
+        case .binary: return (flippedQuery, 0)
+        default: return nil
+        }
+    }
+
     /// The score of one row (`precision.bytesPerVector(dimension:)` bytes).
     public func score(_ row: UnsafeRawBufferPointer) -> Float {
         if let bits = precision.rabitqCodeBits, let base = row.baseAddress {
@@ -100,20 +119,18 @@ public struct AsymmetricScorer: Sendable {
             }
             return constant + factors.scale * (dot - gridOffset(bits: bits))
         }
-        guard precision == .int8 || precision == .uint8, dimension > 0, let base = row.baseAddress else {
+        // The codes the blocked kernels scan: their one-row reference, the same float operations
+        // in the same order, so a row scores the same here as in AsymmetricIndex, bit for bit.
+        guard let format = AsymmetricBlocks.format(of: precision), let inputs = blockedWeights, dimension > 0,
+              let base = row.baseAddress
+        else {
             return referenceScore(row)
         }
-        let codes = base.assumingMemoryBound(to: UInt8.self)
         let flip: UInt8 = precision == .int8 ? 0x80 : 0
-        let sum = weights.withUnsafeBufferPointer { w in
-            let d = Int64(dimension)
-            switch kernelPath.level {
-            case EQ_SEARCH_AVX512: return eq_dot_f32_u8_avx512(w.baseAddress!, codes, d, flip)
-            case EQ_SEARCH_AVX2: return eq_dot_f32_u8_avx2(w.baseAddress!, codes, d, flip)
-            default: return eq_dot_f32_u8_scalar(w.baseAddress!, codes, d, flip)
-            }
+        return inputs.weights.withUnsafeBufferPointer { w in
+            eq_asym_score_reference(
+                format, base.assumingMemoryBound(to: UInt8.self), Int64(dimension), w.baseAddress!, inputs.constant, flip)
         }
-        return sum + constant
     }
 
     /// `(2^bits − 1)/2 · Σ_j (R·q)_j`: the grid's offset against the rotated query.

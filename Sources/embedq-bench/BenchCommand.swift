@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "embedq-bench",
         abstract: "EmbedQ's side of the benchmarks (run through scripts/bench-*.sh).",
         subcommands: [
-            QuantizeBenchmark.self, SearchBenchmark.self, RaBitQScanBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self, HNSWPrepareBenchmark.self,
+            QuantizeBenchmark.self, SearchBenchmark.self, AsymmetricBenchmark.self, RaBitQScanBenchmark.self, TokenizeBenchmark.self, FilterBenchmark.self, HNSWPrepareBenchmark.self,
             HNSWBenchmark.self, HNSWFilterBenchmark.self, CollectionBenchmark.self,
         ]
     )

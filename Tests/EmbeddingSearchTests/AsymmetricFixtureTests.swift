@@ -93,20 +93,30 @@ final class AsymmetricFixtureTests: XCTestCase {
         XCTAssertEqual(compared, 11 * (4 * 30 + 3 * 20 + 4 * 12))
     }
 
-    func testScorerEqualsNumPyScoresOnEveryKernelPath() throws {
-        XCTAssertTrue(TestData.paths.contains(.portable))
+    /// The scorer, and `AsymmetricIndex` on every asymmetric kernel variant the CPU has.
+    func testScorerAndEveryKernelVariantEqualNumPyScores() throws {
         for name in Self.cases {
             for kind in Self.kinds {
                 let fixture = try Self.load(name, kind: kind)
-                for path in TestData.paths {
+                for q in 0..<fixture.queries.rowCount {
+                    let query = Array(fixture.queries[row: q])
+                    let scorer = try AsymmetricScorer(query: query, codes: fixture.codes)
+                    for row in 0..<fixture.rows {
+                        let score = fixture.rowBytes[row].withUnsafeBytes { scorer.score($0) }
+                        let bound = fixture.bound(kind, query: query, row: row)
+                        XCTAssertEqual(Double(score), fixture.scores[q][row], accuracy: bound, "\(name) \(kind.name) q\(q) row \(row)")
+                    }
+                }
+                var index = try AsymmetricIndex(fixture.codes)
+                for variant in 0..<AsymmetricBlocks.variantCount {
+                    index.kernelVariant = variant
+                    let results = try index.search(fixture.queries, k: fixture.rows, threads: 1)
                     for q in 0..<fixture.queries.rowCount {
                         let query = Array(fixture.queries[row: q])
-                        var scorer = try AsymmetricScorer(query: query, codes: fixture.codes)
-                        scorer.kernelPath = path
-                        for row in 0..<fixture.rows {
-                            let score = fixture.rowBytes[row].withUnsafeBytes { scorer.score($0) }
-                            let bound = fixture.bound(kind, query: query, row: row)
-                            XCTAssertEqual(Double(score), fixture.scores[q][row], accuracy: bound, "\(name) \(kind.name) \(path) q\(q) row \(row)")
+                        XCTAssertEqual(results.hits[q].count, fixture.rows)
+                        for hit in results.hits[q] {
+                            XCTAssertEqual(hit.score, fixture.scores[q][hit.row], accuracy: fixture.bound(kind, query: query, row: hit.row),
+                                           "\(name) \(kind.name) \(AsymmetricBlocks.variantName(variant)) q\(q) row \(hit.row)")
                         }
                     }
                 }

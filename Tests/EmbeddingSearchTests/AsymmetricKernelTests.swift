@@ -3,7 +3,8 @@ import EmbeddingQuantization
 import XCTest
 @testable import EmbeddingSearch
 
-/// The asymmetric byte kernels (float weights × int8 / uint8 codes), every variant, against a
+/// The asymmetric scorer's byte scores (float weights × int8 / uint8 codes; the blocked kernels'
+/// variants are held to it bit for bit in `AsymmetricBlockedScanTests`), against a
 /// double-precision reference written from the raw codes and ranges
 /// (``PlainAsymmetricReference``, checked against NumPy in ``AsymmetricFixtureTests``): nothing
 /// shared with the scorer (not its precomputed weights, not its plain-Swift path). The bound is
@@ -18,16 +19,13 @@ final class AsymmetricKernelTests: XCTestCase {
             let plainRanges = PlainAsymmetricReference.Ranges(minimums: minimums, maximums: maximums)
             for (precision, encoding) in [(Precision.int8, PlainAsymmetricReference.Encoding.int8), (.uint8, .uint8)] {
                 let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
-                for path in TestData.paths {
-                    var scorer = try AsymmetricScorer(query: query, codes: StoredCodes(codes))
-                    scorer.kernelPath = path
-                    for row in 0..<20 {
-                        let bytes = Array(codes[row: row])
-                        let fast = bytes.withUnsafeBytes { scorer.score($0) }
-                        let exact = PlainAsymmetricReference.score(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
-                        let bound = PlainAsymmetricReference.roundingBound(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
-                        XCTAssertEqual(Double(fast), exact, accuracy: bound, "\(precision) d=\(d) \(path) row \(row)")
-                    }
+                let scorer = try AsymmetricScorer(query: query, codes: StoredCodes(codes))
+                for row in 0..<20 {
+                    let bytes = Array(codes[row: row])
+                    let fast = bytes.withUnsafeBytes { scorer.score($0) }
+                    let exact = PlainAsymmetricReference.score(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                    let bound = PlainAsymmetricReference.roundingBound(query: query, row: bytes, encoding: encoding, ranges: plainRanges)
+                    XCTAssertEqual(Double(fast), exact, accuracy: bound, "\(precision) d=\(d) row \(row)")
                 }
             }
         }

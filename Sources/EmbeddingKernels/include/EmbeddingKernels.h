@@ -15,6 +15,7 @@
 #include "RaBitQKernels.h"
 #include "SearchKernels.h"
 #include "GraphKernels.h"
+#include "AsymmetricKernels.h"
 
 #ifdef __cplusplus
 extern "C" {

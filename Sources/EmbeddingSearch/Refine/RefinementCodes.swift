@@ -49,10 +49,27 @@ extension StoredCodes: RefinementCodes {
 extension RefinementCodes {
     /// The best `k` of `candidates` by the float query's score against these codes, read
     /// in ascending row order (ties therefore stay ordered by ascending row).
+    ///
+    /// `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` candidates are gathered into the
+    /// blocked layout and scored by the asymmetric SIMD kernels — the path of ``AsymmetricIndex``,
+    /// with the same scores bit for bit; other precisions one row at a time by ``AsymmetricScorer``.
     func rescore(query: [Float], candidates: [Int], k: Int) throws(SearchError) -> [SearchHit] {
         guard !candidates.isEmpty else { return [] }
         let rows = candidates.sorted()
         let scorer = try AsymmetricScorer(query: query, precision: precision, ranges: ranges, rounding: rounding)
+        if AsymmetricBlocks.format(of: precision) != nil, dimension > 0 {
+            let width = precision.bytesPerVector(dimension: dimension)
+            var gathered = [UInt8]()
+            gathered.reserveCapacity(rows.count * width)
+            try withRows(rows) { _, bytes in gathered.append(contentsOf: bytes) }
+            let blocks = gathered.withUnsafeBytes { raw in
+                AsymmetricBlocks(precision: precision, dimension: dimension, rowCount: rows.count, bytes: raw)
+            }
+            if let blocks {
+                let best = blocks.search([scorer], k: k, threads: 1, filter: nil)[0]
+                return best.map { SearchHit(row: rows[$0.row], score: $0.score) }
+            }
+        }
         var best = TopK<Float>(capacity: Swift.min(k, rows.count))
         try withRows(rows) { position, bytes in
             best.offer(key: scorer.score(bytes), row: rows[position])

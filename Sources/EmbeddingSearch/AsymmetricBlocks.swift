@@ -1,0 +1,102 @@
+import EmbeddingKernels
+import EmbeddingQuantization
+
+/// The blocked copy of `int8` / `uint8` / `int4` / `ternary` / `binary` / `ubinary` codes that the
+/// asymmetric C kernels (`AsymmetricKernels.h`) scan: the ``BlockLayout`` of the symmetric scans
+/// (`int8` rows with the +128 offset), scored against float32 queries through the weights of
+/// ``AsymmetricScorer``. The scores equal ``AsymmetricScorer``'s reference arithmetic bit for bit
+/// in every kernel variant (one fused multiply-add, or one ±weight add, per dimension, in order).
+struct AsymmetricBlocks: Sendable {
+    let layout: BlockLayout
+    let storage: BlockedStorage
+    let rowCount: Int
+    /// The `eq_asym_format` of the precision.
+    let format: Int32
+
+    /// The kernel format of `precision`, `nil` when the asymmetric kernels do not scan it.
+    static func format(of precision: Precision) -> Int32? {
+        switch precision {
+        case .int8, .uint8: return Int32(EQ_ASYM_U8.rawValue)
+        case .int4: return Int32(EQ_ASYM_U4.rawValue)
+        case .ternary: return Int32(EQ_ASYM_TERNARY.rawValue)
+        case .binary, .ubinary: return Int32(EQ_ASYM_BITS.rawValue)
+        default: return nil
+        }
+    }
+
+    /// The blocked copy of `rowCount` row-major rows of `precision` codes at `bytes`; `nil` for a
+    /// precision the kernels do not scan or a dimension of 0.
+    init?(precision: Precision, dimension: Int, rowCount: Int, bytes: UnsafeRawBufferPointer) {
+        guard let format = Self.format(of: precision), dimension > 0 else { return nil }
+        let layout = BlockLayout(precision: precision, dimension: dimension)
+        let width = precision.bytesPerVector(dimension: dimension)
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        self.layout = layout
+        self.rowCount = rowCount
+        self.format = format
+        storage = BlockedStorage.build(layout: layout, rowCount: rowCount) { row, destination in
+            layout.padCorpusRow(base! + row * width, into: destination)
+        }
+    }
+
+    /// The blocked copy of `codes` (see ``init(precision:dimension:rowCount:bytes:)``).
+    init?(_ codes: StoredCodes) {
+        guard Self.format(of: codes.precision) != nil else { return nil }
+        let made = codes.bytes.withUnsafeBytes { raw in
+            AsymmetricBlocks(precision: codes.precision, dimension: codes.dimension, rowCount: codes.rowCount, bytes: raw)
+        }
+        guard let made else { return nil }
+        self = made
+    }
+
+    /// The best `k` rows `filter` allows for each prepared query (`scorers`, all of this
+    /// precision and dimension), best first, ties by ascending row; scores as
+    /// ``AsymmetricScorer/score(_:)`` defines them (higher is better).
+    ///
+    /// - Parameter variant: the kernel variant (`eq_asym_kernel_variant` index; `nil`: the best).
+    func search(
+        _ scorers: [AsymmetricScorer], k: Int, threads: Int, filter: CompiledRowFilter?, variant: Int32? = nil
+    ) -> [[SearchHit]] {
+        let d = layout.dimension
+        var weights = [Float]()
+        weights.reserveCapacity(scorers.count * d + 16)
+        var constants = [Float]()
+        for scorer in scorers {
+            let prepared = scorer.blockedWeights!
+            weights += prepared.weights
+            constants.append(prepared.constant)
+        }
+        // Never an empty buffer (a base address is passed even for 0 queries).
+        weights += [Float](repeating: 0, count: 16)
+        constants += [Float](repeating: 0, count: 16)
+        let table = variant.map { eq_asym_kernel_variant($0) } ?? eq_asym_kernels()
+        let scan = eq_asym_table_scan(table, format)!
+        let (storage, layout, weightsArray, constantsArray) = (self.storage, self.layout, weights, constants)
+        let blocked = BlockScan<Float>(
+            rowCount: rowCount, blockBytes: layout.blockBytes,
+            kernel: { blockStart, blockCount, queryStart, size, out, stride in
+                weightsArray.withUnsafeBufferPointer { w in
+                    constantsArray.withUnsafeBufferPointer { c in
+                        scan(
+                            storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes,
+                            Int64(blockCount), Int64(layout.words), Int64(d), w.baseAddress! + queryStart * d,
+                            c.baseAddress! + queryStart, Int64(size), out, Int64(stride))
+                    }
+                }
+            },
+            select: { keys, n, bar, indices in BlockKernels.selectAbove(.automatic, keys, n, bar, indices) })
+        return blocked.run(queryCount: scorers.count, k: k, threads: threads, filter: filter).map { rows in
+            rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
+        }
+    }
+
+    /// The name of the kernel variant `variant` (`nil`: the best the CPU runs): `"portable"`,
+    /// `"avx2"`, `"avx512"` or `"neon"`.
+    static func variantName(_ variant: Int32? = nil) -> String {
+        let table = variant.map { eq_asym_kernel_variant($0) } ?? eq_asym_kernels()
+        return String(cString: table!.pointee.name)
+    }
+
+    /// How many kernel variants the running CPU has (capped by `EMBEDQ_ISA`).
+    static var variantCount: Int32 { eq_asym_kernel_variant_count() }
+}

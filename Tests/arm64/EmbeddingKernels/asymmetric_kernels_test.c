@@ -1,0 +1,111 @@
+// Every asymmetric scan variant the CPU has (capped by EMBEDQ_ISA) against the plain reference
+// `eq_asym_score_reference`, bit for bit: formats U8 / U4 / ternary / bits, odd dimensions, 1 / 17 /
+// 40 rows (padding rows in the last block), 1 and 3 queries, random bytes including set bits past
+// the dimension and both ternary planes set, weights spanning six decades. Fixed seed.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "AsymmetricKernels.h"
+#include "SearchKernels.h"
+#include "driver.h"
+
+static uint64_t state = 0xA5E77;
+static uint64_t next(void) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// Row-major bytes of one row, word size and words per row of `format` at `dim`.
+static void shape(int format, int64_t dim, int64_t *row_bytes, int64_t *word_bytes, int64_t *words) {
+    const int64_t plane = (dim + 7) / 8;
+    switch (format) {
+    case EQ_ASYM_U8: *row_bytes = dim; *word_bytes = 4; *words = (dim + 3) / 4; break;
+    case EQ_ASYM_U4: *row_bytes = (dim + 1) / 2; *word_bytes = 4; *words = ((dim + 1) / 2 + 3) / 4; break;
+    case EQ_ASYM_TERNARY: *row_bytes = 2 * plane; *word_bytes = 8; *words = 2 * ((plane + 7) / 8); break;
+    default: *row_bytes = plane; *word_bytes = 8; *words = (plane + 7) / 8; break;
+    }
+}
+
+/// The blocked layout of `rows` row-major rows (SearchKernels.h; ternary planes padded apart).
+static uint8_t *blocked(int format, int64_t dim, const uint8_t *codes, int64_t rows, int64_t *nblocks) {
+    int64_t row_bytes, word_bytes, words;
+    shape(format, dim, &row_bytes, &word_bytes, &words);
+    *nblocks = (rows + EQ_BLOCK_ROWS - 1) / EQ_BLOCK_ROWS;
+    const int64_t block_bytes = words * word_bytes * EQ_BLOCK_ROWS;
+    uint8_t *out = calloc((size_t)(*nblocks * block_bytes + 64), 1);
+    const int64_t plane = (dim + 7) / 8, plane_words = words / 2;
+    for (int64_t r = 0; r < rows; r++) {
+        const uint8_t *row = codes + r * row_bytes;
+        uint8_t *block = out + (r / EQ_BLOCK_ROWS) * block_bytes;
+        for (int64_t w = 0; w < words; w++) {
+            uint8_t *slot = block + (w * EQ_BLOCK_ROWS + r % EQ_BLOCK_ROWS) * word_bytes;
+            for (int64_t i = 0; i < word_bytes; i++) {
+                int64_t at = w * word_bytes + i, limit = row_bytes;
+                const uint8_t *source = row;
+                if (format == EQ_ASYM_TERNARY) {
+                    const int negative = w >= plane_words;
+                    at = (w - (negative ? plane_words : 0)) * 8 + i;
+                    source = row + (negative ? plane : 0);
+                    limit = plane;
+                }
+                slot[i] = at < limit ? source[at] : 0;
+            }
+        }
+    }
+    return out;
+}
+
+int asymmetric_kernels_test(void) {
+    static const char *names[] = {"u8", "u4", "ternary", "bits"};
+    const int64_t dims[] = {1, 7, 13, 63, 64, 65, 383, 384, 385};
+    const int64_t row_counts[] = {1, 17, 40};
+    int failures = 0, checks = 0;
+    const int32_t variants = eq_asym_kernel_variant_count();
+    for (int32_t v = 0; v < variants; v++) {
+        const eq_asym_kernel_table *table = eq_asym_kernel_variant(v);
+        int table_failures = 0;
+        for (int format = 0; format < EQ_ASYM_FORMAT_COUNT; format++) {
+            for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++) {
+                for (size_t ri = 0; ri < sizeof row_counts / sizeof row_counts[0]; ri++) {
+                    const int64_t dim = dims[di], rows = row_counts[ri], nq = 3;
+                    int64_t row_bytes, word_bytes, words, nblocks;
+                    shape(format, dim, &row_bytes, &word_bytes, &words);
+                    uint8_t *codes = malloc((size_t)(rows * row_bytes + 1));
+                    for (int64_t i = 0; i < rows * row_bytes; i++) codes[i] = (uint8_t)next();
+                    uint8_t *blocks = blocked(format, dim, codes, rows, &nblocks);
+                    float *weights = malloc(sizeof(float) * (size_t)(nq * dim)), constants[3];
+                    for (int64_t i = 0; i < nq * dim; i++) {
+                        const float scale = (float[]){1e-3f, 1e-1f, 1.0f, 10.0f, 1e3f}[next() % 5];
+                        weights[i] = scale * ((float)(next() % 20001) / 10000.0f - 1.0f);
+                    }
+                    for (int q = 0; q < nq; q++) constants[q] = (float)(next() % 2001) / 100.0f - 10.0f;
+                    const int64_t stride = nblocks * EQ_BLOCK_ROWS + 5;
+                    float *out = malloc(sizeof(float) * (size_t)(nq * stride));
+                    // One query, then all three at once (the kernels' block-by-block query loop).
+                    table->scan[format](blocks, nblocks, words, dim, weights, constants, 1, out, stride);
+                    table->scan[format](blocks, nblocks, words, dim, weights, constants, nq, out, stride);
+                    for (int64_t q = 0; q < nq; q++) {
+                        for (int64_t r = 0; r < rows; r++, checks++) {
+                            const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim, constants[q], 0);
+                            const float got = out[q * stride + r];
+                            if (memcmp(&want, &got, sizeof want) != 0 && table_failures++ < 10)
+                                printf("asymmetric %s %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->name,
+                                       names[format], (long long)dim, (long long)rows, (long long)q, (long long)r, got, want);
+                        }
+                    }
+                    free(codes);
+                    free(blocks);
+                    free(weights);
+                    free(out);
+                }
+            }
+        }
+        failures += table_failures;
+        if (table_failures == 0) printf("asymmetric %s: ok\n", table->name);
+    }
+    printf("asymmetric: %d passed, %d failed (%d variants)\n", checks - failures, failures, variants);
+    return failures != 0;
+}
