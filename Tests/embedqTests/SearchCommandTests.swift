@@ -91,3 +91,58 @@ final class SearchCommandTests: XCTestCase {
         }
     }
 }
+
+/// `embedq search CODES.npy --queries FLOATS.npy --precision P --asymmetric`, end to end.
+final class AsymmetricSearchCommandTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedq-asym-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Codes written by `embedq quantize` and the float corpus quantized by `search` itself give
+    /// the same output; each golden embedding finds itself first against its own int8 / int4
+    /// codes (rows 98 and 99 are near-duplicates); scores are best first.
+    func testAsymmetricSearchOverCodesFiles() throws {
+        let corpus = try SharedData.file("golden/quantize/minilm_calibrated/embeddings.npy").path
+        var result = try CommandRunner.run(["calibrate", corpus, "-o", "ranges.npy"], in: directory)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        for precision in ["int8", "uint8", "int4", "ternary", "binary", "ubinary"] {
+            result = try CommandRunner.run(
+                ["quantize", corpus, "-p", precision, "--ranges", "ranges.npy", "-o", "\(precision).npy"], in: directory)
+            XCTAssertEqual(result.status, 0, "\(precision): \(result.standardError)")
+            let common = ["--queries", corpus, "--precision", precision, "--ranges", "ranges.npy", "--asymmetric", "-k", "10", "--json"]
+            let fromCodes = try CommandRunner.run(["search", "\(precision).npy"] + common, in: directory)
+            XCTAssertEqual(fromCodes.status, 0, "\(precision): \(fromCodes.standardError)")
+            let fromFloats = try CommandRunner.run(["search", corpus] + common, in: directory)
+            XCTAssertEqual(fromFloats.status, 0, "\(precision): \(fromFloats.standardError)")
+            XCTAssertEqual(fromCodes.standardOutput, fromFloats.standardOutput, precision)
+            let parsed = try fromCodes.standardOutput.split(separator: "\n").map {
+                try JSONDecoder().decode(SearchCommandTests.Line.self, from: Data($0.utf8))
+            }
+            XCTAssertEqual(parsed.count, 130, precision)
+            for line in parsed {
+                XCTAssertEqual(line.hits.count, 10)
+                XCTAssertEqual(line.hits.map(\.score), line.hits.map(\.score).sorted(by: >), "\(precision): best first")
+                if precision == "int8" || precision == "int4" {
+                    let top = Set(line.hits.prefix(2).map(\.row))
+                    XCTAssertTrue([98, 99].contains(line.query) ? top.contains(line.query) : line.hits[0].row == line.query,
+                                  "\(precision) query \(line.query): \(line.hits.prefix(3))")
+                }
+            }
+        }
+        // Codes as queries, or int8 codes without ranges, fail clearly.
+        result = try CommandRunner.run(["search", "int4.npy", "--queries", "int4.npy", "--precision", "int4",
+                                        "--ranges", "ranges.npy", "--asymmetric"], in: directory)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("float queries"), result.standardError)
+        result = try CommandRunner.run(["search", "int8.npy", "--queries", corpus, "--precision", "int8", "--asymmetric"], in: directory)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.standardError.contains("ranges"), result.standardError)
+    }
+}

@@ -4,7 +4,7 @@ import EmbedQ
 import Foundation
 
 /// `embedq search CORPUS.npy --queries Q.npy --precision P [--ranges R.npy] -k 10
-/// [--rescore MULT --rescore-with int8|float32|bits] [--threads N] [--json]`, or
+/// [--rescore MULT --rescore-with int8|float32|bits | --asymmetric] [--threads N] [--json]`, or
 /// `embedq search INDEX (--queries Q.npy | --query-text TEXT…) -k 10 [--rescore MULT] [--ef 64 | --exact] [--json]`
 /// for an index file (see ``IndexSearch``).
 struct SearchCommand: ParsableCommand {
@@ -16,7 +16,10 @@ struct SearchCommand: ParsableCommand {
             of --precision (n × bytes per vector, int8 or uint8 dtype). Queries are float embeddings \
             (quantized like the corpus) or codes of the same precision. Scores: inner product, \
             higher is better; for binary and ubinary the Hamming distance in bits, lower is better; \
-            after rescoring, the float query's inner product with the finer codes. Rows are 0-based, \
+            after rescoring, the float query's inner product with the finer codes. --asymmetric scores \
+            float queries against the codes as they dequantize (int8, uint8, int4 with --ranges; \
+            ternary; binary / ubinary as ±1), exactly, with the blocked SIMD kernels (AsymmetricIndex). \
+            Rows are 0-based, \
             best first, equal scores by ascending row. An index file (`embedq index build`) in place \
             of CORPUS.npy is searched with its own precisions and prints document ids; --rescore \
             then rescores with its on-disk codes, and --query-text works when it records its model. \
@@ -62,6 +65,9 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Dimension of a code corpus when it is not the default (bit codes: 8 × bytes).")
     var dimension: Int?
 
+    @Flag(name: .long, help: "Score float queries against the codes as they dequantize (AsymmetricIndex), not against quantized queries.")
+    var asymmetric = false
+
     @Flag(name: .long, help: "One JSON object per query: {\"hits\":[{\"row\":R,\"score\":S},…],\"query\":Q} (\"id\" for index files).")
     var json = false
 
@@ -95,6 +101,10 @@ struct SearchCommand: ParsableCommand {
         let projection = try HeadArgument.load(head)
         if precision.rabitqCodeBits != nil {
             try searchRaBitQ(precision, queries: queries, ranges: calibration, head: projection)
+            return
+        }
+        if asymmetric {
+            try searchAsymmetric(precision, queries: queries, ranges: calibration, head: projection)
             return
         }
 
