@@ -9,9 +9,10 @@ JSON lines with both workers, then from Parquet while one worker is killed (SIGK
 processes) in the middle of building a segment, so Spark must re-run the lost partitions on the
 other worker and only the segments of successful attempts are attached.
 
-The reference also runs ``embedq embed --stream`` once (its float vectors give the ranges, via
-``embedq calibrate``); ``--embeddings-job`` adds the embeddings sink's answer-line comparison
-(one more cluster job).
+The collections' int8 ranges come from ``embedq calibrate`` over the float vectors one
+``embedq embed --stream`` process gives the first 100 documents. ``--embeddings-job`` adds the
+embeddings sink's check (one more cluster job, and that process then encodes every document):
+its answer lines must equal the single process's byte for byte.
 
 Bounded: the whole run is given ``--deadline`` seconds (default 600) and fails past it.
 Run through ``integrations/spark/run.sh test``, which installs Java and pyspark first.
@@ -153,20 +154,26 @@ def main() -> int:
     timings = {}
     try:
         jsonl, parquet = harness.scifact_sample(arguments.corpus, arguments.documents, work)
-        reference_path = os.path.join(work, "reference.jsonl")
-        seconds = harness.single_process(arguments.embedq, arguments.model, jsonl, reference_path, 2, [])
-        reference = harness.answer_lines(reference_path)
-        assert len(reference) == arguments.documents, f"the reference has {len(reference)} answers"
-        assert not [line for line in reference.values() if '"error":' in line], "the reference has error lines"
-        timings["single process embed --stream, 2 threads"] = round(seconds, 1)
-        print(f"spark test: single process embed --stream: {arguments.documents} documents in {seconds:.1f} s", file=sys.stderr)
-
-        # Ranges from the reference vectors; the reference collection from `collection add --texts`.
         ids = [json.loads(line)["id"] for line in open(jsonl, encoding="utf-8")]
         ids_file = os.path.join(work, "ids.txt")
         with open(ids_file, "w", encoding="utf-8") as handle:
             handle.write("".join(f"{key}\n" for key in ids))
-        vectors = [base64.b64decode(json.loads(reference[json.dumps(key)])["embedding"]) for key in ids]
+        # Float vectors from one `embed --stream` process: of every document for the embeddings
+        # job's answer lines, else of the first 100 only, enough for the collections' int8 ranges.
+        calibration_count = arguments.documents if arguments.embeddings_job else min(arguments.documents, 100)
+        calibration_jsonl = os.path.join(work, "calibration.jsonl")
+        with open(jsonl, encoding="utf-8") as source, open(calibration_jsonl, "w", encoding="utf-8") as sink:
+            sink.writelines(line for _, line in zip(range(calibration_count), source))
+        reference_path = os.path.join(work, "reference.jsonl")
+        seconds = harness.single_process(arguments.embedq, arguments.model, calibration_jsonl, reference_path, 2, [])
+        reference = harness.answer_lines(reference_path)
+        assert len(reference) == calibration_count, f"the reference has {len(reference)} answers"
+        assert not [line for line in reference.values() if '"error":' in line], "the reference has error lines"
+        timings["single process embed --stream, 2 threads"] = {"documents": calibration_count, "seconds": round(seconds, 1)}
+        print(f"spark test: single process embed --stream: {calibration_count} documents in {seconds:.1f} s", file=sys.stderr)
+
+        # Ranges from those vectors; the reference collection from `collection add --texts`.
+        vectors = [base64.b64decode(json.loads(reference[json.dumps(key)])["embedding"]) for key in ids[:calibration_count]]
         write_npy(vectors, 384, os.path.join(work, "reference.npy"))
         ranges = os.path.join(work, "ranges.json")
         embedq(arguments.embedq, "calibrate", os.path.join(work, "reference.npy"), "-o", ranges)
