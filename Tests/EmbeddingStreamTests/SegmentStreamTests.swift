@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import EmbedQTestSupport
-import EmbeddingCollection
+@testable import EmbeddingCollection
 import EmbeddingQuantization
 @testable import EmbeddingStream
 import Foundation
@@ -73,7 +73,7 @@ final class SegmentStreamTests: XCTestCase {
         try reference.flush()
 
         // The stream: batches of 3, a bad line and an unreadable payload in the middle, a blank line.
-        var lines = try texts.indices.map { try Self.line(["id": ids[$0], "text": texts[$0], "payload": ["n": $0, "even": $0 % 2 == 0]]) }
+        var lines = try texts.indices.map { try Self.line(["id": ids[$0], "text": texts[$0], "payload": ["n": $0, "even": $0 % 2 == 0] as [String: Any]]) }
         lines.insert("{\"id\": \"bad\", \"text\": 17}", at: 3)
         lines.insert("", at: 5)
         lines.insert("{\"id\": \"nested\", \"text\": \"x\", \"payload\": {\"a\": {\"b\": 1}}}", at: 7)
@@ -106,7 +106,7 @@ final class SegmentStreamTests: XCTestCase {
             let snapshot = target.snapshot()
             XCTAssertEqual(snapshot.count, texts.count, attempt)
             XCTAssertEqual(snapshot.codes(ids + ["bad"]), expectedCodes, attempt)
-            XCTAssertEqual(try snapshot.get(ids).map(\.payload), payloads, attempt)
+            XCTAssertEqual(try snapshot.get(ids).map(\.payload), payloads.map { Optional($0) }, attempt)
             XCTAssertEqual(try snapshot.search(queries, k: 5, rescoreMultiplier: 2, payloads: true), expectedHits, attempt)
             XCTAssertEqual(try snapshot.search(queries, k: 3), try reference.snapshot().search(queries, k: 3), attempt)
             report = try target.attach(segments: [segment])
