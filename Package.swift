@@ -110,7 +110,7 @@ let package = Package(
         .target(name: "EmbeddingTraining", dependencies: ["EmbeddingQuantization"]),
         // The streaming mode: JSON lines {"id", "text"} in, one vector / codes / error line out per
         // input line, in order, batch by batch (what `embedq embed --stream` and Spark's RDD.pipe drive).
-        .target(name: "EmbeddingStream", dependencies: ["EmbeddingQuantization", "SentenceEncoder"]),
+        .target(name: "EmbeddingStream", dependencies: ["EmbeddingQuantization", "SentenceEncoder", "EmbeddingCollection"]),
         // Umbrella library product re-exporting every module.
         .target(
             name: "EmbedQ",
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "EmbeddingCollectionTests", dependencies: ["EmbeddingCollection", "EmbedQTestSupport"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
-        .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbeddingCollection", "EmbedQTestSupport"]),
         .testTarget(
             name: "EmbedQServerTests",
             dependencies: [

@@ -131,6 +131,12 @@ public enum StreamSetupError: Error, Sendable, Equatable, CustomStringConvertibl
     case missingRotation(Precision)
     /// A batch size below 1.
     case invalidBatchSize(Int)
+    /// A segment stream given an encoder of another output than float32 (the collection quantizes).
+    case segmentNeedsFloatVectors(Precision)
+    /// A segment stream whose encoder's output width is not the collection's dimension.
+    case collectionDimensionMismatch(collection: Int, model: Int)
+    /// A segment stream for a collection whose precision needs ranges it does not have yet.
+    case collectionWithoutRanges
 
     /// A message naming the problem and the fix.
     public var description: String {
@@ -145,6 +151,12 @@ public enum StreamSetupError: Error, Sendable, Equatable, CustomStringConvertibl
             return "\(precision.rawValue) output needs ranges with a rotation (`embedq calibrate --rotation`)"
         case .invalidBatchSize(let size):
             return "batch size \(size) is below 1"
+        case .segmentNeedsFloatVectors(let precision):
+            return "a segment stream takes float32 vectors (the collection quantizes them), not \(precision.rawValue)"
+        case .collectionDimensionMismatch(let collection, let model):
+            return "the collection has \(collection) dimensions, the encoder's output has \(model)"
+        case .collectionWithoutRanges:
+            return "the collection has no calibration ranges yet: add a first batch, or create it with --ranges, before building segments from a stream"
         }
     }
 }

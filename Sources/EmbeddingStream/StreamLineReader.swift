@@ -17,6 +17,8 @@ public struct StreamLineReader {
     /// Longest accepted line in bytes (newline excluded); a longer line becomes
     /// ``StreamLineError/oversizedLine(line:limit:)`` and is skipped up to its newline.
     public let maximumLineBytes: Int
+    /// Whether each line's `"payload"` member is read (``StreamRecord/payload``).
+    public let readingPayloads: Bool
     private var buffer: [UInt8] = []
     private var start = 0
     private var scanned = 0
@@ -24,10 +26,12 @@ public struct StreamLineReader {
     private var endOfInput = false
     private var skippingOversizedLine = false
 
-    /// Creates a reader of `fileDescriptor`.
-    public init(fileDescriptor: Int32, maximumLineBytes: Int = 8 << 20) {
+    /// Creates a reader of `fileDescriptor`; `readingPayloads` reads each line's `"payload"`
+    /// member too (for collection segments).
+    public init(fileDescriptor: Int32, maximumLineBytes: Int = 8 << 20, readingPayloads: Bool = false) {
         self.fileDescriptor = fileDescriptor
         self.maximumLineBytes = max(1, maximumLineBytes)
+        self.readingPayloads = readingPayloads
     }
 
     /// Up to `limit` parsed lines, in input order; `nil` once the input has ended and every line
@@ -83,7 +87,7 @@ public struct StreamLineReader {
         guard bytes.count <= maximumLineBytes else {
             return .failure(StreamLineFailure(id: nil, error: .oversizedLine(line: lineNumber, limit: maximumLineBytes)))
         }
-        return StreamRecord.parse(bytes, line: lineNumber)
+        return StreamRecord.parse(bytes, line: lineNumber, readingPayloads: readingPayloads)
     }
 
     /// Whether a read would return at once (data or end of input waiting).

@@ -16,10 +16,14 @@ given paths on every node (a shared file system, or copied there beforehand); se
     spark-submit --master spark://HOST:7077 embedq_spark.py --input corpus.jsonl \\
         --output out/ --embedq /opt/embedq/bin/embedq --model /opt/models/all-MiniLM-L6-v2
 
-Segments (issue 13): ``--sink segments --collection DIR`` pipes the partitions through
-``embedq collection build-segment DIR --stream --output SEG`` instead and attaches the segments
-they report from the driver with ``embedq collection attach`` (needs an embedq with those
-commands; ``build-segment --stream`` is not written yet).
+Segments: ``--sink segments --collection DIR`` pipes every partition through
+``embedq collection build-segment DIR --stream --output STAGING/part-XXXXXXXXXX.segment`` instead
+(the collection supplies model, precision and ranges; a bad document gets an ``{"id", "error"}``
+line), collects the one ``{"segment", "count", ...}`` line each successful task prints, and
+attaches those segments from the driver with ``embedq collection attach DIR SEG...`` (one atomic
+manifest replacement; attaching a segment again does nothing). Segments of failed or lost task
+attempts are never reported, so never attached. ``--output`` holds the staging folder and must be
+shared by every node and the driver.
 
 Prints one JSON line with the counts and the times (SparkSession start, job) on stdout.
 """
@@ -54,11 +58,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sink", choices=["embeddings", "segments"], default="embeddings")
     parser.add_argument("--collection", help="collection folder for --sink segments (shared by every node)")
     parser.add_argument("--app-name", default="embedq-embed")
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.sink == "segments":
+        if not arguments.collection:
+            parser.error("--sink segments needs --collection DIR")
+        if arguments.ranges or arguments.dimensions or arguments.normalize or arguments.prompt_name or arguments.precision != "float32":
+            parser.error("--sink segments takes precision, ranges and model options from the collection: "
+                         "no --precision, --ranges, --dimensions, --normalize or --prompt-name")
+    return arguments
 
 
 def stream_options(arguments: argparse.Namespace) -> list[str]:
-    """The options `embed --stream` and `collection build-segment --stream` share."""
+    """The stream options of ``embed --stream``."""
     options = ["--model", arguments.model, "--threads", str(arguments.threads), "--batch-size", str(arguments.batch_size)]
     if arguments.dimensions:
         options += ["--dimensions", str(arguments.dimensions)]
@@ -82,11 +93,14 @@ def segment_command(arguments: argparse.Namespace, staging: str) -> list[str]:
 
     RDD.pipe runs one fixed command for every partition, so the segment's unique name comes from
     ``mktemp`` (O_EXCL on the staging folder, unique across nodes on a shared file system). The
-    collection supplies precision and ranges; build-segment reports ``{"segment", "count"}`` on
-    stdout when its input ends.
+    collection supplies model, precision and ranges; build-segment writes an ``{"id", "error"}``
+    line per bad document and ``{"segment", "count", ...}`` when its input ends. Its exit status 2
+    (segment written, bad documents skipped) is a success for the task: the error lines say which.
     """
-    build = [arguments.embedq, "collection", "build-segment", arguments.collection, "--stream"] + stream_options(arguments)
-    script = f'segment="$(mktemp {shlex.quote(staging)}/part-XXXXXXXXXX.segment)" && exec {shlex.join(build)} --output "$segment"'
+    build = [arguments.embedq, "collection", "build-segment", arguments.collection, "--stream",
+             "--model", arguments.model, "--threads", str(arguments.threads), "--batch-size", str(arguments.batch_size)]
+    script = (f'segment="$(mktemp {shlex.quote(staging)}/part-XXXXXXXXXX.segment)" || exit 1; '
+              f'{shlex.join(build)} --output "$segment"; status=$?; [ $status -eq 2 ] && exit 0; exit $status')
     return ["sh", "-c", script]
 
 
@@ -131,20 +145,24 @@ def run(arguments: argparse.Namespace) -> dict:
         summary["documents"] = written.count()
         summary["errors"] = written.filter(written.value.contains('"error":')).count()
     else:
-        if not arguments.collection:
-            raise SystemExit("--sink segments needs --collection")
         staging = os.path.join(arguments.output, "segments")
         os.makedirs(staging, exist_ok=True)
-        # build-segment prints one {"segment": PATH, "count": N, ...} line when its input ends;
-        # only the segments of the successful task attempts come back to the driver.
-        reports = [json.loads(line) for line in
-                   requests.pipe(shlex.join(segment_command(arguments, staging)), checkCode=True).collect()]
+        # build-segment prints one {"segment": PATH, "count": N, ...} line when its input ends
+        # (after an {"id", "error"} line per bad document); only the lines of the successful task
+        # attempts come back to the driver, so a killed attempt's partial segment is never attached.
+        lines = [json.loads(line) for line in
+                 requests.pipe(shlex.join(segment_command(arguments, staging)), checkCode=True).collect()]
+        reports = [line for line in lines if "segment" in line]
+        errors = [line for line in lines if "error" in line]
         summary["job_seconds"] = round(time.monotonic() - job_began, 3)
         attach_began = time.monotonic()
         subprocess.run([arguments.embedq, "collection", "attach", arguments.collection]
                        + [report["segment"] for report in reports], check=True)
         summary["attach_seconds"] = round(time.monotonic() - attach_began, 3)
-        summary["documents"] = sum(report.get("count", 0) for report in reports)
+        summary["documents"] = sum(report["count"] for report in reports)
+        summary["replaced"] = sum(report.get("replaced", 0) for report in reports)
+        summary["errors"] = len(errors)
+        summary["error_lines"] = errors[:20]
         summary["segments"] = len(reports)
     summary["documents_per_second"] = round(summary["documents"] / summary["job_seconds"], 2) if summary["job_seconds"] else None
     spark.stop()

@@ -123,38 +123,6 @@ struct CollectionSnapshotCommand: ParsableCommand {
     }
 }
 
-/// `embedq collection build-segment DIR --vectors X.npy --ids IDS.txt [--payloads P.jsonl] --output SEG`.
-struct CollectionBuildSegmentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build-segment",
-        abstract: "Write a segment file for a collection's settings, without changing the collection (see attach).")
-
-    @Argument(help: "The collection whose settings (dimension, precisions, ranges) the segment takes.")
-    var directory: String
-
-    @Option(name: .long, help: "Float embeddings .npy (n × d).")
-    var vectors: String
-
-    @Option(name: .long, help: "Ids, one per line (n lines, none twice).")
-    var ids: String
-
-    @Option(name: .long, help: "Payloads, one JSON object per line (n lines).")
-    var payloads: String?
-
-    @Option(name: .long, help: "The segment file to write.")
-    var output: String
-
-    func run() throws {
-        let pointIDs = try IndexInput.ids(ids)
-        let embeddings = try EmbeddingMatrix(contentsOfNPY: vectors)
-        try IndexInput.checkCount(ids: pointIDs, idsPath: ids, rows: embeddings.rowCount, corpusPath: vectors)
-        let objects = try payloads.map { try CollectionInput.payloads($0) }
-        let configuration = try VectorCollection(opening: directory, writable: false).configuration
-        try VectorCollection.buildSegment(for: configuration, ids: pointIDs, vectors: embeddings, payloads: objects, to: output)
-        StandardError.log("wrote segment \(output): \(pointIDs.count) points")
-    }
-}
-
 /// `embedq collection attach DIR SEGMENT…`.
 struct CollectionAttachCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

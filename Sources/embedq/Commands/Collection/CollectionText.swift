@@ -17,12 +17,13 @@ enum CollectionText {
 
     /// The encoder for a collection recording `recorded`: `model` when given, else the recorded
     /// folder (while it exists) or name; refused when its fingerprint is not the recorded one.
+    /// `threads` caps the encoder's threads (default: every active processor).
     ///
     /// - Throws: ``CollectionError/noModelRecorded(path:)``, ``CollectionError/modelMismatch(recorded:given:)``.
-    static func encoder(recorded: RecordedModel?, given model: String?, directory: String) throws -> SentenceEncoder {
+    static func encoder(recorded: RecordedModel?, given model: String?, directory: String, threads: Int? = nil) throws -> SentenceEncoder {
         guard let recorded else { throw CollectionError.noModelRecorded(path: directory) }
         let name = model ?? recorded.path.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? recorded.name
-        let encoder = try SentenceEncoder(model: name)
+        let encoder = try SentenceEncoder(model: name, threadCount: threads)
         let fingerprint = try ModelFingerprint.hash(of: encoder).hexDigest
         guard fingerprint == recorded.fingerprint else {
             throw CollectionError.modelMismatch(recorded: "\(recorded.name) (\(recorded.fingerprint.prefix(12)))", given: "\(name) (\(fingerprint.prefix(12)))")
