@@ -35,9 +35,9 @@ final class ServeCollectionsDurabilityTests: XCTestCase {
         defer { if !killed { first.process.terminate() } }
         try await Self.waitUntilReady(port: first.port)
         try await TestClient.withClient(host: "127.0.0.1", port: first.port) { client in
-            let created = try await client.execute(uri: "/collections/raw", method: .put, headers: [.contentType: "application/json"],
-                                                   body: ByteBuffer(string: #"{"dimension": \#(Self.dimension)}"#)) { $0 }
-            XCTAssertEqual(created.status, .ok, String(buffer: created.body))
+            let created = try await client.put("/collections/raw", headers: [.contentType: "application/json"],
+                                               body: ByteBuffer(string: #"{"dimension": \#(Self.dimension)}"#))
+            XCTAssertEqual(created.status, .ok, String(buffer: created.body ?? ByteBuffer()))
         }
 
         // Writers upsert until the server dies; the kill comes once 40 upserts were acknowledged.
@@ -47,7 +47,7 @@ final class ServeCollectionsDurabilityTests: XCTestCase {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<Self.writers {
                 group.addTask {
-                    try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                    _ = try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
                         for request in 0..<10_000 {
                             let points: [[String: Any]] = (0..<Self.batch).map { point in
                                 ["id": Self.id(writer: writer, request: request, point: point),
@@ -56,8 +56,8 @@ final class ServeCollectionsDurabilityTests: XCTestCase {
                             }
                             let body = try JSONSerialization.data(withJSONObject: ["points": points])
                             acknowledged.sent(writer: writer, request: request)
-                            let response = try await client.execute(uri: "/collections/raw/points", method: .put,
-                                                                    headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body)) { $0 }
+                            let response = try await client.put("/collections/raw/points", headers: [.contentType: "application/json"],
+                                                                body: ByteBuffer(bytes: body))
                             guard (200..<300).contains(response.status.code) else { return }
                             if acknowledged.add(writer: writer, request: request) == 40 { kill(pid, SIGKILL) }
                         }
@@ -120,8 +120,9 @@ final class ServeCollectionsDurabilityTests: XCTestCase {
         }
     }
 
-    static func object(_ response: TestResponse) throws -> [String: Any] {
-        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any], String(buffer: response.body))
+    static func object(_ response: TestClient.Response) throws -> [String: Any] {
+        let body = response.body ?? ByteBuffer()
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any], String(buffer: body))
     }
 }
 

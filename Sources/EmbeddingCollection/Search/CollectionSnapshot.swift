@@ -65,7 +65,8 @@ public struct CollectionSnapshot: Sendable {
             }
         case .chunk(let chunk, let row):
             let memory = state.chunks[chunk]
-            bytes = (fromFast ? memory.fastCodes : memory.rescoringCodes).map { Array($0[row: row]) } ?? []
+            let codes: QuantizedEmbeddings? = fromFast ? memory.fastCodes : memory.rescoringCodes
+            bytes = codes.map { Array($0[row: row]) } ?? []
         case nil:
             return nil
         }

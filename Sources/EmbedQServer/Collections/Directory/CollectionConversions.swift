@@ -44,16 +44,16 @@ enum CollectionConversions {
     /// The JSON of a stored payload (`nil` for an empty one, as a point upserted without one).
     static func json(_ payload: Payload?) -> JSONValue? {
         guard let payload, !payload.isEmpty else { return nil }
-        return .object(payload.fields.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
+        return .object(payload.fields.sorted { $0.key < $1.key }.map { ($0.key, jsonValue($0.value)) })
     }
 
-    private static func json(_ value: PayloadValue) -> JSONValue {
+    private static func jsonValue(_ value: PayloadValue) -> JSONValue {
         switch value {
         case .string(let text): return .string(text)
         case .integer(let number): return Int(exactly: number).map(JSONValue.int) ?? .double(Double(number))
         case .double(let number): return .double(number)
         case .bool(let flag): return .bool(flag)
-        case .array(let elements): return .array(elements.map(json))
+        case .array(let elements): return .array(elements.map(jsonValue))
         }
     }
 
@@ -66,11 +66,14 @@ enum CollectionConversions {
     private static func condition(_ condition: PointFilter.Condition) -> FilterCondition {
         switch condition {
         case .matchValue(let key, let value):
-            return keyword(value).map { .match(key: key, value: $0) } ?? exactNumber(key: key, value)
+            return keyword(value).map { FilterCondition.match(key: key, value: $0) } ?? exactNumber(key: key, value)
         case .matchAny(let key, let values):
             let keywords = values.compactMap(keyword)
             if keywords.count == values.count { return .matchAny(key: key, values: keywords) }
-            return .filter(PayloadFilter(should: values.map { value in keyword(value).map { .match(key: key, value: $0) } ?? exactNumber(key: key, value) }))
+            let alternatives = values.map { value in
+                keyword(value).map { FilterCondition.match(key: key, value: $0) } ?? exactNumber(key: key, value)
+            }
+            return .filter(PayloadFilter(should: alternatives))
         case .range(let key, let range):
             return .range(key: key, NumericRange(gt: range.greaterThan, gte: range.greaterThanOrEqual, lt: range.lessThan, lte: range.lessThanOrEqual))
         case .hasID(let ids):

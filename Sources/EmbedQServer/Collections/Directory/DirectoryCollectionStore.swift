@@ -114,7 +114,7 @@ public final class DirectoryCollectionStore: CollectionStore, @unchecked Sendabl
         }
         let path = Self.path(directory, spec.name)
         let name = spec.name
-        return try await blocking(name) { [self] in
+        return try await blocking(name) { [self, configuration] in
             try lock.withLock {
                 guard open[name] == nil else { throw CollectionStoreError.collectionExists(name) }
                 let collection = try VectorCollection.create(at: path, configuration: configuration)
@@ -227,13 +227,13 @@ public final class DirectoryCollectionStore: CollectionStore, @unchecked Sendabl
             try collection.copySnapshot(to: copy)
             let archive = Self.path(folder, "\(name)-\(unique).tar.tmp")
             try TarArchive.write(folder: copy, root: name, to: archive)
-            let final = Self.path(folder, "\(name).tar")
+            let published = Self.path(folder, "\(name).tar")
             // rename(2) replaces an older snapshot atomically; a download reading it keeps its file.
-            guard rename(archive, final) == 0 else {
+            guard rename(archive, published) == 0 else {
                 try? FileManager.default.removeItem(atPath: archive)
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: published])
             }
-            return (final, "\(name).tar")
+            return (published, "\(name).tar")
         }
     }
 

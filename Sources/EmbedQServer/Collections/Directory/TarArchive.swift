@@ -22,7 +22,9 @@ enum TarArchive {
             let path = folder + "/" + name
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            let size = (try manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            guard let size = (try manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "no size for \(path)"])
+            }
             try output.write(contentsOf: header(name: root + "/" + name, size: size, directory: false))
             let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             defer { try? input.close() }
