@@ -127,6 +127,7 @@ let package = Package(
             name: "EmbedQServer",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "SentenceEncoder",
+                "EmbeddingCollection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

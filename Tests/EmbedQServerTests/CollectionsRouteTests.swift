@@ -7,13 +7,38 @@ import HummingbirdTesting
 import NIOCore
 import XCTest
 
-/// Every `/collections/…` route through HummingbirdTesting, over a brute-force in-memory store:
-/// request checks (400 / 404 / 409 / 413 / 422), texts embedded by the server's model, hits
-/// equal to an exact search computed here, keys, and the store closed at shutdown.
+/// Every `/collections/…` route through HummingbirdTesting, over the brute-force in-memory store
+/// and over the durable ``DirectoryCollectionStore`` (`embedq serve --collections`): request
+/// checks (400 / 404 / 409 / 413 / 422), texts embedded by the server's model, hits equal to an
+/// exact search computed here, keys, and the store closed at shutdown.
 final class CollectionsRouteTests: XCTestCase {
     func testCreateUpsertSearchDeleteAnswerAsAnExactSearch() async throws {
+        try await createUpsertSearchDelete(over: .memory)
+    }
+
+    func testCreateUpsertSearchDeleteAnswerAsAnExactSearchOverDurableCollections() async throws {
+        try await createUpsertSearchDelete(over: .directory)
+    }
+
+    func testBadCollectionRequestsAre4xxAndTheServerKeepsServing() async throws {
+        try await badRequests(over: .memory)
+    }
+
+    func testBadCollectionRequestsAre4xxOverDurableCollections() async throws {
+        try await badRequests(over: .directory)
+    }
+
+    func testTheReadOnlyKeySearchesButCannotWrite() async throws {
+        try await readOnlyKey(over: .memory)
+    }
+
+    func testTheReadOnlyKeySearchesButCannotWriteOverDurableCollections() async throws {
+        try await readOnlyKey(over: .directory)
+    }
+
+    private func createUpsertSearchDelete(over kind: TestStoreKind) async throws {
         let fixture = try TinyFixture()
-        let store = try MemoryCollectionStore()
+        let store = try kind.makeStore()
         let server = try EmbeddingServer(
             configuration: .init(), model: .loaded(fixture.engine()), modules: [CollectionsModule(store: store)], logger: quietLogger)
         let dimension = fixture.encoder.dimension
@@ -86,7 +111,16 @@ final class CollectionsRouteTests: XCTestCase {
             let snapshot = try await client.get("/collections/docs/snapshot")
             XCTAssertEqual(snapshot.status, .ok)
             XCTAssertEqual(snapshot.headers[.contentType], "application/octet-stream")
-            XCTAssertTrue(snapshot.text.contains("text-1"))
+            switch kind {
+            case .memory: XCTAssertTrue(snapshot.text.contains("text-1"))
+            case .directory:
+                // A ustar archive of the collection folder: "docs/" first, then its MANIFEST among the files.
+                let bytes = Array(Data(buffer: snapshot.body))
+                XCTAssertEqual(bytes.count % 512, 0)
+                XCTAssertEqual(String(decoding: bytes.prefix(5), as: UTF8.self), "docs/")
+                XCTAssertEqual(String(decoding: bytes[257..<262], as: UTF8.self), "ustar")
+                XCTAssertTrue(snapshot.headers[.contentDisposition]?.contains("docs.tar") ?? false)
+            }
             let metrics = try await client.get("/metrics").text
             XCTAssertTrue(metrics.contains(#"embedq_collection_points{collection="docs"} 15"#), metrics)
             let info = try await client.get("/info").object()
@@ -94,16 +128,20 @@ final class CollectionsRouteTests: XCTestCase {
             let deleted = try await client.execute(uri: "/collections/docs", method: .delete) { $0 }
             XCTAssertEqual(deleted.status, .ok)
             try await client.get("/collections/docs").assertError(.notFound, mentioning: "docs")
+            // A collection left at shutdown.
+            let kept = try await put(client, "/collections/kept", json: #"{"dimension": 1}"#)
+            XCTAssertEqual(kept.status, .ok, kept.text)
+            let keptPoint = try await put(client, "/collections/kept/points", json: #"{"points": [{"id": 1, "vector": [0.5]}]}"#)
+            XCTAssertEqual(keptPoint.status, .ok, keptPoint.text)
         }
-        let closed = await store.closed
-        XCTAssertTrue(closed, "the store is closed at shutdown")
+        try await kind.assertClosed(store)
     }
 
-    func testBadCollectionRequestsAre4xxAndTheServerKeepsServing() async throws {
+    private func badRequests(over kind: TestStoreKind) async throws {
         let fixture = try TinyFixture()
         let server = try EmbeddingServer(
             configuration: .init(limits: ServerLimits(maxBodyBytes: 4096, maxInputsPerRequest: 4)), model: .loaded(fixture.engine()),
-            modules: [CollectionsModule(store: try MemoryCollectionStore())], logger: quietLogger)
+            modules: [CollectionsModule(store: try kind.makeStore())], logger: quietLogger)
         let dimension = fixture.encoder.dimension
         let vector = try json(Array(repeating: 0.5, count: dimension))
         try await server.withRouter { client in
@@ -164,11 +202,11 @@ final class CollectionsRouteTests: XCTestCase {
         }
     }
 
-    func testTheReadOnlyKeySearchesButCannotWrite() async throws {
+    private func readOnlyKey(over kind: TestStoreKind) async throws {
         let fixture = try TinyFixture()
         let server = try EmbeddingServer(
             configuration: .init(apiKey: "full", readOnlyKey: "read"), model: .loaded(fixture.engine()),
-            modules: [CollectionsModule(store: try MemoryCollectionStore())], logger: quietLogger)
+            modules: [CollectionsModule(store: try kind.makeStore())], logger: quietLogger)
         try await server.withRouter { client in
             let read: HTTPFields = [.authorization: "Bearer read"], full: HTTPFields = [.authorization: "Bearer full"]
             try await put(client, "/collections/c", json: "{}", headers: read).assertError(.forbidden, type: "forbidden")

@@ -47,7 +47,7 @@ enum CollectionsOpenAPI {
                 "searchCollection", "The k best points for a vector or a text", .read, body: "SearchCollection",
                 ok: ("The hits, best first", json("SearchHits")), errors: [400, 404, 413, 422, 429, 503])],
             "/collections/{name}/snapshot": ["get": operation(
-                "getSnapshot", "A consistent copy of the collection's file", .read,
+                "getSnapshot", "A consistent copy of the collection (with --collections: a ustar archive of its folder)", .read,
                 ok: ("The file", ["content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]]),
                 errors: [404, 429])],
         ]

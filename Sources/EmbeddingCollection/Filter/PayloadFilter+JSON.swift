@@ -55,6 +55,20 @@ extension PayloadFilter {
 
     private static func parseCondition(_ value: FilterJSON, path: String) throws(CollectionError) -> FilterCondition {
         guard case .object(let members) = value else { throw .invalidFilter("\(path): a condition must be a JSON object") }
+        if let ids = members["has_id"] {
+            guard members.count == 1, case .array(let items) = ids else {
+                throw .invalidFilter("\(path).has_id: expected {\"has_id\": [ids…]} alone")
+            }
+            var set = Set<String>()
+            for (position, item) in items.enumerated() {
+                switch item {
+                case .string(let id) where !id.isEmpty: set.insert(id)
+                case .integer(let number) where number >= 0: set.insert(String(number))
+                default: throw .invalidFilter("\(path).has_id[\(position)]: expected a non-empty string or a non-negative integer")
+                }
+            }
+            return .hasID(set)
+        }
         if members["key"] == nil {
             return .filter(try parse(value, path: path))
         }

@@ -10,7 +10,7 @@
 /// ```
 ///
 /// A condition on a field holding an array holds when it holds for any element (Qdrant's rule);
-/// a missing field satisfies no condition. Searches apply the filter inside the scan (a
+/// a missing field satisfies no condition. `{"has_id": [ids…]}` holds for the points of those ids. Searches apply the filter inside the scan (a
 /// `RowFilter` per segment), so filtered results are exact at every selectivity.
 public struct PayloadFilter: Sendable, Hashable {
     /// Conditions that must all hold.
@@ -27,11 +27,24 @@ public struct PayloadFilter: Sendable, Hashable {
         self.mustNot = mustNot
     }
 
-    /// Whether `payload` satisfies the filter.
-    public func matches(_ payload: Payload) -> Bool {
-        guard must.allSatisfy({ $0.matches(payload) }) else { return false }
-        if !should.isEmpty, !should.contains(where: { $0.matches(payload) }) { return false }
-        return !mustNot.contains { $0.matches(payload) }
+    /// Whether the point `id` (`nil`: unknown, so no `has_id` condition holds) with `payload`
+    /// satisfies the filter.
+    public func matches(_ payload: Payload, id: String? = nil) -> Bool {
+        guard must.allSatisfy({ $0.matches(payload, id: id) }) else { return false }
+        if !should.isEmpty, !should.contains(where: { $0.matches(payload, id: id) }) { return false }
+        return !mustNot.contains { $0.matches(payload, id: id) }
+    }
+
+    /// Whether a condition of the filter (nested ones included) is a `has_id` condition: the
+    /// filter then needs each point's id, and the payload indexes alone cannot answer it.
+    public var readsIDs: Bool {
+        (must + should + mustNot).contains { condition in
+            switch condition {
+            case .hasID: return true
+            case .filter(let nested): return nested.readsIDs
+            case .match, .matchAny, .range: return false
+            }
+        }
     }
 
     /// Every payload key the filter reads.
@@ -53,10 +66,15 @@ public indirect enum FilterCondition: Sendable, Hashable {
     case range(key: String, NumericRange)
     /// A nested filter (an object with `must` / `should` / `must_not`).
     case filter(PayloadFilter)
+    /// `{"has_id": [ids…]}`: the point's id is one of these.
+    case hasID(Set<String>)
 
-    /// Whether `payload` satisfies the condition.
-    public func matches(_ payload: Payload) -> Bool {
+    /// Whether the point `id` (`nil`: unknown; no `has_id` condition holds) with `payload`
+    /// satisfies the condition.
+    public func matches(_ payload: Payload, id: String? = nil) -> Bool {
         switch self {
+        case .hasID(let ids):
+            return id.map(ids.contains) ?? false
         case .match(let key, let value):
             return payload[key]?.scalars.contains { PayloadKeyword($0) == value } ?? false
         case .matchAny(let key, let values):
@@ -64,7 +82,7 @@ public indirect enum FilterCondition: Sendable, Hashable {
         case .range(let key, let range):
             return payload[key]?.scalars.contains { $0.number.map(range.contains) ?? false } ?? false
         case .filter(let filter):
-            return filter.matches(payload)
+            return filter.matches(payload, id: id)
         }
     }
 
@@ -73,6 +91,7 @@ public indirect enum FilterCondition: Sendable, Hashable {
         switch self {
         case .match(let key, _), .matchAny(let key, _), .range(let key, _): return [key]
         case .filter(let filter): return filter.keys
+        case .hasID: return []
         }
     }
 }

@@ -69,7 +69,7 @@ final class MemoryChunk: Sendable {
     /// The rows of the chunk whose payload satisfies `filter`, among `live`.
     func rows(matching filter: PayloadFilter, among live: RowBitset) -> RowBitset {
         var result = RowBitset(rowCount: rowCount)
-        for row in live.rows where filter.matches(payloads[row]) { result.insert(row) }
+        for row in live.rows where filter.matches(payloads[row], id: ids[row]) { result.insert(row) }
         return result
     }
 }

@@ -98,8 +98,9 @@ struct PayloadIndex: Sendable, Equatable {
     }
 
     /// The rows `filter` selects, computed from the index alone, or `nil` when the filter reads
-    /// a key this index does not cover (then the payloads must be read).
+    /// a key this index does not cover or a `has_id` condition (then the payloads and ids must be read).
     func rows(matching filter: PayloadFilter, indexedKeys: Set<String>?) -> RowBitset? {
+        if filter.readsIDs { return nil }
         if let indexedKeys, !filter.keys.isSubset(of: indexedKeys) { return nil }
         return evaluate(filter)
     }
@@ -127,6 +128,8 @@ struct PayloadIndex: Sendable, Equatable {
             if let field = fields[key] { rows.insert(contentsOf: field.rows(in: range)) }
         case .filter(let nested):
             rows = evaluate(nested)
+        case .hasID:
+            preconditionFailure("rows(matching:indexedKeys:) leaves filters with has_id to the scan")
         }
         return rows
     }

@@ -1,5 +1,6 @@
 import EmbeddingQuantization
 import EmbeddingSearch
+import EmbeddingStore
 
 /// A consistent, immutable view of a collection: the segments and memory chunks of one moment.
 /// Taking one costs a pointer copy; later writes, flushes and merges do not change it (the files
@@ -42,6 +43,39 @@ public struct CollectionSnapshot: Sendable {
             }
         }
         return points
+    }
+
+    /// The float32 vector of the point `id` when the collection keeps vectors exactly (its fast or
+    /// its rescoring precision is `float32`); `nil` when it keeps only coarser codes or has no such
+    /// point.
+    ///
+    /// - Throws: ``CollectionError/segment(_:)`` for codes that cannot be read.
+    public func storedVector(of id: String) throws(CollectionError) -> [Float]? {
+        let configuration = state.configuration
+        let fromFast = configuration.precision == .float32
+        guard fromFast || configuration.rescoring == .float32 else { return nil }
+        let bytes: [UInt8]
+        switch state.location(of: id) {
+        case .segment(let segment, let row):
+            let view = state.segments[segment]
+            do throws(IndexFileError) {
+                bytes = try (fromFast ? view.fastInFile : view.rescoring)?.rows([row]) ?? []
+            } catch {
+                throw .segment(error)
+            }
+        case .chunk(let chunk, let row):
+            let memory = state.chunks[chunk]
+            let codes: QuantizedEmbeddings? = fromFast ? memory.fastCodes : memory.rescoringCodes
+            bytes = codes.map { Array($0[row: row]) } ?? []
+        case nil:
+            return nil
+        }
+        guard bytes.count == configuration.dimension * 4 else { return nil }
+        // float32 codes are IEEE 754 binary32, little-endian.
+        return (0..<configuration.dimension).map { index in
+            let base = index * 4
+            return Float(bitPattern: UInt32(bytes[base]) | UInt32(bytes[base + 1]) << 8 | UInt32(bytes[base + 2]) << 16 | UInt32(bytes[base + 3]) << 24)
+        }
     }
 
     /// Every live id (order unspecified: segments, then memory).

@@ -110,7 +110,9 @@ final class SegmentView: Sendable {
         var result = RowBitset(rowCount: rowCount)
         let empty = Payload()
         guard let payloads else {
-            return filter.matches(empty) ? live : result
+            guard filter.readsIDs else { return filter.matches(empty) ? live : result }
+            for row in live.rows where filter.matches(empty, id: ids[row]) { result.insert(row) }
+            return result
         }
         let all: SegmentPayloads
         do {
@@ -125,7 +127,7 @@ final class SegmentView: Sendable {
             } catch {
                 throw .corruptFile(path: path, reason: "the payload of row \(row): \(error.description)")
             }
-            if filter.matches(payload) { result.insert(row) }
+            if filter.matches(payload, id: ids[row]) { result.insert(row) }
         }
         return result
     }

@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
             POST /v1/embeddings (OpenAI-compatible; "embedding_types" for Cohere-shaped int8 / uint8 / \
             binary / ubinary / float16 / ternary codes, byte for byte what `embedq embed` + `embedq \
             quantize --ranges` give), GET /v1/ranges, /health, /ready, /info, /metrics (Prometheus), \
-            /openapi.json. SIGTERM or SIGINT stops accepting, finishes the requests in flight and exits 0. \
+            /openapi.json; with --collections DIR, Qdrant-shaped /collections/… routes over durable \
+            collections (an upsert is answered only once it is fsynced to the collection's log). \
+            SIGTERM or SIGINT stops accepting, finishes the requests in flight, flushes the collections and exits 0. \
             Once listening, the base URL (http://HOST:PORT) is printed on standard output; logs go to \
             standard error. Keys can also come from EMBEDQ_API_KEY and EMBEDQ_READ_ONLY_KEY.
             """)
@@ -30,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Calibrate on the first N texts of --calibrate-corpus (default: all).")
     var calibrationSize: Int?
 
-    @Option(name: .long, help: "Collections folder (not available yet: the collections layer is a later issue).")
+    @Option(name: .long, help: "Collections folder: serves /collections/… over the durable collections in it (one subfolder each; created when missing).")
     var collections: String?
 
     @Option(name: .long, help: "Address to listen on.")
@@ -80,9 +82,6 @@ struct ServeCommand: AsyncParsableCommand {
         if ranges != nil, calibrateCorpus != nil { throw ValidationError("give either --ranges or --calibrate-corpus, not both") }
         if calibrationSize != nil, calibrateCorpus == nil { throw ValidationError("--calibration-size applies to --calibrate-corpus") }
         if let calibrationSize, calibrationSize < 2 { throw ValidationError("--calibration-size must be at least 2") }
-        if collections != nil {
-            throw ValidationError("--collections: collections are not available in this build yet (embeddings routes only)")
-        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0…65535") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -126,10 +125,14 @@ struct ServeCommand: AsyncParsableCommand {
             encodeBatchSize: batchSize)
         let host = self.host
         do {
+            var modules: [any ServerModule] = []
+            if let collections {
+                modules.append(CollectionsModule(store: try DirectoryCollectionStore(directory: collections, logger: logger)))
+            }
             let server = try EmbeddingServer(
                 configuration: configuration,
                 model: .load(ModelLoadOptions(model: model, weights: weights, threads: threads, ranges: rangesSource)),
-                logger: logger)
+                modules: modules, logger: logger)
             try await server.run { port in
                 let shown = host.contains(":") ? "[\(host)]" : host
                 FileHandle.standardOutput.write(Data("http://\(shown):\(port)\n".utf8))
