@@ -98,6 +98,15 @@ final class DirectoryCollectionStoreTests: XCTestCase {
         let snapshot = try await store.snapshot(of: "codes")
         XCTAssertEqual(snapshot.fileName, "codes.tar")
         let before = try await ids(nil, k: 20)
+        // The snapshot archive unpacks into a collection folder (before close() removes the archive).
+        let unpacked = try TestStoreKind.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: unpacked) }
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tar.arguments = ["tar", "-xf", snapshot.path, "-C", unpacked]
+        try tar.run()
+        tar.waitUntilExit()
+        XCTAssertEqual(tar.terminationStatus, 0)
         try await store.close()
 
         // Reopened: the same points, the same answers.
@@ -108,15 +117,6 @@ final class DirectoryCollectionStoreTests: XCTestCase {
         XCTAssertEqual(after, before)
         try await reopened.close()
 
-        // The snapshot archive unpacks into a collection folder.
-        let unpacked = try TestStoreKind.temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: unpacked) }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-xf", snapshot.path, "-C", unpacked]
-        try tar.run()
-        tar.waitUntilExit()
-        XCTAssertEqual(tar.terminationStatus, 0)
         let restored = try DirectoryCollectionStore(directory: unpacked, logger: quietLogger)
         let restoredCount = try await restored.collection(named: "codes").pointCount
         XCTAssertEqual(restoredCount, 197)
