@@ -51,7 +51,7 @@ trap cleanup EXIT
 # Ranges with ternary thresholds (3 × d), so that every embedding type is served.
 "$embedq" calibrate "$golden" -o "$workdir/ranges.npy" 2>/dev/null
 "$embedq" serve --model "$model" --ranges "$workdir/ranges.npy" --port 0 --log-format json --log-level warning \
-    --max-inputs 64 --collections "$workdir/collections" >"$workdir/url" 2>"$workdir/log" &
+    --max-inputs 64 >"$workdir/url" 2>"$workdir/log" &
 server_pid=$!
 for _ in $(seq 1 600); do
     [ -s "$workdir/url" ] && python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$(head -n 1 "$workdir/url")/ready" >/dev/null 2>&1 && break
