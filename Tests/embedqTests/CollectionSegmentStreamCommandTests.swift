@@ -22,16 +22,6 @@ final class CollectionSegmentStreamCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// SciFact documents (MTEB's `title + " " + text`, stripped) with their ids.
-    private func documents(_ count: Int) throws -> [(id: String, text: String)] {
-        let corpus = try String(contentsOf: SharedData.file("datasets/scifact/corpus.jsonl"), encoding: .utf8)
-        return try corpus.split(separator: "\n").prefix(count).map { line in
-            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let title = object["title"] as? String ?? "", text = object["text"] as? String ?? ""
-            return ("\(object["_id"]!)", (title.isEmpty ? text : title + " " + text).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-    }
-
     private func write(_ lines: [String], to name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
@@ -54,7 +44,7 @@ final class CollectionSegmentStreamCommandTests: XCTestCase {
     }
 
     func testStreamSegmentEqualsAddTextsAndAnotherModelIsRefused() throws {
-        let documents = try documents(Self.documentCount)
+        let documents = try sciFactDocuments(Self.documentCount)
         let texts = try write(try documents.map { try json(["text": $0.text]) }, to: "texts.jsonl")
         let ids = try write(documents.map(\.id), to: "ids.txt")
         var streamLines = try documents.map { try json(["id": $0.id, "text": $0.text]) }

@@ -21,16 +21,6 @@ final class EmbedStreamCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// SciFact documents as `{"id", "text"}` objects (MTEB's `title + " " + text`, stripped).
-    private func documents(_ count: Int) throws -> [(id: String, text: String)] {
-        let corpus = try String(contentsOf: SharedData.file("datasets/scifact/corpus.jsonl"), encoding: .utf8)
-        return try corpus.split(separator: "\n").prefix(count).map { line in
-            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let title = object["title"] as? String ?? "", text = object["text"] as? String ?? ""
-            return ("\(object["_id"]!)", (title.isEmpty ? text : title + " " + text).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-    }
-
     private func write(_ objects: [[String: Any]], to name: String, extraLines: [Int: String] = [:]) throws -> URL {
         var lines = try objects.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
         for (position, line) in extraLines.sorted(by: { $0.key < $1.key }) { lines.insert(line, at: position) }
@@ -51,7 +41,7 @@ final class EmbedStreamCommandTests: XCTestCase {
     }
 
     func testStreamLinesHoldTheBytesOfEmbedAndQuantize() throws {
-        let documents = try documents(Self.documentCount)
+        let documents = try sciFactDocuments(Self.documentCount)
         let texts = try write(documents.map { ["text": $0.text] }, to: "texts.jsonl")
         // Ids: strings, with integers for every third document; two bad lines and a blank one in between.
         let records = documents.enumerated().map { index, document -> [String: Any] in
@@ -89,7 +79,7 @@ final class EmbedStreamCommandTests: XCTestCase {
     }
 
     func testTruncationNormalizationAndPromptsGoThroughTheStream() throws {
-        let documents = try documents(8)
+        let documents = try sciFactDocuments(8)
         let texts = try write(documents.map { ["text": $0.text] }, to: "texts.jsonl")
         let stream = try write(documents.map { ["id": $0.id, "text": $0.text] }, to: "stream.jsonl")
         let options = ["--dimensions", "100", "--normalize", "--prompt", "passage: "]

@@ -105,14 +105,6 @@ int64_t eq_select_above_f32_scalar(const float *keys, int64_t n, float threshold
 int64_t eq_select_above_f32_avx2(const float *keys, int64_t n, float threshold, int32_t *indices);
 int64_t eq_select_above_f32_avx512(const float *keys, int64_t n, float threshold, int32_t *indices);
 
-/// Asymmetric dot product of one row: Σ_j weights[j] × (codes[j] XOR xor_mask) over `d` values,
-/// the bytes read as unsigned (xor_mask 0x80 turns int8 codes into their unsigned buckets).
-/// Variants sum in different orders: they agree within float32 rounding, not bit for bit.
-float eq_dot_f32_u8(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
-float eq_dot_f32_u8_scalar(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
-float eq_dot_f32_u8_avx2(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
-float eq_dot_f32_u8_avx512(const float *weights, const uint8_t *codes, int64_t d, uint8_t xor_mask);
-
 /// Sums `n` bytes as 64-bit words with one streaming pass (a read-bandwidth probe); returns
 /// the sum so the reads cannot be optimized away.
 uint64_t eq_read_bandwidth_probe(const uint8_t *bytes, int64_t n);
