@@ -5,12 +5,18 @@
 # file); search over ten segments plus a memory chunk against one segment; merge throughput;
 # filtered search at 50 %, 5 % and 0.1 % selectivity; peak RSS. Seeded random vectors.
 # Usage: scripts/bench-collection.sh [ROWS]
+# EMBEDQ_BIN=PATH/embedq runs that build (its folder's embedq-bench too) instead of building one
+# (scripts/test.sh builds with other flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
-swift build -c release --product embedq-bench >&2
-swift build -c release --product embedq >&2
-bin="$(swift build -c release --show-bin-path)"
+if [ -n "${EMBEDQ_BIN:-}" ]; then
+    bin="$(dirname "$EMBEDQ_BIN")"
+else
+    swift build -c release --product embedq-bench >&2
+    swift build -c release --product embedq >&2
+    bin="$(swift build -c release --show-bin-path)"
+fi
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), EMBEDQ_ISA=${EMBEDQ_ISA:-unset}" >&2
 echo "load before: $(uptime)" >&2
 "$bin/embedq-bench" collection --rows "$rows" --embedq "$bin/embedq"

@@ -195,6 +195,14 @@ final class CollectionsRouteTests: XCTestCase {
             try await client.post("/collections/c/search", bytes: [0x7B, 0xFF, 0x7D], headers: [.contentType: "application/json"])
                 .assertError(.badRequest, type: "invalid_json", mentioning: "UTF-8")
             try await client.execute(uri: "/collections/c/search", method: .get) { $0 }.assertError(.methodNotAllowed)
+            // The literal path wins over /points/{id}: only POST is allowed, as the document says.
+            let patch = try await client.execute(uri: "/collections/c/points/delete", method: .patch) { $0 }
+            try patch.assertError(.methodNotAllowed)
+            XCTAssertEqual(patch.headers[.allow], "POST")
+            let patchPoint = try await client.execute(uri: "/collections/c/points/7", method: .patch) { $0 }
+            XCTAssertEqual(patchPoint.headers[.allow], "GET")
+            let collection = try await client.execute(uri: "/collections/c", method: .post) { $0 }
+            XCTAssertEqual(collection.headers[.allow], "DELETE, GET, PUT")
             // Still serving.
             let fine = try await client.post("/collections/c/search", json: #"{"vector": \#(vector), "k": 2}"#)
             XCTAssertEqual(fine.status, .ok, fine.text)

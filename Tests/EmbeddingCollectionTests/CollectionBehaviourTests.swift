@@ -141,6 +141,43 @@ final class CollectionBehaviourTests: XCTestCase {
         }
     }
 
+    /// Rescoring shortlists `k × multiplier` candidates across all parts, so the same points in
+    /// one segment or in several segments plus a memory chunk give the same hits and scores.
+    func testRescoredSearchOverManySegmentsEqualsOneSegment() throws {
+        let one = try CollectionTestData.temporaryDirectory(), many = try CollectionTestData.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: one)
+            try? FileManager.default.removeItem(atPath: many)
+        }
+        let single = try create(one, keys: ["batch"]), split = try create(many, keys: ["batch"])
+        for batch in 0..<7 {
+            let batchIDs = ids("b\(batch)-", 40)
+            let vectors = CollectionTestData.matrix(batchIDs, dimension: dimension)
+            let payloads = batchIDs.map { _ in Payload(["batch": .integer(Int64(batch % 3))]) }
+            try single.upsert(ids: batchIDs, vectors: vectors, payloads: payloads)
+            try split.upsert(ids: batchIDs, vectors: vectors, payloads: payloads)
+            if batch < 6 { try split.flush() }
+        }
+        try single.flush()
+        XCTAssertEqual(single.snapshot().segmentCount, 1)
+        XCTAssertEqual(split.snapshot().segmentCount, 6)
+        XCTAssertEqual(split.snapshot().memoryRows, 40)
+        let queryIDs = ids("q", 12)
+        let queries = CollectionTestData.matrix(queryIDs, dimension: dimension)
+        let filter = try PayloadFilter(json: #"{"must_not": [{"key": "batch", "match": {"value": 1}}]}"#)
+        for (k, multiplier, filter) in [(5, 2, nil), (10, 1, nil), (3, 4, filter), (1, 8, nil)] as [(Int, Int, PayloadFilter?)] {
+            let expected = try single.snapshot().search(queries, k: k, filter: filter, rescoreMultiplier: multiplier)
+            let actual = try split.snapshot().search(queries, k: k, filter: filter, rescoreMultiplier: multiplier)
+            XCTAssertEqual(actual.metric, .innerProduct)
+            XCTAssertEqual(actual.hits.map { $0.map(\.id) }, expected.hits.map { $0.map(\.id) }, "k \(k) × \(multiplier)")
+            XCTAssertEqual(actual.hits.map { $0.map(\.score) }, expected.hits.map { $0.map(\.score) }, "k \(k) × \(multiplier)")
+            XCTAssertEqual(actual.hits.map(\.count), Array(repeating: k, count: queryIDs.count))
+        }
+        XCTAssertThrowsError(try split.snapshot().search(queries, k: 3, rescoreMultiplier: 0)) {
+            XCTAssertEqual($0 as? CollectionError, .search(.invalidRescoreMultiplier(0)))
+        }
+    }
+
     func testFilterJSONErrorsNameThePart() {
         for (json, fragment) in [
             ("[1]", "a filter must be a JSON object"), ("{\"must\": [{\"key\": \"a\"}]}", "must[0]"),

@@ -95,17 +95,22 @@ public struct CollectionSnapshot: Sendable {
     /// chunk is scanned with a row filter of its allowed rows (from the payload index when it
     /// covers the filter's keys), and the per-part hits are merged.
     ///
+    /// With `rescoreMultiplier`, the first stage is shared by all parts: each part's best
+    /// `k × multiplier` rows by the fast codes are merged into one shortlist of `k × multiplier`,
+    /// and only those are rescored with the finer codes (`pread` for segments) — the candidates
+    /// one segment holding every row would rescore, whatever the number of segments.
+    ///
     /// - Parameters:
     ///   - queries: `m × dimension` float32 queries.
     ///   - k: hits per query (≥ 1).
     ///   - filter: a payload filter, or `nil`.
-    ///   - rescoreMultiplier: rescore the best `k × multiplier` candidates of each part with the
-    ///     finer codes (scores become inner products of the float query with them); `nil` keeps
-    ///     the fast codes' scores.
+    ///   - rescoreMultiplier: rescore the best `k × multiplier` candidates by the fast codes with
+    ///     the finer codes (scores become inner products of the float query with them); `nil`
+    ///     keeps the fast codes' scores.
     ///   - threads: threads per scan (`nil`: every core).
     ///   - payloads: whether the hits carry their payloads.
     /// - Throws: ``CollectionError/search(_:)`` (k, dimension, a failed read),
-    ///   ``CollectionError/invalidArgument(_:)`` for a multiplier without finer codes.
+    ///   ``CollectionError/invalidArgument(_:)`` for a multiplier below 1 or without finer codes.
     public func search(
         _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter? = nil, rescoreMultiplier: Int? = nil,
         threads: Int? = nil, payloads: Bool = false
@@ -115,33 +120,53 @@ public struct CollectionSnapshot: Sendable {
         guard queries.dimension == configuration.dimension else {
             throw .dimensionMismatch(expected: configuration.dimension, actual: queries.dimension, what: "the queries")
         }
-        if rescoreMultiplier != nil, configuration.rescoring == nil {
-            throw .invalidArgument("the collection has no finer codes to rescore with (create it with a rescoring precision)")
+        if let rescoreMultiplier {
+            guard configuration.rescoring != nil else {
+                throw .invalidArgument("the collection has no finer codes to rescore with (create it with a rescoring precision)")
+            }
+            guard rescoreMultiplier >= 1 else { throw .search(.invalidRescoreMultiplier(rescoreMultiplier)) }
         }
-        let metric: Metric = rescoreMultiplier != nil ? .innerProduct : Metric.symmetric(for: configuration.precision)
-        let indexedKeys = configuration.indexedPayloadKeys.map(Set.init)
-        // (part, row, score) per query; parts are segments, then chunks.
-        var candidates = [[(part: Int, row: Int, score: Double)]](repeating: [], count: queries.rowCount)
-        let parameters = { (filter: RowFilter?) in
-            SearchParameters(filter: filter, threads: threads, rescoreMultiplier: rescoreMultiplier)
+        let fastMetric = Metric.symmetric(for: configuration.precision)
+        let (product, overflow) = k.multipliedReportingOverflow(by: rescoreMultiplier ?? 1)
+        let shortlistSize = overflow ? Int.max : product
+        let candidates = try fastCandidates(queries, k: shortlistSize, filter: filter, threads: threads)
+        var hits: [[CollectionHit]] = []
+        hits.reserveCapacity(queries.rowCount)
+        for (query, list) in candidates.enumerated() {
+            var best = Self.ranked(list, by: fastMetric, keeping: shortlistSize)
+            if rescoreMultiplier != nil {
+                best = Self.ranked(try rescored(best, query: Array(queries[row: query]), k: k), by: .innerProduct, keeping: k)
+            } else {
+                best = Array(best.prefix(k))
+            }
+            hits.append(try best.map { candidate throws(CollectionError) in try hit(candidate, payload: payloads) })
+        }
+        return CollectionResults(metric: rescoreMultiplier != nil ? .innerProduct : fastMetric, hits: hits)
+    }
+
+    /// A row of a part: parts are the segments, then the memory chunks.
+    private typealias Candidate = (part: Int, row: Int, score: Double)
+
+    /// Each part's best `k` allowed rows per query by its fast codes, all parts together.
+    private func fastCandidates(
+        _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter?, threads: Int?
+    ) throws(CollectionError) -> [[Candidate]] {
+        let indexedKeys = state.configuration.indexedPayloadKeys.map(Set.init)
+        var candidates = [[Candidate]](repeating: [], count: queries.rowCount)
+        func collect(_ results: SearchResults, part: Int) {
+            for (query, hits) in results.enumerated() { candidates[query] += hits.map { (part, $0.row, $0.score) } }
         }
         for (index, segment) in state.segments.enumerated() {
-            let deleted = state.segmentDeleted[index]
-            var allowed = deleted.complement
+            var allowed = state.segmentDeleted[index].complement
             if let filter { allowed = try segment.rows(matching: filter, among: allowed, indexedKeys: indexedKeys) }
             guard allowed.count > 0 else { continue }
             let rowFilter: RowFilter? = allowed.count == segment.rowCount ? nil : .allowing(allowed)
-            let results: SearchResults
             do {
-                if rescoreMultiplier != nil, let refined = segment.refined {
-                    results = try refined.search(queries, k: k, parameters: parameters(rowFilter))
-                } else {
-                    results = try segment.fast.search(queries, k: k, parameters: parameters(rowFilter))
-                }
+                collect(try segment.fast.search(queries, k: k, parameters: SearchParameters(filter: rowFilter, threads: threads)),
+                        part: index)
             } catch {
                 throw .search(.inIndex(path: segment.path, error))
             }
-            for (query, hits) in results.enumerated() { candidates[query] += hits.map { (index, $0.row, $0.score) } }
         }
         let base = state.segments.count
         for (index, chunk) in state.chunks.enumerated() {
@@ -149,43 +174,56 @@ public struct CollectionSnapshot: Sendable {
             if let filter { allowed = chunk.rows(matching: filter, among: allowed) }
             guard allowed.count > 0 else { continue }
             let rowFilter: RowFilter? = allowed.count == chunk.rowCount ? nil : .allowing(allowed)
-            let results: SearchResults
             do {
-                if rescoreMultiplier != nil, let refined = chunk.refined {
-                    results = try refined.search(queries, k: k, parameters: parameters(rowFilter))
-                } else {
-                    results = try chunk.fast.search(queries, k: k, parameters: parameters(rowFilter))
-                }
+                collect(try chunk.fast.search(queries, k: k, parameters: SearchParameters(filter: rowFilter, threads: threads)),
+                        part: base + index)
             } catch {
                 throw .search(error)
             }
-            for (query, hits) in results.enumerated() { candidates[query] += hits.map { (base + index, $0.row, $0.score) } }
         }
-        var hits: [[CollectionHit]] = []
-        hits.reserveCapacity(queries.rowCount)
-        for list in candidates {
-            let best = list.sorted { a, b in
-                let left = metric.rankingValue(of: a.score), right = metric.rankingValue(of: b.score)
-                if left != right { return left > right }
-                return (a.part, a.row) < (b.part, b.row)
-            }.prefix(k)
-            var queryHits: [CollectionHit] = []
-            for candidate in best {
-                let id: String
-                var payload: Payload?
-                if candidate.part < base {
-                    let segment = state.segments[candidate.part]
-                    id = segment.ids[candidate.row]
-                    if payloads { payload = try segment.payload(row: candidate.row) }
-                } else {
-                    let chunk = state.chunks[candidate.part - base]
-                    id = chunk.ids[candidate.row]
-                    if payloads { payload = chunk.payloads[candidate.row] }
-                }
-                queryHits.append(CollectionHit(id: id, score: candidate.score, payload: payload))
+        return candidates
+    }
+
+    /// The shortlist rescored part by part with the finer codes: each part's best `k` of its
+    /// candidates, scored as inner products with the float `query`.
+    private func rescored(_ shortlist: [Candidate], query: [Float], k: Int) throws(CollectionError) -> [Candidate] {
+        let base = state.segments.count
+        var rowsByPart: [Int: [Int]] = [:]
+        for candidate in shortlist { rowsByPart[candidate.part, default: []].append(candidate.row) }
+        var rescored: [Candidate] = []
+        for (part, rows) in rowsByPart.sorted(by: { $0.key < $1.key }) {
+            let refined = part < base ? state.segments[part].refined : state.chunks[part - base].refined
+            guard let refined else {
+                throw .invalidArgument("a part of the collection has no finer codes to rescore with")
             }
-            hits.append(queryHits)
+            do {
+                rescored += try refined.rescore(query, candidates: rows, k: k).map { (part, $0.row, $0.score) }
+            } catch {
+                throw part < base ? .search(.inIndex(path: state.segments[part].path, error)) : .search(error)
+            }
         }
-        return CollectionResults(metric: metric, hits: hits)
+        return rescored
+    }
+
+    /// The best `count` candidates by `metric`, ties by part, then row.
+    private static func ranked(_ candidates: [Candidate], by metric: Metric, keeping count: Int) -> [Candidate] {
+        Array(candidates.sorted { a, b in
+            let left = metric.rankingValue(of: a.score), right = metric.rankingValue(of: b.score)
+            if left != right { return left > right }
+            return (a.part, a.row) < (b.part, b.row)
+        }.prefix(count))
+    }
+
+    /// The hit of a candidate: its id and, when asked, its payload.
+    private func hit(_ candidate: Candidate, payload: Bool) throws(CollectionError) -> CollectionHit {
+        let base = state.segments.count
+        if candidate.part < base {
+            let segment = state.segments[candidate.part]
+            return CollectionHit(id: segment.ids[candidate.row], score: candidate.score,
+                                 payload: payload ? try segment.payload(row: candidate.row) : nil)
+        }
+        let chunk = state.chunks[candidate.part - base]
+        return CollectionHit(id: chunk.ids[candidate.row], score: candidate.score,
+                             payload: payload ? chunk.payloads[candidate.row] : nil)
     }
 }

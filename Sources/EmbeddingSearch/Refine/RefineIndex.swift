@@ -51,6 +51,25 @@ public struct RefineIndex: VectorIndex {
         self.multiplier = multiplier
     }
 
+    /// The best `k` of `candidates` — rows of this index picked elsewhere, e.g. a first stage
+    /// shared by several indexes — by the float query's inner product with the finer codes,
+    /// ties by ascending row. The second stage of ``search(_:k:parameters:)`` on its own.
+    ///
+    /// - Parameters:
+    ///   - query: `dimension` float32 values.
+    ///   - candidates: distinct rows in `0 ..< rowCount` (any order; empty gives no hits).
+    ///   - k: hits to keep (≥ 1).
+    /// - Throws: ``SearchError/invalidK(_:)``; ``SearchError/dimensionMismatch(expected:actual:what:)``
+    ///   for a query of another dimension; ``SearchError/rowOutOfRange(row:rowCount:)``;
+    ///   ``SearchError/readFailed(operation:errno:message:)`` when the codes cannot be read.
+    public func rescore(_ query: [Float], candidates: [Int], k: Int) throws(SearchError) -> [SearchHit] {
+        guard k >= 1 else { throw SearchError.invalidK(k) }
+        guard query.count == dimension else {
+            throw SearchError.dimensionMismatch(expected: dimension, actual: query.count, what: "the query")
+        }
+        return try codes.rescore(query: query, candidates: candidates, k: k)
+    }
+
     /// The best `k` allowed rows per float32 query: `k × multiplier` candidates from ``base``
     /// (``SearchParameters/rescoreMultiplier`` overrides ``multiplier``), rescored; ties by
     /// ascending row. See ``VectorIndex/search(_:k:parameters:)``.
