@@ -32,7 +32,7 @@ corpus="$shared/datasets/scifact/corpus.jsonl"
 [ -f "$corpus" ] || { echo "bench-architectures: SciFact corpus not found at $corpus (set EMBEDQ_SHARED)" >&2; exit 1; }
 
 source scripts/lib/bench-venv.sh
-ensure_bench_venv numpy torch transformers sentence_transformers safetensors
+ensure_bench_venv numpy torch transformers sentence_transformers safetensors onnxruntime onnx onnxscript
 
 minilm="$(scripts/lib/fetch-model.sh)"
 mpnet="$(scripts/lib/fetch-mpnet.sh)"

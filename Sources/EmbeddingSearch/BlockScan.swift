@@ -31,9 +31,13 @@ struct BlockScan<Key: RankingKey>: Sendable {
     /// The best `k` rows `filter` allows (every row when `nil`) for each of `queryCount` queries,
     /// best first.
     ///
+    /// `bars` (one per query, `nil` for none) keeps only rows whose key is strictly above the
+    /// query's bar, as if the heap started full of rows at the bar: a scan that continues the
+    /// results of another part (`queryCount` entries when given).
+    ///
     /// A large corpus is split across threads by rows (one query or many); a small corpus with
     /// many queries is split by queries instead.
-    func run(queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter? = nil) -> [[RankedRow<Key>]] {
+    func run(queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter? = nil, bars: [Key?]? = nil) -> [[RankedRow<Key>]] {
         guard queryCount > 0 else { return [] }
         let blocks = BlockLayout.blockCount(rows: rowCount)
         guard blocks > 0 else { return Array(repeating: [], count: queryCount) }
@@ -43,12 +47,12 @@ struct BlockScan<Key: RankingKey>: Sendable {
             let queryThreads = Swift.min(threads, queryCount / Self.queryGroup)
             let parts = Parallel.ranges(total: queryCount, parts: queryThreads)
             return Parallel.map(queryThreads) { part in
-                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity, filter: filter)
+                scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity, filter: filter, bars: bars)
             }.flatMap { $0 }
         }
         let parts = Parallel.ranges(total: blocks, parts: rowThreads)
         let partial = Parallel.map(rowThreads) { part in
-            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity, filter: filter)
+            scan(blocks: parts[part], queries: 0..<queryCount, capacity: capacity, filter: filter, bars: bars)
         }
         if rowThreads == 1 { return partial[0] }
         return (0..<queryCount).map { query in
@@ -58,7 +62,7 @@ struct BlockScan<Key: RankingKey>: Sendable {
 
     /// The best `capacity` allowed rows of `blocks` for each query of `queries` (indexed from 0).
     private func scan(
-        blocks: Range<Int>, queries: Range<Int>, capacity: Int, filter: CompiledRowFilter?
+        blocks: Range<Int>, queries: Range<Int>, capacity: Int, filter: CompiledRowFilter?, bars: [Key?]?
     ) -> [[RankedRow<Key>]] {
         let queryCount = queries.count
         var heaps = (0..<queryCount).map { _ in TopK<Key>(capacity: capacity) }
@@ -78,6 +82,8 @@ struct BlockScan<Key: RankingKey>: Sendable {
         }
         // With a filter: the runs of consecutive blocks of the chunk that hold an allowed row.
         var runs: [Range<Int>] = []
+        // The rows of the chunk (relative to its first row) that were scored.
+        var spans: [Range<Int>] = []
         var block = blocks.lowerBound
         while block < blocks.upperBound {
             let count = Swift.min(chunkBlocks, blocks.upperBound - block)
@@ -93,6 +99,16 @@ struct BlockScan<Key: RankingKey>: Sendable {
                     continue
                 }
             }
+            spans.removeAll(keepingCapacity: true)
+            if filter == nil {
+                spans.append(0..<valid)
+            } else {
+                for run in runs {
+                    let lower = (run.lowerBound - block) * rowsPerBlock
+                    let upper = Swift.min((run.upperBound - block) * rowsPerBlock, valid)
+                    if lower < upper { spans.append(lower..<upper) }
+                }
+            }
             var query = 0
             while query < queryCount {
                 let size = Swift.min(group, queryCount - query)
@@ -106,21 +122,27 @@ struct BlockScan<Key: RankingKey>: Sendable {
                 }
                 for member in 0..<size {
                     let row = keys + member * chunkRows
-                    if !heaps[query + member].isFull {
-                        if let filter {
-                            for r in 0..<valid where filter.allows(firstRow + r) {
-                                heaps[query + member].offer(key: row[r], row: firstRow + r)
+                    let seed = bars?[queries.lowerBound + query + member] ?? nil
+                    // Only the scored rows: the whole chunk, or with a filter its runs of blocks
+                    // (the keys between them are stale).
+                    for span in spans {
+                        if !heaps[query + member].isFull, seed == nil {
+                            if let filter {
+                                for r in span where filter.allows(firstRow + r) {
+                                    heaps[query + member].offer(key: row[r], row: firstRow + r)
+                                }
+                            } else {
+                                for r in span { heaps[query + member].offer(key: row[r], row: firstRow + r) }
                             }
                         } else {
-                            for r in 0..<valid { heaps[query + member].offer(key: row[r], row: firstRow + r) }
-                        }
-                    } else {
-                        let bar = heaps[query + member].worst!.key
-                        let found = select(row, valid, bar, indices)
-                        for i in 0..<found {
-                            let r = Int(indices[i])
-                            if let filter, !filter.allows(firstRow + r) { continue }
-                            heaps[query + member].offer(key: row[r], row: firstRow + r)
+                            // A seeded heap holds only keys above the seed, so a full one's worst is above it.
+                            let bar = heaps[query + member].isFull ? heaps[query + member].worst!.key : seed!
+                            let found = select(row + span.lowerBound, span.count, bar, indices)
+                            for i in 0..<found {
+                                let r = span.lowerBound + Int(indices[i])
+                                if let filter, !filter.allows(firstRow + r) { continue }
+                                heaps[query + member].offer(key: row[r], row: firstRow + r)
+                            }
                         }
                     }
                 }

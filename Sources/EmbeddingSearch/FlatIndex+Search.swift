@@ -67,6 +67,34 @@ extension FlatIndex: VectorIndex {
         try search(queries, k: k, parameters: SearchParameters(filter: filter, threads: threads))
     }
 
+    /// Searches float32 queries as ``search(_:k:parameters:)`` does, keeping only rows whose score
+    /// ranks strictly before `bounds[q]` (higher, or for Hamming lower; `nil`: no bound): the
+    /// scan of one part of a corpus split in parts, continuing the best `k` of the parts before
+    /// it, whose ties rank first. Equal to filtering the unbounded hits, without the heap work
+    /// of rows that cannot make the merged top `k`.
+    ///
+    /// - Parameters:
+    ///   - queries: `m × d` float32 queries.
+    ///   - bounds: `m` scores of this index's ``metric``, or `nil` per query.
+    /// - Throws: as ``search(_:k:parameters:)``; ``SearchError/dimensionMismatch(expected:actual:what:)``
+    ///   when `bounds` does not hold one entry per query.
+    package func search(
+        _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?]
+    ) throws(SearchError) -> SearchResults {
+        let threadCount = try validate(k: k, threads: threads, queryDimension: queries.dimension)
+        guard bounds.count == queries.rowCount else {
+            throw SearchError.dimensionMismatch(expected: queries.rowCount, actual: bounds.count, what: "the score bounds (one per query)")
+        }
+        try Self.validateFinite(queries, what: "the queries")
+        let compiled = filter?.compiled(rowCount: rowCount)
+        if precision.isFloat {
+            let bars = bounds.map { $0.flatMap { $0.isNaN ? nil : Float($0) } }
+            return searchFloats(queries.values, queryCount: queries.rowCount, k: k, threads: threadCount, filter: compiled, bars: bars)
+        }
+        let codes = try quantizeQueries(queries)
+        return searchCodes(codes.codes, queryCount: codes.rowCount, k: k, threads: threadCount, filter: compiled, bounds: bounds)
+    }
+
     /// The queries quantized the way the corpus was (`m × d` → codes of ``precision``).
     func quantizeQueries(_ queries: EmbeddingMatrix) throws(SearchError) -> QuantizedEmbeddings {
         if precision.needsCalibration {
@@ -87,8 +115,11 @@ extension FlatIndex: VectorIndex {
         return try Parallel.resolve(threads)
     }
 
-    /// Float scan: `values` holds `queryCount × d` floats.
-    func searchFloats(_ values: [Float], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?) -> SearchResults {
+    /// Float scan: `values` holds `queryCount × d` floats; `bars`, when given, one key bar per
+    /// query (see ``BlockScan/run(queryCount:k:threads:filter:bars:)``).
+    func searchFloats(
+        _ values: [Float], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?, bars: [Float?]? = nil
+    ) -> SearchResults {
         let (storage, layout, path, d) = (self.storage, self.layout, kernelPath, dimension)
         let format: Int32 = precision == .float16 ? 1 : (precision == .bfloat16 ? 2 : 0)
         let padded = values + [Float](repeating: 0, count: 16)  // never an empty buffer
@@ -102,14 +133,17 @@ extension FlatIndex: VectorIndex {
                 }
             },
             select: { keys, n, bar, indices in BlockKernels.selectAbove(path, keys, n, bar, indices) })
-        let hits = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter).map { rows in
+        let hits = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter, bars: bars).map { rows in
             rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
         }
         return SearchResults(metric: metric, hits: hits)
     }
 
-    /// Integer and bit scan: `codes` holds `queryCount` rows of the index's precision.
-    func searchCodes(_ codes: [UInt8], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?) -> SearchResults {
+    /// Integer and bit scan: `codes` holds `queryCount` rows of the index's precision; `bounds`,
+    /// when given, one score per query that every hit must rank strictly before.
+    func searchCodes(
+        _ codes: [UInt8], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?, bounds: [Double?]? = nil
+    ) -> SearchResults {
         let (storage, layout, path, bias) = (self.storage, self.layout, kernelPath, rowBias)
         let queryBytes = layout.queryRowBytes
         let sourceBytes = precision.bytesPerVector(dimension: dimension)
@@ -153,11 +187,28 @@ extension FlatIndex: VectorIndex {
         let scan = BlockScan<Int32>(
             rowCount: rowCount, blockBytes: layout.blockBytes, kernel: kernel,
             select: { keys, n, bar, indices in BlockKernels.selectAbove(path, keys, n, bar, indices) })
-        let ranked = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter)
+        let bars = bounds.map { bounds in
+            bounds.enumerated().map { query, bound in bound.flatMap { bar(score: $0, offset: offsets[query]) } }
+        }
+        let ranked = scan.run(queryCount: queryCount, k: k, threads: threads, filter: filter, bars: bars)
         let hits = ranked.enumerated().map { query, rows in
             rows.map { SearchHit(row: $0.row, score: score(key: $0.key, offset: offsets[query])) }
         }
         return SearchResults(metric: metric, hits: hits)
+    }
+
+    /// The bar of keys that rank strictly before `score` (the inverse of ``score(key:offset:)``);
+    /// `nil` when every key does (a bound below the keys' range, or NaN).
+    private func bar(score: Double, offset: Int64) -> Int32? {
+        let value: Double
+        switch precision {
+        case .binary, .ubinary: value = -score
+        case .int8: value = score - Double(offset)
+        case .uint8: value = score - Double(0x8000_0000 as Int64)
+        default: value = score
+        }
+        guard !value.isNaN, value >= Double(Int32.min) else { return nil }
+        return Int32(clamping: Int64(min(value.rounded(.down), Double(Int32.max))))
     }
 
     /// The score a kernel key stands for (see the table in ``FlatIndex``).

@@ -40,6 +40,52 @@ final class FlatIndexSearchTests: XCTestCase {
         }
     }
 
+    /// A bounded search (one part of a corpus continuing the parts before it) returns the
+    /// unbounded hits that rank strictly before each query's bound, for every precision, with
+    /// bounds on ties, below every row, above every row and absent; with and without a filter.
+    func testBoundedSearchKeepsOnlyHitsStrictlyBeforeTheBound() throws {
+        let corpus = TestData.matrix(rows: 1_500, dimension: 37, seed: 91)
+        let queries = TestData.matrix(rows: 11, dimension: 37, seed: 92)
+        let base = try Calibration.ranges(from: corpus)
+        let ranges = try QuantizationRanges(
+            minimums: base.minimums, maximums: base.maximums, ternaryThresholds: [Float](repeating: 0.3, count: 37))
+        var rng = SplitMix64(seed: 93)
+        let allowed = RowFilter.allowing(RowBitset(rowCount: 1_500, rows: (0..<1_500).filter { _ in Bool.random(using: &rng) }))
+        for precision in TestData.flatPrecisions {
+            let codes = try EmbeddingQuantizer(precision: precision, ranges: ranges).quantize(corpus)
+            for path in TestData.paths {
+                let index = try FlatIndex(codes).using(path)
+                for filter in [nil, allowed] {
+                    let full = try index.search(queries, k: 1_500, parameters: SearchParameters(filter: filter, threads: 1)).hits
+                    // Per query: the 30th score (a tie is likely for integer codes), none, below
+                    // every hit's score, above every hit's score.
+                    let bounds: [Double?] = full.enumerated().map { query, hits in
+                        switch query % 4 {
+                        case 0: return hits[29].score
+                        case 1: return nil
+                        case 2: return index.metric == .hammingDistance ? 1e9 : -1e9
+                        default: return index.metric == .hammingDistance ? -1 : 1e9
+                        }
+                    }
+                    for (k, threads) in [(10, 1), (40, 1), (40, 2)] {
+                        let bounded = try index.search(queries, k: k, filter: filter, threads: threads, strictlyBefore: bounds).hits
+                        let expected = full.enumerated().map { query, hits in
+                            Array(hits.filter { hit in
+                                guard let bound = bounds[query] else { return true }
+                                return index.metric.rankingValue(of: hit.score) > index.metric.rankingValue(of: bound)
+                            }.prefix(k))
+                        }
+                        XCTAssertEqual(bounded, expected, "\(precision) \(path) k \(k) threads \(threads) filter \(filter != nil)")
+                    }
+                }
+            }
+        }
+        XCTAssertThrowsError(try FlatIndex(EmbeddingQuantizer(precision: .binary).quantize(corpus))
+            .search(queries, k: 3, filter: nil, threads: 1, strictlyBefore: [nil])) { error in
+            XCTAssertEqual(error as? SearchError, .dimensionMismatch(expected: 11, actual: 1, what: "the score bounds (one per query)"))
+        }
+    }
+
     func testKLargerThanCorpusReturnsWholeCorpus() throws {
         let corpus = TestData.codes(.int8, rows: 5, dimension: 16, seed: 3)
         let queries = TestData.codes(.int8, rows: 2, dimension: 16, seed: 4)

@@ -129,11 +129,11 @@ public struct CollectionSnapshot: Sendable {
         let fastMetric = Metric.symmetric(for: configuration.precision)
         let (product, overflow) = k.multipliedReportingOverflow(by: rescoreMultiplier ?? 1)
         let shortlistSize = overflow ? Int.max : product
-        let candidates = try fastCandidates(queries, k: shortlistSize, filter: filter, threads: threads)
+        let candidates = try fastCandidates(queries, k: shortlistSize, filter: filter, threads: threads, metric: fastMetric)
         var hits: [[CollectionHit]] = []
         hits.reserveCapacity(queries.rowCount)
-        for (query, list) in candidates.enumerated() {
-            var best = Self.ranked(list, by: fastMetric, keeping: shortlistSize)
+        for (query, shortlist) in candidates.enumerated() {
+            var best = shortlist
             if rescoreMultiplier != nil {
                 best = Self.ranked(try rescored(best, query: Array(queries[row: query]), k: k), by: .innerProduct, keeping: k)
             } else {
@@ -147,23 +147,28 @@ public struct CollectionSnapshot: Sendable {
     /// A row of a part: parts are the segments, then the memory chunks.
     private typealias Candidate = (part: Int, row: Int, score: Double)
 
-    /// Each part's best `k` allowed rows per query by its fast codes, all parts together.
+    /// The best `k` allowed rows per query by the fast codes over all parts, ranked by `metric`
+    /// (ties by part, then row). Parts are scanned in order, each only for rows that rank before
+    /// the `k`-th best of the parts before it, so a part adds heap work only for rows that can
+    /// still enter the shortlist.
     private func fastCandidates(
-        _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter?, threads: Int?
+        _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter?, threads: Int?, metric: Metric
     ) throws(CollectionError) -> [[Candidate]] {
         let indexedKeys = state.configuration.indexedPayloadKeys.map(Set.init)
-        var candidates = [[Candidate]](repeating: [], count: queries.rowCount)
-        func collect(_ results: SearchResults, part: Int) {
-            for (query, hits) in results.enumerated() { candidates[query] += hits.map { (part, $0.row, $0.score) } }
+        var best = [[Candidate]](repeating: [], count: queries.rowCount)
+        func scan(_ index: FlatIndex, part: Int, rowFilter: RowFilter?) throws(SearchError) {
+            let bounds = best.map { $0.count == k ? $0[k - 1].score : nil }
+            let results = try index.search(queries, k: k, filter: rowFilter, threads: threads, strictlyBefore: bounds)
+            for (query, hits) in results.enumerated() where !hits.isEmpty {
+                best[query] = Self.merged(best[query], hits.map { (part, $0.row, $0.score) }, by: metric, keeping: k)
+            }
         }
         for (index, segment) in state.segments.enumerated() {
             var allowed = state.segmentDeleted[index].complement
             if let filter { allowed = try segment.rows(matching: filter, among: allowed, indexedKeys: indexedKeys) }
             guard allowed.count > 0 else { continue }
-            let rowFilter: RowFilter? = allowed.count == segment.rowCount ? nil : .allowing(allowed)
             do {
-                collect(try segment.fast.search(queries, k: k, parameters: SearchParameters(filter: rowFilter, threads: threads)),
-                        part: index)
+                try scan(segment.fast, part: index, rowFilter: allowed.count == segment.rowCount ? nil : .allowing(allowed))
             } catch {
                 throw .search(.inIndex(path: segment.path, error))
             }
@@ -173,15 +178,13 @@ public struct CollectionSnapshot: Sendable {
             var allowed = state.chunkDeleted[index].complement
             if let filter { allowed = chunk.rows(matching: filter, among: allowed) }
             guard allowed.count > 0 else { continue }
-            let rowFilter: RowFilter? = allowed.count == chunk.rowCount ? nil : .allowing(allowed)
             do {
-                collect(try chunk.fast.search(queries, k: k, parameters: SearchParameters(filter: rowFilter, threads: threads)),
-                        part: base + index)
+                try scan(chunk.fast, part: base + index, rowFilter: allowed.count == chunk.rowCount ? nil : .allowing(allowed))
             } catch {
                 throw .search(error)
             }
         }
-        return candidates
+        return best
     }
 
     /// The shortlist rescored part by part with the finer codes: each part's best `k` of its
@@ -212,6 +215,25 @@ public struct CollectionSnapshot: Sendable {
             if left != right { return left > right }
             return (a.part, a.row) < (b.part, b.row)
         }.prefix(count))
+    }
+
+    /// The best `count` of two lists ranked by `metric`, `earlier` (from parts before `later`'s)
+    /// winning ties.
+    private static func merged(_ earlier: [Candidate], _ later: [Candidate], by metric: Metric, keeping count: Int) -> [Candidate] {
+        var result: [Candidate] = []
+        result.reserveCapacity(min(count, earlier.count + later.count))
+        var i = 0, j = 0
+        while result.count < count, i < earlier.count || j < later.count {
+            if j == later.count
+                || (i < earlier.count && metric.rankingValue(of: earlier[i].score) >= metric.rankingValue(of: later[j].score)) {
+                result.append(earlier[i])
+                i += 1
+            } else {
+                result.append(later[j])
+                j += 1
+            }
+        }
+        return result
     }
 
     /// The hit of a candidate: its id and, when asked, its payload.
