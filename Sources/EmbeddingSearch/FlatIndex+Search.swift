@@ -12,14 +12,7 @@ extension FlatIndex: VectorIndex {
     ///   ``SearchError/invalidThreadCount(_:)``, ``SearchError/nonFiniteValue(what:row:column:)``;
     ///   ``SearchError/missingRanges(_:)`` when a calibrated precision has no ranges.
     public func search(_ queries: EmbeddingMatrix, k: Int, parameters: SearchParameters) throws(SearchError) -> SearchResults {
-        let threadCount = try validate(k: k, threads: parameters.threads, queryDimension: queries.dimension)
-        try Self.validateFinite(queries, what: "the queries")
-        let filter = parameters.filter?.compiled(rowCount: rowCount)
-        if precision.isFloat {
-            return searchFloats(queries.values, queryCount: queries.rowCount, k: k, threads: threadCount, filter: filter)
-        }
-        let codes = try quantizeQueries(queries)
-        return searchCodes(codes.codes, queryCount: codes.rowCount, k: k, threads: threadCount, filter: filter)
+        try search(queries, k: k, filter: parameters.filter, threads: parameters.threads, strictlyBefore: nil)
     }
 
     /// Searches with queries that are already codes of the index's precision (symmetric scoring,
@@ -75,20 +68,20 @@ extension FlatIndex: VectorIndex {
     ///
     /// - Parameters:
     ///   - queries: `m × d` float32 queries.
-    ///   - bounds: `m` scores of this index's ``metric``, or `nil` per query.
+    ///   - bounds: `m` scores of this index's ``metric``, or `nil` per query; `nil`: no bounds.
     /// - Throws: as ``search(_:k:parameters:)``; ``SearchError/dimensionMismatch(expected:actual:what:)``
     ///   when `bounds` does not hold one entry per query.
     package func search(
-        _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?]
+        _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?]?
     ) throws(SearchError) -> SearchResults {
         let threadCount = try validate(k: k, threads: threads, queryDimension: queries.dimension)
-        guard bounds.count == queries.rowCount else {
+        if let bounds, bounds.count != queries.rowCount {
             throw SearchError.dimensionMismatch(expected: queries.rowCount, actual: bounds.count, what: "the score bounds (one per query)")
         }
         try Self.validateFinite(queries, what: "the queries")
         let compiled = filter?.compiled(rowCount: rowCount)
         if precision.isFloat {
-            let bars = bounds.map { $0.flatMap { $0.isNaN ? nil : Float($0) } }
+            let bars = bounds?.map { $0.flatMap { $0.isNaN ? nil : Float($0) } }
             return searchFloats(queries.values, queryCount: queries.rowCount, k: k, threads: threadCount, filter: compiled, bars: bars)
         }
         let codes = try quantizeQueries(queries)
