@@ -146,9 +146,8 @@ extension VectorCollection {
                     guard !deleted.contains(row) else { row += 1; continue }
                     var end = row
                     while end < segment.rowCount, !deleted.contains(end) { end += 1 }
-                    if let codes = segment.fastInFile {
-                        fast.append(.mapped(codes, (row * codes.bytesPerVector)..<(end * codes.bytesPerVector)))
-                    }
+                    let codes = segment.fastInFile
+                    fast.append(.mapped(codes, (row * codes.bytesPerVector)..<(end * codes.bytesPerVector)))
                     if let codes = segment.rescoring {
                         finer.append(.mapped(codes, (row * codes.bytesPerVector)..<(end * codes.bytesPerVector)))
                     }

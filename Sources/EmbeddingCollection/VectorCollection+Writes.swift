@@ -128,7 +128,7 @@ extension VectorCollection {
                 case .segment(let segment, let row):
                     let view = state.segments[segment]
                     do throws(IndexFileError) {
-                        codes = (try view.fastInFile?.rows([row]) ?? [], try view.rescoring?.rows([row]) ?? [])
+                        codes = (try view.fastInFile.rows([row]), try view.rescoring?.rows([row]) ?? [])
                     } catch {
                         throw .segment(error)
                     }

@@ -109,18 +109,25 @@ final class BlockedStorage: @unchecked Sendable {
         let storage = BlockedStorage(byteCount: blocks * layout.blockBytes)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(layout.rowBytes, 1))
         defer { scratch.deallocate() }
-        let rowsPerBlock = BlockLayout.rowsPerBlock
         for row in 0..<rowCount {
             fill(row, scratch)
-            let block = storage.base + (row / rowsPerBlock) * layout.blockBytes
-            let lane = row % rowsPerBlock
-            switch layout.wordBytes {
-            case 2: scatter(UInt16.self, scratch, block, lane: lane, words: layout.words)
-            case 4: scatter(UInt32.self, scratch, block, lane: lane, words: layout.words)
-            default: scatter(UInt64.self, scratch, block, lane: lane, words: layout.words)
-            }
+            storage.store(paddedRow: scratch, at: row, layout: layout)
         }
         return storage
+    }
+
+    /// Writes one padded row (`layout.rowBytes` bytes at `paddedRow`, as
+    /// ``BlockLayout/padCorpusRow(_:into:)`` makes it) into the word lanes of row `row`'s block.
+    /// Only during construction: the storage is read-only once an index holds it.
+    func store(paddedRow: UnsafeMutablePointer<UInt8>, at row: Int, layout: BlockLayout) {
+        let rowsPerBlock = BlockLayout.rowsPerBlock
+        let block = base + (row / rowsPerBlock) * layout.blockBytes
+        let lane = row % rowsPerBlock
+        switch layout.wordBytes {
+        case 2: Self.scatter(UInt16.self, paddedRow, block, lane: lane, words: layout.words)
+        case 4: Self.scatter(UInt32.self, paddedRow, block, lane: lane, words: layout.words)
+        default: Self.scatter(UInt64.self, paddedRow, block, lane: lane, words: layout.words)
+        }
     }
 
     @inline(__always)

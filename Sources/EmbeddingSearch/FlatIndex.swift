@@ -91,7 +91,7 @@ public struct FlatIndex: Sendable {
             ranges: nil, rounding: .floor, built: built)
     }
 
-    private init(
+    init(
         precision: Precision, rowCount: Int, dimension: Int, ranges: QuantizationRanges?, rounding: RoundingMode,
         built: (BlockLayout, BlockedStorage, [Int32])
     ) {
@@ -104,7 +104,7 @@ public struct FlatIndex: Sendable {
     }
 
     /// Rejects integer codes too wide for overflow-free accumulation.
-    private static func checkDimension(_ dimension: Int, precision: Precision) throws(SearchError) {
+    static func checkDimension(_ dimension: Int, precision: Precision) throws(SearchError) {
         switch precision {
         case .int8, .uint8, .int4, .ternary:
             guard dimension <= maximumIntegerDimension else {
@@ -128,14 +128,17 @@ public struct FlatIndex: Sendable {
             layout.padCorpusRow(base + row * rowBytes, into: destination)
         }
         guard precision == .uint8 else { return (layout, storage, []) }
+        let bias = (0..<rowCount).map { row in uint8RowBias(base + row * rowBytes, count: rowBytes) }
+        return (layout, storage, bias)
+    }
+
+    /// The `uint8` row bias of one row of `count` codes: `128 × Σ codes − 2³¹` (wrapping).
+    static func uint8RowBias(_ codes: UnsafePointer<UInt8>, count: Int) -> Int32 {
         // Σ u·(s + 128) = Σ u·s + 128·Σ u for the signed query s = q − 128; subtracting 2³¹ maps
         // the unsigned score range 0 ..< 2³² onto Int32 keys in the same order.
-        let bias = (0..<rowCount).map { row -> Int32 in
-            var sum: UInt32 = 0
-            for j in 0..<rowBytes { sum &+= UInt32(base[row * rowBytes + j]) }
-            return Int32(bitPattern: (sum &* 128) &- 0x8000_0000)
-        }
-        return (layout, storage, bias)
+        var sum: UInt32 = 0
+        for j in 0..<count { sum &+= UInt32(codes[j]) }
+        return Int32(bitPattern: (sum &* 128) &- 0x8000_0000)
     }
 
     static func validateFinite(_ matrix: EmbeddingMatrix, what: String) throws(SearchError) {

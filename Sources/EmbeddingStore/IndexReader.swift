@@ -23,16 +23,57 @@ extension IndexFile {
     public static func open(at path: String, verify: Bool = false) throws(IndexFileError) -> OpenIndex {
         let index: OpenIndex
         do throws(IndexFileError) {
-            let file = try openRegularFile(path)
-            let size = try systemCall { try file.size() }
-            let header = try readHeader(of: file, size: size)
-            try header.validateLayout(fileSize: size)
-            index = try readSections(of: file, header: header, path: path)
+            let (handle, codes) = try withCheckedFile(path) { (file, header) throws(IndexFileError) in
+                (try readSections(of: file, header: header, path: path), try checkedSection(.fast, of: file, header: header))
+            }
+            let header = handle.header
+            let fast: QuantizedEmbeddings
+            do {
+                fast = try QuantizedEmbeddings(
+                    precision: header.fastPrecision, rowCount: header.rowCount, dimension: header.dimension,
+                    codes: codes, ranges: handle.fastInFile.ranges, rounding: header.fastRounding)
+            } catch {
+                throw .invalidSection(section: .fast, error)
+            }
+            index = OpenIndex(handle: handle, fast: fast)
         } catch {
             throw error.inFile(path)
         }
         if verify { try index.verify() }
         return index
+    }
+
+    /// Opens the index at `path` as ``open(at:verify:)`` does but leaves the fast codes in the file
+    /// (``IndexFileHandle/fastInFile``, not read and not yet checked against their CRC-32C: stream
+    /// them with ``MappedCodes/readRowsInOrder(chunkRows:_:)``, which does).
+    ///
+    /// - Parameters:
+    ///   - path: the index file.
+    ///   - verify: also check the rescoring section's checksum and id uniqueness
+    ///     (``IndexFileHandle/verify()``).
+    /// - Throws: ``IndexFileError/inFile(path:_:)`` wrapping what was wrong.
+    public static func openLeavingFastCodesInFile(at path: String, verify: Bool = false) throws(IndexFileError) -> IndexFileHandle {
+        let handle: IndexFileHandle
+        do throws(IndexFileError) {
+            handle = try withCheckedFile(path) { (file, header) throws(IndexFileError) in
+                try readSections(of: file, header: header, path: path)
+            }
+        } catch {
+            throw error.inFile(path)
+        }
+        if verify { try handle.verify() }
+        return handle
+    }
+
+    /// Opens `path`, reads and checks its header against the file's size, and runs `body` on both.
+    private static func withCheckedFile<Result>(
+        _ path: String, _ body: (borrowing NPYSystemFile, IndexHeader) throws(IndexFileError) -> Result
+    ) throws(IndexFileError) -> Result {
+        let file = try openRegularFile(path)
+        let size = try systemCall { try file.size() }
+        let header = try readHeader(of: file, size: size)
+        try header.validateLayout(fileSize: size)
+        return try body(file, header)
     }
 
     /// Reads and checks only the header of the index at `path` (for `index info`, and for writers
@@ -72,7 +113,8 @@ extension IndexFile {
         return try IndexHeader(decoding: bytes)
     }
 
-    private static func readSections(of file: borrowing NPYSystemFile, header: IndexHeader, path: String) throws(IndexFileError) -> OpenIndex {
+    /// Reads and checks every section but the fast codes, which it maps (``IndexFileHandle``).
+    private static func readSections(of file: borrowing NPYSystemFile, header: IndexHeader, path: String) throws(IndexFileError) -> IndexFileHandle {
         // Gaps (alignment padding) must be zero: then every byte outside the rescoring codes is
         // checked on open.
         var end = header.byteCount
@@ -84,12 +126,7 @@ extension IndexFile {
             end = header[section].range.upperBound
         }
         func checkedSection(_ section: IndexSection) throws(IndexFileError) -> [UInt8] {
-            let bytes = try read(file, header[section].range)
-            let computed = CRC32C.checksum(of: bytes)
-            guard computed == header[section].checksum else {
-                throw .checksumMismatch(section: section, stored: header[section].checksum, computed: computed)
-            }
-            return bytes
+            try Self.checkedSection(section, of: file, header: header)
         }
         let (fastRanges, rescoringRanges) = try decodeRanges(checkedSection(.ranges), header: header)
         let ids = try decodeIDs(checkedSection(.ids), rowCount: header.rowCount)
@@ -99,23 +136,14 @@ extension IndexFile {
         }
         let metadataBytes = try checkedSection(.metadata)
         let metadata = metadataBytes.isEmpty ? nil : try IndexMetadata(decoding: metadataBytes)
-        let fastCodes = try checkedSection(.fast)
-        let fast: QuantizedEmbeddings
-        do {
-            fast = try QuantizedEmbeddings(
-                precision: header.fastPrecision, rowCount: header.rowCount, dimension: header.dimension,
-                codes: fastCodes, ranges: fastRanges, rounding: header.fastRounding)
-        } catch {
-            throw .invalidSection(section: .fast, error)
-        }
         let fastInFile = try MappedCodes(
-            descriptor: file.descriptor, offset: header[.fast].offset, length: header[.fast].length,
+            section: .fast, descriptor: file.descriptor, offset: header[.fast].offset, length: header[.fast].length,
             storedChecksum: header[.fast].checksum, precision: header.fastPrecision, rowCount: header.rowCount,
             dimension: header.dimension, ranges: fastRanges, rounding: header.fastRounding)
         var rescoring: MappedCodes?
         if let precision = header.rescoringPrecision {
             rescoring = try MappedCodes(
-                descriptor: file.descriptor, offset: header[.rescoring].offset, length: header[.rescoring].length,
+                section: .rescoring, descriptor: file.descriptor, offset: header[.rescoring].offset, length: header[.rescoring].length,
                 storedChecksum: header[.rescoring].checksum, precision: precision, rowCount: header.rowCount,
                 dimension: header.dimension, ranges: rescoringRanges, rounding: header.rescoringRounding)
         }
@@ -129,10 +157,19 @@ extension IndexFile {
             payloadIndex = try checkedSection(.payloadIndex)
             if header[.graph].length > 0 { graph = try SectionFile(descriptor: file.descriptor, entry: header[.graph], section: .graph) }
         }
-        return OpenIndex(
-            path: path, header: header, ids: ids, deletedRows: deleted, fast: fast, rescoring: rescoring,
-            metadataBytes: metadataBytes, metadata: metadata, payloads: payloads, payloadIndex: payloadIndex, graph: graph,
-            fastInFile: fastInFile)
+        return IndexFileHandle(
+            path: path, header: header, ids: ids, deletedRows: deleted, fastInFile: fastInFile, rescoring: rescoring,
+            metadataBytes: metadataBytes, metadata: metadata, payloads: payloads, payloadIndex: payloadIndex, graph: graph)
+    }
+
+    /// The bytes of `section`, read and checked against the header's CRC-32C.
+    private static func checkedSection(_ section: IndexSection, of file: borrowing NPYSystemFile, header: IndexHeader) throws(IndexFileError) -> [UInt8] {
+        let bytes = try read(file, header[section].range)
+        let computed = CRC32C.checksum(of: bytes)
+        guard computed == header[section].checksum else {
+            throw .checksumMismatch(section: section, stored: header[section].checksum, computed: computed)
+        }
+        return bytes
     }
 
     /// Splits the ranges section into the fast and rescoring ranges the flags announce.

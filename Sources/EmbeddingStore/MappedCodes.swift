@@ -35,6 +35,8 @@ public final class MappedCodes: @unchecked Sendable {
     public let rounding: RoundingMode
     /// `rowCount × bytesPerVector` bytes, row-major, as `EmbeddingQuantization/Precision` lays them out.
     public let bytes: UnsafeRawBufferPointer
+    /// The section these codes are (fast or rescoring), named by checksum errors.
+    public let section: IndexSection
     /// The CRC-32C the file's header records for the section.
     let storedChecksum: UInt32
     /// The start and length of the whole mapping (page-aligned, it may begin before `bytes`).
@@ -56,9 +58,10 @@ public final class MappedCodes: @unchecked Sendable {
     /// Maps `length` bytes at `offset` of the open file `descriptor` (the caller checked that
     /// they lie inside the file).
     init(
-        descriptor: Int32, offset: Int, length: Int, storedChecksum: UInt32,
+        section: IndexSection, descriptor: Int32, offset: Int, length: Int, storedChecksum: UInt32,
         precision: Precision, rowCount: Int, dimension: Int, ranges: QuantizationRanges?, rounding: RoundingMode
     ) throws(IndexFileError) {
+        self.section = section
         self.precision = precision
         self.rowCount = rowCount
         self.dimension = dimension
@@ -105,12 +108,47 @@ public final class MappedCodes: @unchecked Sendable {
     /// 4 MiB chunks with `pread` into one reused buffer: the mapping is not touched, so verifying
     /// adds nothing to resident memory.
     ///
-    /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` for the rescoring
-    ///   section, or ``IndexFileError/systemError(operation:errno:message:)``.
+    /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` naming ``section``,
+    ///   or ``IndexFileError/systemError(operation:errno:message:)``.
     public func verify() throws(IndexFileError) {
         guard descriptor >= 0 else { return }
         try SectionReading.verifyChecksum(
-            descriptor, entry: SectionEntry(offset: fileOffset, length: bytes.count, checksum: storedChecksum), section: .rescoring)
+            descriptor, entry: SectionEntry(offset: fileOffset, length: bytes.count, checksum: storedChecksum), section: section)
+    }
+
+    /// Reads every row once, in order, with `pread` into one reused buffer of `chunkRows` rows,
+    /// and hands each chunk to `body` (`rows`, the chunk's bytes: `rows.count × bytesPerVector`,
+    /// row-major). The section's CRC-32C is computed on the way and checked after the last chunk:
+    /// a mismatch throws, so a caller builds from the chunks and discards what it built when
+    /// this throws. Nothing is mapped, so reading adds only the buffer to resident memory.
+    ///
+    /// - Parameters:
+    ///   - chunkRows: rows per chunk (at least 1).
+    ///   - body: called once per chunk, first rows first.
+    /// - Throws: ``IndexFileError/checksumMismatch(section:stored:computed:)`` naming ``section``,
+    ///   or ``IndexFileError/systemError(operation:errno:message:)`` for a failed read.
+    public func readRowsInOrder(
+        chunkRows: Int = 8_192, _ body: (_ rows: Range<Int>, _ bytes: UnsafeRawBufferPointer) -> Void
+    ) throws(IndexFileError) {
+        let width = bytesPerVector
+        guard rowCount > 0, width > 0, descriptor >= 0 else { return }
+        let step = Swift.max(chunkRows, 1)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(step, rowCount) * width, alignment: 64)
+        defer { buffer.deallocate() }
+        var crc = CRC32C()
+        var first = 0
+        while first < rowCount {
+            let rows = first..<Swift.min(first + step, rowCount)
+            let length = rows.count * width
+            try SectionReading.read(descriptor, into: buffer.baseAddress!, count: length, at: fileOffset + first * width)
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            crc.update(chunk)
+            body(rows, chunk)
+            first = rows.upperBound
+        }
+        guard crc.value == storedChecksum else {
+            throw .checksumMismatch(section: section, stored: storedChecksum, computed: crc.value)
+        }
     }
 
     /// Copies the codes of `rows` (each in `0..<rowCount`), in order, into `buffer`

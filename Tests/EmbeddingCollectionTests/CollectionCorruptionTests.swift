@@ -1,5 +1,6 @@
 import EmbedQTestSupport
 import EmbeddingQuantization
+import EmbeddingStore
 import Foundation
 import XCTest
 @testable import EmbeddingCollection
@@ -90,6 +91,26 @@ final class CollectionCorruptionTests: XCTestCase {
         XCTAssertThrowsError(try VectorCollection(opening: directory, writable: false)) { error in
             guard case .segment(let inner) = error as? CollectionError else { return XCTFail("\(error)") }
             XCTAssertTrue(inner.description.contains(segment), inner.description)
+        }
+    }
+
+    /// A segment's fast codes are streamed from the file into the search layout on open (never
+    /// read whole): a flipped byte among them is still caught by the section's CRC-32C.
+    func testFlippedFastCodeByteOfASegmentIsAChecksumErrorNamingTheFile() throws {
+        let (directory, _) = try makeCollection(batches: 2, flushFirst: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let segment = try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("segment-") }.map { directory + "/" + $0 }!
+        let fast = try IndexFile.header(at: segment)[.fast]
+        XCTAssertGreaterThan(fast.length, 0)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[fast.offset + fast.length - 1] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        XCTAssertThrowsError(try VectorCollection(opening: directory, writable: false)) { error in
+            guard case .segment(.inFile(let path, .checksumMismatch(let section, _, _))) = error as? CollectionError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(path, segment)
+            XCTAssertEqual(section, .fast)
         }
     }
 

@@ -59,7 +59,7 @@ public struct CollectionSnapshot: Sendable {
         case .segment(let segment, let row):
             let view = state.segments[segment]
             do throws(IndexFileError) {
-                bytes = try (fromFast ? view.fastInFile : view.rescoring)?.rows([row]) ?? []
+                bytes = try (fromFast ? view.fastInFile as MappedCodes? : view.rescoring)?.rows([row]) ?? []
             } catch {
                 throw .segment(error)
             }

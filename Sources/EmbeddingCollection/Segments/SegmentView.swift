@@ -27,7 +27,7 @@ final class SegmentView: Sendable {
     /// The fast scan refined with the finer codes read by `pread`, when the segment has them.
     let refined: RefineIndex?
     /// The fast codes as they lie in the file, for copying rows (merge, set-payload).
-    let fastInFile: MappedCodes?
+    let fastInFile: MappedCodes
     /// The finer codes in the file, when the segment has them.
     let rescoring: MappedCodes?
     /// The payloads, when the segment has any.
@@ -41,9 +41,9 @@ final class SegmentView: Sendable {
     ///   ``CollectionError/corruptFile(path:reason:)`` for a payload index that does not decode.
     init(directory: String, file: String, verify: Bool = false) throws(CollectionError) {
         let path = CollectionFiles.path(directory, file)
-        let index: OpenIndex
+        let index: IndexFileHandle
         do {
-            index = try IndexFile.open(at: path, verify: verify)
+            index = try IndexFile.openLeavingFastCodesInFile(at: path, verify: verify)
         } catch {
             throw .segment(error)
         }
@@ -53,10 +53,24 @@ final class SegmentView: Sendable {
         ids = index.ids
         lookup = IDLookup(index.ids)
         fileDeleted = RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap)
-        let scan: FlatIndex
+        // Straight from the file into the blocked layout: the codes are never resident twice.
+        let codes = index.fastInFile
+        let builder: FlatIndex.StreamingBuilder
+        do {
+            builder = try FlatIndex.StreamingBuilder(
+                precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension,
+                ranges: codes.ranges, rounding: codes.rounding)
+        } catch {
+            throw .search(.inIndex(path: path, error))
+        }
+        do {
+            try codes.readRowsInOrder { _, chunk in builder.append(chunk) }
+        } catch {
+            throw .segment(.inFile(path: path, error))
+        }
+        let scan = builder.finish()
         let refine: RefineIndex?
         do {
-            scan = try FlatIndex(index.fast)
             refine = try index.rescoring.map { (finer) throws(SearchError) in
                 try RefineIndex(base: scan, codes: PreadCodes(finer), multiplier: 1)
             }
