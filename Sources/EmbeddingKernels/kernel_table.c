@@ -116,6 +116,10 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
             t->dot_u4_blocks = eq_dot_u4_blocks_neondot;
             t->dot_int_isa = "neondot";
         }
+        if (allows(caps, EQCPU_NEON | EQCPU_NEON_DOTPROD | EQCPU_NEON_I8MM)) {
+            t->dot_u8s8_blocks = eq_dot_u8s8_blocks_neoni8mm;
+            t->dot_int_isa = "neoni8mm";  // the 4-bit scan stays on SDOT
+        }
     }
 #endif
     (void)caps;

@@ -8,8 +8,9 @@
 //   lanes every `BIT_CHUNK` words (so the 16-bit lanes cannot overflow). Exact.
 // - u8 × s8 and 4-bit dot products: bytes widened to 16 bits, `smlal` into 32-bit lanes
 //   (wrapping, like the portable variant's unsigned sums); `_neondot` uses SDOT (FEAT_DotProd,
-//   per-function target attribute) on `code ^ 0x80` and adds 128 · Σ query back. Exact: every
-//   variant computes the same sums modulo 2^32.
+//   per-function target attribute) on `code ^ 0x80` and adds 128 · Σ query back; `_neoni8mm`
+//   multiplies the unsigned codes by the signed query bytes directly with USDOT (FEAT_I8MM).
+//   Exact: every variant computes the same sums modulo 2^32.
 // - Floats: `vfmaq_f32` is the fused multiply-add of the portable chain, dimension by dimension,
 //   from +0; float16 / bfloat16 words are widened exactly (`fcvtl`, a 16-bit shift). Bit-identical.
 #if defined(__aarch64__)
@@ -291,6 +292,47 @@ TARGET_NEONDOT void eq_dot_u4_blocks_neondot(const uint8_t *blocks, int64_t nblo
         case 3: u4_dot_tile(block, words, queries + q * words * 8, 3, dst + q * out_stride, out_stride); break;
         case 2: u4_dot_tile(block, words, queries + q * words * 8, 2, dst + q * out_stride, out_stride); break;
         case 1: u4_dot_tile(block, words, queries + q * words * 8, 1, dst + q * out_stride, out_stride); break;
+        default: break;
+        }
+    }
+}
+
+// ---- Bytes with USDOT (FEAT_I8MM): unsigned codes × signed query bytes directly --------------
+
+#define TARGET_NEONI8MM __attribute__((target("dotprod,i8mm")))
+#define INLINE_NEONI8MM static inline __attribute__((always_inline)) TARGET_NEONI8MM
+
+INLINE_NEONI8MM void u8s8_usdot_tile(const uint8_t *block, int64_t words, const int8_t *queries, int tq,
+                                     const int32_t *bias, int32_t *out, int64_t out_stride) {
+    int32x4_t acc[4][4];
+    for (int q = 0; q < tq; q++)
+        for (int g = 0; g < 4; g++) acc[q][g] = bias ? vld1q_s32(bias + 4 * g) : vdupq_n_s32(0);
+    for (int64_t w = 0; w < words; w++) {
+        uint8x16_t x[4];
+        for (int g = 0; g < 4; g++) x[g] = vld1q_u8(block + w * ROWS * 4 + 16 * g);
+        for (int q = 0; q < tq; q++) {
+            const int8x16_t qv = query_word(queries + q * words * 4 + w * 4);
+            for (int g = 0; g < 4; g++) acc[q][g] = vusdotq_s32(acc[q][g], x[g], qv);
+        }
+    }
+    for (int q = 0; q < tq; q++)
+        for (int g = 0; g < 4; g++) vst1q_s32(out + q * out_stride + 4 * g, acc[q][g]);
+}
+
+TARGET_NEONI8MM void eq_dot_u8s8_blocks_neoni8mm(const uint8_t *blocks, int64_t nblocks, int64_t words,
+                                                 const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
+                                                 int64_t out_stride) {
+    for (int64_t b = 0; b < nblocks; b++) {
+        const uint8_t *block = blocks + b * words * ROWS * 4;
+        const int32_t *block_bias = bias ? bias + b * ROWS : 0;
+        int32_t *dst = out + b * ROWS;
+        int64_t q = 0;
+        for (; q + 4 <= nq; q += 4)
+            u8s8_usdot_tile(block, words, queries + q * words * 4, 4, block_bias, dst + q * out_stride, out_stride);
+        switch (nq - q) {
+        case 3: u8s8_usdot_tile(block, words, queries + q * words * 4, 3, block_bias, dst + q * out_stride, out_stride); break;
+        case 2: u8s8_usdot_tile(block, words, queries + q * words * 4, 2, block_bias, dst + q * out_stride, out_stride); break;
+        case 1: u8s8_usdot_tile(block, words, queries + q * words * 4, 1, block_bias, dst + q * out_stride, out_stride); break;
         default: break;
         }
     }

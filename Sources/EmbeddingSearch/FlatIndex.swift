@@ -47,7 +47,7 @@ public struct FlatIndex: Sendable {
 
     /// The search kernel variants this process runs (the dispatch table, capped by `EMBEDQ_ISA`):
     /// `"avx512"` (AVX-512 with VPOPCNTDQ and VNNI), `"avx2"` (AVX2, FMA, F16C, POPCNT),
-    /// `"neondot"` (NEON with SDOT), `"neon"`, `"portable"`, or per scan family
+    /// `"neoni8mm"` / `"neondot"` (NEON with USDOT / SDOT), `"neon"`, `"portable"`, or per scan family
     /// `hamming=… dot_int=… dot_float=… select=…` on CPUs that mix levels (AVX-512 without
     /// VPOPCNTDQ / VNNI).
     public static var kernelVariant: String { KernelTable.current.searchSummary }

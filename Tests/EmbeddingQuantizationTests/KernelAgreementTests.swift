@@ -43,7 +43,7 @@ final class KernelAgreementTests: XCTestCase {
                 let j = i % dimension
                 switch Int.random(in: 0..<9, using: &generator) {
                 case 0: values[i] = [Float.greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e30, -1e30][Int.random(in: 0..<4, using: &generator)]
-                case 1: values[i] = [Float.leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-40, 0, -0.0][Int.random(in: 0..<5, using: &generator)]
+                case 1: values[i] = [Float.leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude / 4, 0, -0.0][Int.random(in: 0..<5, using: &generator)]
                 case 2: values[i] = ranges.minimums[j] + steps[j] * Float(Int.random(in: 0...255, using: &generator))
                 case 3: values[i] = ranges.minimums[j] + steps[j] * (Float(Int.random(in: 0...254, using: &generator)) + 0.5)
                 case 4: values[i] = Bool.random(using: &generator) ? thresholds[j] : -thresholds[j]

@@ -11,7 +11,8 @@
 // | kernels                     | portable | x86-64                               | arm64                  |
 // |-----------------------------|----------|--------------------------------------|------------------------|
 // | Hamming, ternary scans      | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON (vcnt)            |
-// | u8×s8, 4-bit dot scans      | C        | AVX2 vpmaddwd, AVX-512 VNNI          | NEON (smlal), SDOT     |
+// | u8×s8, 4-bit dot scans      | C        | AVX2 vpmaddwd, AVX-512 VNNI          | NEON (smlal), SDOT,    |
+// |                             |          |                                      | USDOT (i8mm, u8×s8)    |
 // | float / f16 / bf16 dot scan | C        | AVX2 + FMA + F16C, AVX-512 F         | NEON (fma, fcvtl)      |
 // | select above (i32, f32)     | C        | AVX2, AVX-512 F (compress)           | NEON                   |
 // | quantize (uint8 / int4 /    | C        | AVX2, AVX-512 F/BW/DQ/VL             | NEON                   |
@@ -105,7 +106,7 @@ typedef struct {
     eq_rabitq_code_dot_fn rabitq_code_dot;
 
     // Variant names ("portable", "avx2", "avx512", "avx512vnni", "avx512vpopcntdq", "neon",
-    // "neondot", …), static strings.
+    // "neondot", "neoni8mm"), static strings.
     const char *hamming_isa;   ///< hamming_blocks and ternary_blocks
     const char *dot_int_isa;   ///< dot_u8s8_blocks and dot_u4_blocks
     const char *dot_float_isa; ///< dot_float_blocks

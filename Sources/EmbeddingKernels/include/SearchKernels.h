@@ -11,7 +11,8 @@
 // `0 ..< 16 * nblocks` of the blocks passed (padding rows included: callers ignore them).
 // Every kernel exists as `_portable` (plain C), `_avx2` (AVX2, FMA, F16C, POPCNT), `_avx512`
 // (AVX-512 F/BW/DQ/VL, with VPOPCNTDQ for bit codes and VNNI for byte / nibble codes) and, on
-// arm64, `_neon` (plus `_neondot`: SDOT for byte / nibble codes); `eq_kernels()`
+// arm64, `_neon` (plus `_neondot`: SDOT for byte / nibble codes, `_neoni8mm`: USDOT for byte
+// codes); `eq_kernels()`
 // (EmbeddingKernels.h) holds the best variant of each the CPU runs.
 #ifndef EMBEDQ_SEARCH_KERNELS_H
 #define EMBEDQ_SEARCH_KERNELS_H
@@ -87,6 +88,9 @@ void eq_dot_u8s8_blocks_neondot(const uint8_t *blocks, int64_t nblocks, int64_t 
                                 int64_t nq, const int32_t *bias, int32_t *out, int64_t out_stride);
 void eq_dot_u4_blocks_neondot(const uint8_t *blocks, int64_t nblocks, int64_t words, const int8_t *queries,
                               int64_t nq, int32_t *out, int64_t out_stride);
+// `_neoni8mm`: the byte dot product with USDOT (FEAT_I8MM: unsigned × signed bytes, no offset).
+void eq_dot_u8s8_blocks_neoni8mm(const uint8_t *blocks, int64_t nblocks, int64_t words, const int8_t *queries,
+                                 int64_t nq, const int32_t *bias, int32_t *out, int64_t out_stride);
 #endif
 
 /// Sums `n` bytes as 64-bit words with one streaming pass (a read-bandwidth probe); returns

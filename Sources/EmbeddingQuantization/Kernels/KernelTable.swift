@@ -39,7 +39,7 @@ package struct KernelTable: @unchecked Sendable, Equatable, CustomStringConverti
     /// The distinct tables this CPU allows (within `EMBEDQ_ISA`), from the portable one up, each
     /// named by the lowest `EMBEDQ_ISA` level that selects it: every variant tests must run.
     package static let availableLevels: [KernelTable] = {
-        let names = ["portable", "avx2", "avx512", "avx512vnni", "neon", "neondot", "native"]
+        let names = ["portable", "avx2", "avx512", "avx512vnni", "neon", "neondot", "neoni8mm", "native"]
         var tables: [KernelTable] = []
         for name in names {
             let table = KernelTable(capabilities: eqcpu_level_mask(name, nil), level: name)
@@ -72,12 +72,14 @@ package struct KernelTable: @unchecked Sendable, Equatable, CustomStringConverti
 
     /// The search scans' variants in one word where they form a level: the common name when they
     /// agree (`"portable"`, `"avx2"`, `"neon"`), `"avx512"` for AVX-512 with VPOPCNTDQ and VNNI,
-    /// `"neondot"` for NEON with SDOT; otherwise `hamming=… dot_int=… dot_float=… select=…`.
+    /// `"neondot"` / `"neoni8mm"` for NEON with SDOT / USDOT; otherwise
+    /// `hamming=… dot_int=… dot_float=… select=…`.
     package var searchSummary: String {
         let names = [hammingVariant, integerDotVariant, floatDotVariant, selectVariant]
         if Set(names).count == 1 { return names[0] }
         if names == ["avx512vpopcntdq", "avx512vnni", "avx512", "avx512"] { return "avx512" }
         if names == ["neon", "neondot", "neon", "neon"] { return "neondot" }
+        if names == ["neon", "neoni8mm", "neon", "neon"] { return "neoni8mm" }
         return zip(["hamming", "dot_int", "dot_float", "select"], names).map { "\($0)=\($1)" }.joined(separator: " ")
     }
 

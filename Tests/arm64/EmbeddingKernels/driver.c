@@ -8,7 +8,7 @@
 #include "driver.h"
 
 int driver_tables(eq_kernel_table *tables, const char **names, int max) {
-    static const char *levels[] = {"portable", "avx2", "avx512", "avx512vnni", "neon", "neondot", "native"};
+    static const char *levels[] = {"portable", "avx2", "avx512", "avx512vnni", "neon", "neondot", "neoni8mm", "native"};
     int count = 0;
     for (size_t i = 0; i < sizeof levels / sizeof levels[0] && count < max; i++) {
         eq_kernel_table table;

@@ -5,7 +5,7 @@
 #include "EmbeddingKernels.h"
 
 /// The distinct dispatch tables this CPU allows (capped by EMBEDQ_ISA), portable first: one per
-/// level name in "portable avx2 avx512 avx512vnni neon neondot native" whose table differs from
+/// level name in "portable avx2 avx512 avx512vnni neon neondot neoni8mm native" whose table differs from
 /// every earlier one. Writes at most `max` tables and their level names; returns the count.
 int driver_tables(eq_kernel_table *tables, const char **names, int max);
 
