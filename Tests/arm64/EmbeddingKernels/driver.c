@@ -2,6 +2,7 @@
 // It is plain C, so it also builds and runs natively (it then checks the x86 variants):
 // clang -O2 -ISources/EmbeddingKernels/include -ISources/CPUCapabilities/include
 // Tests/arm64/EmbeddingKernels/*.c Sources/EmbeddingKernels/*.c Sources/CPUCapabilities/*.c -lm -lpthread
+#include <stdio.h>
 #include <string.h>
 
 #include "CPUCapabilities.h"
@@ -22,8 +23,20 @@ int driver_tables(eq_kernel_table *tables, const char **names, int max) {
     return count;
 }
 
+/// The process's table (`eq_kernels()`) is the best one EMBEDQ_ISA allows.
+static int process_table_test(void) {
+    eq_kernel_table capped;
+    eq_kernels_for(UINT64_MAX, &capped);
+    const int same = memcmp(eq_kernels(), &capped, sizeof capped) == 0;
+    printf("process table (search %s, quantize %s, asymmetric %s, rabitq %s)%s\n", eq_kernels()->dot_int_isa,
+           eq_kernels()->quantize_isa, eq_kernels()->asym_isa, eq_kernels()->rabitq_isa,
+           same ? ": ok" : " differs from eq_kernels_for(all): FAILED");
+    return !same;
+}
+
 int main(void) {
     int failed = 0;
+    failed |= process_table_test();
     failed |= rabitq_kernels_test();
     failed |= asymmetric_kernels_test();
     failed |= search_kernels_test();
