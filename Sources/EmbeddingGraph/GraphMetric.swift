@@ -27,11 +27,11 @@ struct GraphMetric: @unchecked Sendable {
     /// The kernel variant in use ("avx512vpopcntdq", "avx2", "neon", "portable", …).
     let variant: String
 
-    /// The metric of `precision` codes of `dimension` values, with the kernels of `table` (the
-    /// running CPU's by default).
+    /// The metric of `precision` codes of `dimension` values, with the kernels of `kernels` (the
+    /// process's dispatch table by default).
     ///
     /// - Throws: ``HNSWError/unsupportedPrecision(_:)`` for `uint8`, `int4` and the RaBitQ precisions.
-    init(precision: Precision, dimension: Int, table: UnsafePointer<eq_graph_kernel_table> = eq_graph_kernels()) throws(HNSWError) {
+    init(precision: Precision, dimension: Int, kernels: KernelTable = .current) throws(HNSWError) {
         self.precision = precision
         self.dimension = dimension
         rowBytes = precision.bytesPerVector(dimension: dimension)
@@ -51,8 +51,9 @@ struct GraphMetric: @unchecked Sendable {
         case .uint8, .int4, .rabitq1, .rabitq2, .rabitq3, .rabitq4:
             throw HNSWError.unsupportedPrecision(precision)
         }
-        distances = eq_graph_table_distances(table, Int32(kind.rawValue))!
-        variant = String(cString: eq_graph_table_variant(table, Int32(kind.rawValue)))
+        let metric = Int32(kind.rawValue)
+        distances = withUnsafePointer(to: kernels.table) { eq_kernels_graph_distances($0, metric)! }
+        variant = kernels.graphVariant(metric)
     }
 
     /// The metric (and direction) of the scores, as a flat index of the precision reports them.

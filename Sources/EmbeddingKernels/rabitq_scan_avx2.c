@@ -1,7 +1,7 @@
 // AVX2 variant of the RaBitQ kernels: hardware POPCNT per 64-bit word (AVX2 has no vector
 // popcount), the float epilogue on 8 rows at a time; the code-dot blends query floats under
 // masks built from the code bits. Compiled per function through target attributes; the dispatch
-// table (rabitq_dispatch.c) calls it only where the CPU has AVX2, FMA and POPCNT.
+// table (kernel_table.c) calls it only where the CPU has AVX2, FMA and POPCNT.
 #include "RaBitQKernels.h"
 
 #if defined(__x86_64__)

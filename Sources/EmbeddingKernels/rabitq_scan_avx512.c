@@ -1,6 +1,6 @@
 // AVX-512 variant of the RaBitQ kernels: VPOPCNTDQ counts 8 rows' words at once; the code-dot
 // expands each 16 code bits into a mask over 16 query floats. Compiled per function through
-// target attributes; the dispatch table (rabitq_dispatch.c) calls it only where the CPU has
+// target attributes; the dispatch table (kernel_table.c) calls it only where the CPU has
 // AVX-512 F/BW/VL and VPOPCNTDQ. Layouts: RaBitQKernels.h.
 #include "RaBitQKernels.h"
 

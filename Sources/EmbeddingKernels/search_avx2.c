@@ -191,33 +191,4 @@ SEARCH256 int64_t eq_select_above_f32_avx2(const float *keys, int64_t n, float t
     return count;
 }
 
-#else  // not x86-64: the AVX2 names exist and forward to the portable variants.
-
-void eq_hamming_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
-                            const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_hamming_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_ternary_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
-                            const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_ternary_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_dot_u8s8_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
-                             const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
-                             int64_t out_stride) {
-    eq_dot_u8s8_blocks_scalar(blocks, nblocks, words, queries, nq, bias, out, out_stride);
-}
-void eq_dot_u4_blocks_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words,
-                           const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_dot_u4_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_dot_float_blocks_avx2(const void *blocks, int64_t nblocks, int64_t dim, int format,
-                              const float *queries, int64_t nq, float *out, int64_t out_stride) {
-    eq_dot_float_blocks_scalar(blocks, nblocks, dim, format, queries, nq, out, out_stride);
-}
-int64_t eq_select_above_i32_avx2(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices) {
-    return eq_select_above_i32_scalar(keys, n, threshold, indices);
-}
-int64_t eq_select_above_f32_avx2(const float *keys, int64_t n, float threshold, int32_t *indices) {
-    return eq_select_above_f32_scalar(keys, n, threshold, indices);
-}
 #endif

@@ -53,9 +53,9 @@ struct AsymmetricBlocks: Sendable {
     /// precision and dimension), best first, ties by ascending row; scores as
     /// ``AsymmetricScorer/score(_:)`` defines them (higher is better).
     ///
-    /// - Parameter variant: the kernel variant (`eq_asym_kernel_variant` index; `nil`: the best).
+    /// - Parameter kernels: the dispatch table (the process's by default; tests pin each level).
     func search(
-        _ scorers: [AsymmetricScorer], k: Int, threads: Int, filter: CompiledRowFilter?, variant: Int32? = nil
+        _ scorers: [AsymmetricScorer], k: Int, threads: Int, filter: CompiledRowFilter?, kernels: KernelTable = .current
     ) -> [[SearchHit]] {
         let d = layout.dimension
         var weights = [Float]()
@@ -69,8 +69,7 @@ struct AsymmetricBlocks: Sendable {
         // Never an empty buffer (a base address is passed even for 0 queries).
         weights += [Float](repeating: 0, count: 16)
         constants += [Float](repeating: 0, count: 16)
-        let table = variant.map { eq_asym_kernel_variant($0) } ?? eq_asym_kernels()
-        let scan = eq_asym_table_scan(table, format)!
+        let scan: eq_asym_scan_fn = withUnsafePointer(to: kernels.table) { eq_kernels_asym_scan($0, format)! }
         let (storage, layout, weightsArray, constantsArray) = (self.storage, self.layout, weights, constants)
         let blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
@@ -84,19 +83,9 @@ struct AsymmetricBlocks: Sendable {
                     }
                 }
             },
-            select: { keys, n, bar, indices in BlockKernels.selectAbove(.automatic, keys, n, bar, indices) })
+            select: { keys, n, bar, indices in BlockKernels.selectAbove(kernels, keys, n, bar, indices) })
         return blocked.run(queryCount: scorers.count, k: k, threads: threads, filter: filter).map { rows in
             rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
         }
     }
-
-    /// The name of the kernel variant `variant` (`nil`: the best the CPU runs): `"portable"`,
-    /// `"avx2"`, `"avx512"` or `"neon"`.
-    static func variantName(_ variant: Int32? = nil) -> String {
-        let table = variant.map { eq_asym_kernel_variant($0) } ?? eq_asym_kernels()
-        return String(cString: table!.pointee.name)
-    }
-
-    /// How many kernel variants the running CPU has (capped by `EMBEDQ_ISA`).
-    static var variantCount: Int32 { eq_asym_kernel_variant_count() }
 }

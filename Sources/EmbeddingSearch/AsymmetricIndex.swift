@@ -35,12 +35,12 @@ public struct AsymmetricIndex: VectorIndex {
 
     /// The blocked copy the SIMD kernels scan (`nil` for float and RaBitQ codes).
     let blocks: AsymmetricBlocks?
-    /// The kernel variant (`eq_asym_kernel_variant` index); `nil` runs the best (tests pin it).
-    var kernelVariant: Int32?
+    /// The C kernel table (tests pin one level; production uses the process's table).
+    var kernels: KernelTable = .current
 
     /// The asymmetric kernel variant searches run on this CPU: `"avx512"`, `"avx2"`, `"neon"` or
     /// `"portable"` (capped by `EMBEDQ_ISA`).
-    public static var kernelVariantName: String { AsymmetricBlocks.variantName() }
+    public static var kernelVariantName: String { KernelTable.current.asymmetricVariant }
 
     /// The best `k` allowed rows per float32 query (`m × d`) by the inner product with the
     /// dequantized codes; see ``VectorIndex/search(_:k:parameters:)``.
@@ -64,7 +64,7 @@ public struct AsymmetricIndex: VectorIndex {
         let scorers = try (0..<queries.rowCount).map { (q) throws(SearchError) in
             try AsymmetricScorer(query: Array(queries[row: q]), codes: codes)
         }
-        let hits = blocks.search(scorers, k: k, threads: threads, filter: filter, variant: kernelVariant)
+        let hits = blocks.search(scorers, k: k, threads: threads, filter: filter, kernels: kernels)
         return SearchResults(metric: .innerProduct, hits: hits)
     }
 }

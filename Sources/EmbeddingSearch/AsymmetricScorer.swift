@@ -114,7 +114,7 @@ public struct AsymmetricScorer: Sendable {
         if let bits = precision.rabitqCodeBits, let base = row.baseAddress {
             let factors = RaBitQCodes.factors(of: row, dimension: dimension, bits: bits)
             let dot = weights.withUnsafeBufferPointer { w in
-                eq_rabitq_kernels().pointee.code_dot(
+                KernelTable.current.table.rabitq_code_dot(
                     base.assumingMemoryBound(to: UInt8.self), Int64(dimension), Int32(bits), w.baseAddress!)
             }
             return constant + factors.scale * (dot - gridOffset(bits: bits))

@@ -113,7 +113,7 @@ extension FlatIndex: VectorIndex {
     func searchFloats(
         _ values: [Float], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?, bars: [Float?]? = nil
     ) -> SearchResults {
-        let (storage, layout, path, d) = (self.storage, self.layout, kernelPath, dimension)
+        let (storage, layout, path, d) = (self.storage, self.layout, kernels, dimension)
         let format: Int32 = precision == .float16 ? 1 : (precision == .bfloat16 ? 2 : 0)
         let padded = values + [Float](repeating: 0, count: 16)  // never an empty buffer
         let scan = BlockScan<Float>(
@@ -137,7 +137,7 @@ extension FlatIndex: VectorIndex {
     func searchCodes(
         _ codes: [UInt8], queryCount: Int, k: Int, threads: Int, filter: CompiledRowFilter?, bounds: [Double?]? = nil
     ) -> SearchResults {
-        let (storage, layout, path, bias) = (self.storage, self.layout, kernelPath, rowBias)
+        let (storage, layout, path, bias) = (self.storage, self.layout, kernels, rowBias)
         let queryBytes = layout.queryRowBytes
         let sourceBytes = precision.bytesPerVector(dimension: dimension)
         var encoded = [UInt8](repeating: 0, count: queryCount * queryBytes + 64)

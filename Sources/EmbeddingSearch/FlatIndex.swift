@@ -42,18 +42,15 @@ public struct FlatIndex: Sendable {
     let storage: BlockedStorage
     /// `uint8` only: per row, `128 × Σ codes − 2³¹` (wrapping), added by the kernel.
     let rowBias: [Int32]
-    /// The C kernel variant (tests pin it; production uses the best one).
-    var kernelPath: SearchKernelPath = .automatic
+    /// The C kernel table (tests pin one level; production uses the process's table).
+    var kernels: KernelTable = .current
 
-    /// The kernel variant searches run on this CPU: `"avx512"` (AVX-512 with VNNI and
-    /// VPOPCNTDQ), `"avx2"` (AVX2, FMA, F16C, POPCNT) or `"portable"` (plain C).
-    public static var kernelVariant: String {
-        switch SearchKernelPath.automatic.level {
-        case EQ_SEARCH_AVX512: return "avx512"
-        case EQ_SEARCH_AVX2: return "avx2"
-        default: return "portable"
-        }
-    }
+    /// The search kernel variants this process runs (the dispatch table, capped by `EMBEDQ_ISA`):
+    /// `"avx512"` (AVX-512 with VPOPCNTDQ and VNNI), `"avx2"` (AVX2, FMA, F16C, POPCNT),
+    /// `"neoni8mm"` / `"neondot"` (NEON with USDOT / SDOT), `"neon"`, `"portable"`, or per scan family
+    /// `hamming=… dot_int=… dot_float=… select=…` on CPUs that mix levels (AVX-512 without
+    /// VPOPCNTDQ / VNNI).
+    public static var kernelVariant: String { KernelTable.current.searchSummary }
 
     /// The metric of symmetric searches (queries of the index's precision).
     public var metric: Metric { Metric.symmetric(for: precision) }

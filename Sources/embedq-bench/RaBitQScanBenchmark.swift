@@ -49,7 +49,7 @@ struct RaBitQScanBenchmark: ParsableCommand {
         let hamming = try FlatIndex(QuantizedEmbeddings(precision: .ubinary, rowCount: rows, dimension: d, codes: bits))
         let index = try RaBitQIndex(QuantizedEmbeddings(precision: .rabitq1, rowCount: rows, dimension: d, codes: rabitq, ranges: ranges))
         let queryBits = try EmbeddingQuantizer(precision: .ubinary).quantize(queryMatrix)
-        let table = eq_rabitq_kernels()!.pointee
+        let table = eq_kernels()!.pointee
         // Seconds of CPU per batch (wall × cores kept busy): robust when other work shares the machine.
         func cpu(_ measured: (seconds: Double, cores: Double)) -> Double { measured.seconds * min(measured.cores, 1) }
         let hammingTime = try cpu(timed(runs: runs) { _ = try hamming.search(queryBits, k: k, threads: 1) })
@@ -67,7 +67,7 @@ struct RaBitQScanBenchmark: ParsableCommand {
         })
         func ms(_ seconds: Double) -> String { String(format: "%.3f", 1000 * seconds / Double(queries)) }
         print("""
-            rows \(rows) × \(d), \(queries) queries, k = \(k), one thread, median of \(runs); RaBitQ kernels: \(String(cString: table.name))
+            rows \(rows) × \(d), \(queries) queries, k = \(k), one thread, median of \(runs); RaBitQ kernels: \(String(cString: table.rabitq_isa))
             CPU ms per query (wall time × the share of a core the process got)
             | scan | bytes/vector | ms/query | × Hamming (one query per pass) |
             |---|---:|---:|---:|

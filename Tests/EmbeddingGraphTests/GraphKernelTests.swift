@@ -9,18 +9,8 @@ import XCTest
 /// list of row numbers with repeats and a stride wider than a row.
 final class GraphKernelTests: XCTestCase {
     /// One table per capability level this CPU has (portable first).
-    func tables() -> [(String, eq_graph_kernel_table)] {
-        var levels: [(String, UInt64)] = [("portable", 0)]
-        #if arch(x86_64)
-        levels.append(("avx2", eqcpu_level_mask("avx2", nil)))
-        levels.append(("avx512", eqcpu_level_mask("avx512", nil)))
-        #endif
-        levels.append(("native", UInt64.max))
-        return levels.map { name, mask in
-            var table = eq_graph_kernel_table()
-            eq_graph_kernel_table_fill(mask & eqcpu_capabilities(), &table)
-            return (name, table)
-        }
+    func tables() -> [(String, KernelTable)] {
+        KernelTable.availableLevels.map { ($0.level, $0) }
     }
 
     func testEveryVariantMatchesTheReferenceAndThePlainScores() throws {
@@ -30,10 +20,9 @@ final class GraphKernelTests: XCTestCase {
             (EQ_GRAPH_DOT_F32, .float32), (EQ_GRAPH_DOT_F16, .float16), (EQ_GRAPH_DOT_BF16, .bfloat16),
         ]
         var checked = Set<String>()
-        for (level, table) in tables() {
-            var table = table
+        for (level, kernels) in tables() {
             for (metric, precision) in metrics {
-                let variant = String(cString: eq_graph_table_variant(&table, Int32(metric.rawValue)))
+                let variant = kernels.graphVariant(Int32(metric.rawValue))
                 for dimension in [1, 7, 8, 20, 31, 33, 64, 100, 384, 513] {
                     let matrix = try EmbeddingMatrix(
                         rowCount: 40, dimension: dimension,
@@ -56,7 +45,7 @@ final class GraphKernelTests: XCTestCase {
                     case EQ_GRAPH_TERNARY: Int64((dimension + 7) / 8)
                     default: Int64(dimension)
                     }
-                    let function = eq_graph_table_distances(&table, Int32(metric.rawValue))!
+                    let function = withUnsafePointer(to: kernels.table) { eq_kernels_graph_distances($0, Int32(metric.rawValue))! }
                     func run(_ query: UnsafeRawPointer) {
                         strided.withUnsafeBufferPointer { codes in
                             function(query, codes.baseAddress!, Int64(stride), size, rows, Int64(rows.count), &keys)

@@ -28,7 +28,7 @@ final class AsymmetricBlockedScanTests: XCTestCase {
     }
 
     func testEveryVariantEqualsThePlainReferenceBitForBit() throws {
-        XCTAssertGreaterThanOrEqual(AsymmetricBlocks.variantCount, 1)
+        XCTAssertEqual(KernelTable.availableLevels.first?.asymmetricVariant, "portable")
         for (p, precision) in Self.precisions.enumerated() {
             for (i, d) in Self.dimensions.enumerated() {
                 for rows in [1, 37] {
@@ -44,9 +44,9 @@ final class AsymmetricBlockedScanTests: XCTestCase {
                             (0..<rows).map { scorer.referenceScore(UnsafeRawBufferPointer(rebasing: all[($0 * width)..<(($0 + 1) * width)])) }
                         }
                     }
-                    for variant in 0..<AsymmetricBlocks.variantCount {
-                        index.kernelVariant = variant
-                        let name = AsymmetricBlocks.variantName(variant)
+                    for kernels in KernelTable.availableLevels {
+                        index.kernels = kernels
+                        let name = kernels.asymmetricVariant
                         let results = try index.search(queries, k: rows, threads: 1)
                         for q in 0..<3 {
                             XCTAssertEqual(results.hits[q].count, rows)
@@ -71,8 +71,8 @@ final class AsymmetricBlockedScanTests: XCTestCase {
             let width = stored.bytesPerVector
             let allowed = Set((0..<rows).filter { $0 % 3 != 1 })
             var index = try AsymmetricIndex(stored)
-            for variant in 0..<AsymmetricBlocks.variantCount {
-                index.kernelVariant = variant
+            for kernels in KernelTable.availableLevels {
+                index.kernels = kernels
                 for filter in [nil, RowFilter.allowing(rows: allowed, rowCount: rows)] {
                     let results = try index.search(queries, k: 10, parameters: SearchParameters(filter: filter, threads: 2))
                     for q in 0..<11 {
@@ -83,7 +83,7 @@ final class AsymmetricBlockedScanTests: XCTestCase {
                             }
                         }
                         let expected = all.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(10)
-                        XCTAssertEqual(results.hits[q].map(\.row), expected.map(\.0), "\(precision) variant \(variant) q=\(q)")
+                        XCTAssertEqual(results.hits[q].map(\.row), expected.map(\.0), "\(precision) variant \(kernels.asymmetricVariant) q=\(q)")
                         XCTAssertEqual(results.hits[q].map { Float($0.score) }, expected.map(\.1))
                     }
                 }

@@ -108,15 +108,15 @@ final class AsymmetricFixtureTests: XCTestCase {
                     }
                 }
                 var index = try AsymmetricIndex(fixture.codes)
-                for variant in 0..<AsymmetricBlocks.variantCount {
-                    index.kernelVariant = variant
+                for kernels in KernelTable.availableLevels {
+                    index.kernels = kernels
                     let results = try index.search(fixture.queries, k: fixture.rows, threads: 1)
                     for q in 0..<fixture.queries.rowCount {
                         let query = Array(fixture.queries[row: q])
                         XCTAssertEqual(results.hits[q].count, fixture.rows)
                         for hit in results.hits[q] {
                             XCTAssertEqual(hit.score, fixture.scores[q][hit.row], accuracy: fixture.bound(kind, query: query, row: hit.row),
-                                           "\(name) \(kind.name) \(AsymmetricBlocks.variantName(variant)) q\(q) row \(hit.row)")
+                                           "\(name) \(kind.name) \(kernels.asymmetricVariant) q\(q) row \(hit.row)")
                         }
                     }
                 }

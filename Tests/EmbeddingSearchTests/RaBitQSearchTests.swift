@@ -31,8 +31,8 @@ final class RaBitQSearchTests: XCTestCase {
     }
 
     func testScanEveryVariantMatchesReferenceAtOddDimensions() {
-        let variants = (0..<eq_rabitq_kernel_variant_count()).map { eq_rabitq_kernel_variant($0)!.pointee }
-        XCTAssertEqual(String(cString: variants[0].name), "portable")
+        let variants = KernelTable.availableLevels.map(\.table)
+        XCTAssertEqual(String(cString: variants[0].rabitq_isa), "portable")
         var generator = SeededGenerator(seed: 31)
         for d in Self.dimensions {
             let planeWords = (d + 63) / 64
@@ -48,8 +48,8 @@ final class RaBitQSearchTests: XCTestCase {
                         scales: scales, delta: delta, low: low, bias: bias)
                     for variant in variants {
                         var out = [Float](repeating: .nan, count: blockCount * 16)
-                        variant.scan(blocks, Int64(blockCount), Int64(planeWords), Int32(bits), query, Int32(queryBits), scales, delta, low, bias, &out)
-                        XCTAssertEqual(Array(out.prefix(rows)), expected, "\(String(cString: variant.name)) d=\(d) bits=\(bits) qb=\(queryBits)")
+                        variant.rabitq_scan(blocks, Int64(blockCount), Int64(planeWords), Int32(bits), query, Int32(queryBits), scales, delta, low, bias, &out)
+                        XCTAssertEqual(Array(out.prefix(rows)), expected, "\(String(cString: variant.rabitq_isa)) d=\(d) bits=\(bits) qb=\(queryBits)")
                     }
                 }
             }
@@ -57,7 +57,7 @@ final class RaBitQSearchTests: XCTestCase {
     }
 
     func testCodeDotEveryVariantMatchesReference() {
-        let variants = (0..<eq_rabitq_kernel_variant_count()).map { eq_rabitq_kernel_variant($0)!.pointee }
+        let variants = KernelTable.availableLevels.map(\.table)
         var generator = SeededGenerator(seed: 32)
         for d in Self.dimensions {
             for bits in 1...4 {
@@ -72,8 +72,8 @@ final class RaBitQSearchTests: XCTestCase {
                     }
                 }
                 for variant in variants {
-                    let value = variant.code_dot(code, Int64(d), Int32(bits), query)
-                    XCTAssertEqual(Double(value), expected, accuracy: 1e-5 * (magnitude + 1), "\(String(cString: variant.name)) d=\(d) bits=\(bits)")
+                    let value = variant.rabitq_code_dot(code, Int64(d), Int32(bits), query)
+                    XCTAssertEqual(Double(value), expected, accuracy: 1e-5 * (magnitude + 1), "\(String(cString: variant.rabitq_isa)) d=\(d) bits=\(bits)")
                 }
             }
         }

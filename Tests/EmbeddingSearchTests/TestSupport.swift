@@ -53,15 +53,15 @@ enum TestData {
     /// ``RaBitQIndex`` searches).
     static var flatPrecisions: [Precision] { Precision.allCases.filter { $0.rabitqCodeBits == nil } }
 
-    /// Kernel paths the running CPU supports.
-    static var paths: [SearchKernelPath] { SearchKernelPath.allCases.filter(\.isSupported) }
+    /// The kernel tables the running CPU allows, portable first (every variant tests must run).
+    static var paths: [KernelTable] { KernelTable.availableLevels }
 }
 
 extension FlatIndex {
-    /// This index pinned to one kernel path.
-    func using(_ path: SearchKernelPath) -> FlatIndex {
+    /// This index pinned to one kernel table.
+    func using(_ kernels: KernelTable) -> FlatIndex {
         var copy = self
-        copy.kernelPath = path
+        copy.kernels = kernels
         return copy
     }
 }

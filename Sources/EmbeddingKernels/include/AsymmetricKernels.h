@@ -28,8 +28,8 @@
 // memory once for all `nq` queries.
 //
 // Every format exists as `_portable` (plain C), `_avx2` (AVX2 + FMA), `_avx512` (AVX-512 F/BW/DQ/VL)
-// and, on arm64, `_neon`; `eq_asym_kernels()` is the table for the running CPU, filled once from
-// `eqcpu_capabilities()` (so `EMBEDQ_ISA` caps it).
+// and, on arm64, `_neon`; the `asym_scan` slots of `eq_kernels()` (EmbeddingKernels.h) hold the
+// best ones for the running CPU.
 #ifndef EMBEDQ_ASYMMETRIC_KERNELS_H
 #define EMBEDQ_ASYMMETRIC_KERNELS_H
 
@@ -54,27 +54,6 @@ typedef enum {
 typedef void (*eq_asym_scan_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,
                                 const float *weights, const float *constants, int64_t nq, float *out,
                                 int64_t out_stride);
-
-/// One dispatch table of the asymmetric kernels.
-typedef struct {
-    const char *name;  ///< "portable", "avx2", "avx512" or "neon"
-    eq_asym_scan_fn scan[EQ_ASYM_FORMAT_COUNT];
-} eq_asym_kernel_table;
-
-/// The scan of `format` in `table`.
-static inline eq_asym_scan_fn eq_asym_table_scan(const eq_asym_kernel_table *table, int format) {
-    return table->scan[format];
-}
-
-/// The table for the running CPU (capped by `EMBEDQ_ISA`), chosen once.
-const eq_asym_kernel_table *eq_asym_kernels(void);
-
-/// How many variants the running CPU (capped by `EMBEDQ_ISA`) can execute (≥ 1: portable).
-int32_t eq_asym_kernel_variant_count(void);
-
-/// Variant `index` (0 = portable, …, count − 1 = the best); tests run each against the
-/// reference. An index out of range gives the portable table.
-const eq_asym_kernel_table *eq_asym_kernel_variant(int32_t index);
 
 /// The plain reference: the score of one row-major row (`row`: the bytes of one row of `format`
 /// codes, unblocked — `dim` bytes for U8, `ceil(dim / 2)` for U4, `ceil(dim / 8)` for BITS, two

@@ -28,9 +28,9 @@
 // `s[l] += s[l + 16]`, `+ 8`, `+ 4`, `+ 2`, and `s[0] + s[1]`.
 //
 // Every metric has a portable C variant and x86-64 AVX2 / AVX-512 and arm64 NEON variants
-// (`graph_distance_<isa>.c`); `eq_graph_kernels()` returns the table for the running CPU, filled
-// once from `eqcpu_capabilities()` (so `EMBEDQ_ISA` caps it), and `eq_graph_distance_reference`
-// is the plain one-pair reference every variant is tested against.
+// (`graph_distance_<isa>.c`); the `graph_distances` slots of `eq_kernels()` (EmbeddingKernels.h)
+// hold the best ones for the running CPU, and `eq_graph_distance_reference` is the plain one-pair
+// reference every variant is tested against.
 #ifndef EMBEDQ_GRAPH_KERNELS_H
 #define EMBEDQ_GRAPH_KERNELS_H
 
@@ -57,29 +57,6 @@ typedef enum {
 /// the dimension (int8, floats). Rows may repeat and come in any order.
 typedef void (*eq_graph_distances_fn)(const void *query, const uint8_t *codes, int64_t stride, int64_t size,
                                       const uint32_t *rows, int64_t count, uint32_t *keys);
-
-/// One distance function per metric, and the name of the variant each one is.
-typedef struct {
-    eq_graph_distances_fn distances[EQ_GRAPH_METRIC_COUNT];
-    const char *variant[EQ_GRAPH_METRIC_COUNT];
-} eq_graph_kernel_table;
-
-/// The distance function of `metric` in `table`.
-static inline eq_graph_distances_fn eq_graph_table_distances(const eq_graph_kernel_table *table, int metric) {
-    return table->distances[metric];
-}
-
-/// The variant name of `metric` in `table` ("portable", "avx2", "avx512vpopcntdq", "neon", …).
-static inline const char *eq_graph_table_variant(const eq_graph_kernel_table *table, int metric) {
-    return table->variant[metric];
-}
-
-/// The table for the running CPU (filled once from `eqcpu_capabilities()`).
-const eq_graph_kernel_table *eq_graph_kernels(void);
-
-/// Fills `table` with the best variants `capabilities` (a CPUCapabilities mask) allows; tests
-/// fill one table per level the CPU has and compare each with the reference.
-void eq_graph_kernel_table_fill(uint64_t capabilities, eq_graph_kernel_table *table);
 
 /// The plain reference: the key of one row (`row`, laid out as above) against `query`.
 uint32_t eq_graph_distance_reference(eq_graph_metric metric, const void *query, const uint8_t *row, int64_t size);

@@ -24,8 +24,8 @@
 // bit for bit.
 //
 // Every kernel exists as `_portable` (plain C), `_avx2` (AVX2 + POPCNT), `_avx512` (AVX-512 F/BW
-// with VPOPCNTDQ) and, on arm64, `_neon`; `eq_rabitq_kernels()` is the dispatch table, filled once
-// from `eqcpu_capabilities()` (so `EMBEDQ_ISA` caps it).
+// with VPOPCNTDQ) and, on arm64, `_neon`; the `rabitq_*` slots of `eq_kernels()`
+// (EmbeddingKernels.h) hold the best ones for the running CPU.
 #ifndef EMBEDQ_RABITQ_KERNELS_H
 #define EMBEDQ_RABITQ_KERNELS_H
 
@@ -49,23 +49,6 @@ typedef void (*eq_rabitq_scan_fn)(const uint64_t *blocks, int64_t nblocks, int64
 /// orders: they agree within float rounding, not bit for bit.
 typedef float (*eq_rabitq_code_dot_fn)(const uint8_t *code, int64_t dimension, int32_t code_bits,
                                       const float *query);
-
-/// One dispatch table of the RaBitQ kernels.
-typedef struct {
-    const char *name;             ///< "portable", "avx2", "avx512" or "neon"
-    eq_rabitq_scan_fn scan;
-    eq_rabitq_code_dot_fn code_dot;
-} eq_rabitq_kernel_table;
-
-/// The table for the running CPU (capped by `EMBEDQ_ISA`), chosen once.
-const eq_rabitq_kernel_table *eq_rabitq_kernels(void);
-
-/// How many variants the running CPU (capped by `EMBEDQ_ISA`) can execute (≥ 1: portable).
-int32_t eq_rabitq_kernel_variant_count(void);
-
-/// Variant `index` (0 = portable, …, count − 1 = the best); tests run each against the
-/// reference. An index out of range gives the portable table.
-const eq_rabitq_kernel_table *eq_rabitq_kernel_variant(int32_t index);
 
 void eq_rabitq_scan_portable(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
                              const uint64_t *query_planes, int32_t query_bits, const float *scales,

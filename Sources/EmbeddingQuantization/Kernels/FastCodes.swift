@@ -15,20 +15,9 @@ enum FastCodes {
             matrix.values.withUnsafeBufferPointer { input in
                 ranges.minimums.withUnsafeBufferPointer { lows in
                     steps.withUnsafeBufferPointer { widths in
-                        let arguments = (
+                        failedRow = path.table.table.quantize_scalar_codes(
                             input.baseAddress!, Int64(n), Int64(d), lows.baseAddress, widths.baseAddress,
                             Float(levels - 1), rounding == .nearest ? Int32(1) : 0, xorMask, output.baseAddress!)
-                        switch path.isa {
-                        case EQ_ISA_AVX512: failedRow = eq_quantize_scalar_codes_avx512(
-                            arguments.0, arguments.1, arguments.2, arguments.3, arguments.4,
-                            arguments.5, arguments.6, arguments.7, arguments.8)
-                        case EQ_ISA_AVX2: failedRow = eq_quantize_scalar_codes_avx2(
-                            arguments.0, arguments.1, arguments.2, arguments.3, arguments.4,
-                            arguments.5, arguments.6, arguments.7, arguments.8)
-                        default: failedRow = eq_quantize_scalar_codes_scalar(
-                            arguments.0, arguments.1, arguments.2, arguments.3, arguments.4,
-                            arguments.5, arguments.6, arguments.7, arguments.8)
-                        }
                     }
                 }
             }
@@ -47,11 +36,7 @@ enum FastCodes {
             adviseHugePages(UnsafeMutableRawBufferPointer(output))
             matrix.values.withUnsafeBufferPointer { input in
                 let (x, rows, columns, out) = (input.baseAddress!, Int64(n), Int64(d), output.baseAddress!)
-                switch path.isa {
-                case EQ_ISA_AVX512: failedRow = eq_pack_signs_avx512(x, rows, columns, xorMask, out)
-                case EQ_ISA_AVX2: failedRow = eq_pack_signs_avx2(x, rows, columns, xorMask, out)
-                default: failedRow = eq_pack_signs_scalar(x, rows, columns, xorMask, out)
-                }
+                failedRow = path.table.table.pack_signs(x, rows, columns, xorMask, out)
             }
             initialized = n * width
         }
@@ -70,10 +55,7 @@ enum FastCodes {
                 thresholds.withUnsafeBufferPointer { limits in
                     let (x, rows, columns, t, out) = (
                         input.baseAddress!, Int64(n), Int64(d), limits.baseAddress!, output.baseAddress!)
-                    switch path.isa {
-                    case EQ_ISA_AVX512: failedRow = eq_pack_ternary_avx512(x, rows, columns, t, out)
-                    default: failedRow = eq_pack_ternary_scalar(x, rows, columns, t, out)
-                    }
+                    failedRow = path.table.table.pack_ternary(x, rows, columns, t, out)
                 }
             }
             initialized = n * width

@@ -173,7 +173,9 @@ public struct RaBitQIndex: Sendable {
         }
         let queryTerm = parameters.queryErrorMultiplier * prepared.quantizationSigma * largestGridNorm
         let codeTerm = refinesExactly ? parameters.errorMultiplier * prepared.norm : 0
-        let kernel = eq_rabitq_kernels().pointee.scan!
+        let kernels = KernelTable.current.table
+        let kernel = kernels.rabitq_scan!
+        let selectAbove = kernels.select_above_f32!
         let wordsPerBlock = bits * planeWords * Self.blockRows
         let keep = min(k, rowCount)
 
@@ -208,7 +210,7 @@ public struct RaBitQIndex: Sendable {
                             if estimateOnly {
                                 // Only rows that can enter the top k are offered.
                                 let bar = best.isFull ? best.worst!.key - centre : -Float.infinity
-                                let found = Int(eq_select_above_f32(estimates, Int64(count), bar.nextDown, selected))
+                                let found = Int(selectAbove(estimates, Int64(count), bar.nextDown, selected))
                                 for position in 0..<found {
                                     let i = Int(selected[position])
                                     best.offer(key: centre + estimates[i], row: start + i)
@@ -222,7 +224,7 @@ public struct RaBitQIndex: Sendable {
                                     estimates[i] = estimate - bound  // now the lower bound
                                 }
                                 let bar = lowerBounds.isFull ? lowerBounds.worst!.key : -Float.infinity
-                                let found = Int(eq_select_above_f32(uppers, Int64(count), bar.nextDown, selected))
+                                let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
                                 for position in 0..<found {
                                     let i = Int(selected[position])
                                     lowerBounds.offer(key: estimates[i], row: start + i)

@@ -63,9 +63,11 @@ int asymmetric_kernels_test(void) {
     const int64_t dims[] = {1, 7, 13, 63, 64, 65, 383, 384, 385};
     const int64_t row_counts[] = {1, 17, 40};
     int failures = 0, checks = 0;
-    const int32_t variants = eq_asym_kernel_variant_count();
-    for (int32_t v = 0; v < variants; v++) {
-        const eq_asym_kernel_table *table = eq_asym_kernel_variant(v);
+    eq_kernel_table tables[8];
+    const char *levels[8];
+    const int variants = driver_tables(tables, levels, 8);
+    for (int v = 0; v < variants; v++) {
+        const eq_kernel_table *table = &tables[v];
         int table_failures = 0;
         for (int format = 0; format < EQ_ASYM_FORMAT_COUNT; format++) {
             for (size_t di = 0; di < sizeof dims / sizeof dims[0]; di++) {
@@ -85,14 +87,14 @@ int asymmetric_kernels_test(void) {
                     const int64_t stride = nblocks * EQ_BLOCK_ROWS + 5;
                     float *out = malloc(sizeof(float) * (size_t)(nq * stride));
                     // One query, then all three at once (the kernels' block-by-block query loop).
-                    table->scan[format](blocks, nblocks, words, dim, weights, constants, 1, out, stride);
-                    table->scan[format](blocks, nblocks, words, dim, weights, constants, nq, out, stride);
+                    table->asym_scan[format](blocks, nblocks, words, dim, weights, constants, 1, out, stride);
+                    table->asym_scan[format](blocks, nblocks, words, dim, weights, constants, nq, out, stride);
                     for (int64_t q = 0; q < nq; q++) {
                         for (int64_t r = 0; r < rows; r++, checks++) {
                             const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim, constants[q], 0);
                             const float got = out[q * stride + r];
                             if (memcmp(&want, &got, sizeof want) != 0 && table_failures++ < 10)
-                                printf("asymmetric %s %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->name,
+                                printf("asymmetric %s %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->asym_isa,
                                        names[format], (long long)dim, (long long)rows, (long long)q, (long long)r, got, want);
                         }
                     }
@@ -104,7 +106,7 @@ int asymmetric_kernels_test(void) {
             }
         }
         failures += table_failures;
-        if (table_failures == 0) printf("asymmetric %s: ok\n", table->name);
+        if (table_failures == 0) printf("asymmetric %s (level %s): ok\n", table->asym_isa, levels[v]);
     }
     printf("asymmetric: %d passed, %d failed (%d variants)\n", checks - failures, failures, variants);
     return failures != 0;

@@ -8,7 +8,7 @@ static int row_is_finite(const float *row, int64_t d) {
     return probe == probe;
 }
 
-int64_t eq_quantize_scalar_codes_scalar(const float *x, int64_t n, int64_t d, const float *minimums,
+int64_t eq_quantize_scalar_codes_portable(const float *x, int64_t n, int64_t d, const float *minimums,
                                         const float *steps, float max_code, int nearest,
                                         uint8_t xor_mask, uint8_t *out) {
     for (int64_t i = 0; i < n; i++) {
@@ -26,7 +26,7 @@ int64_t eq_quantize_scalar_codes_scalar(const float *x, int64_t n, int64_t d, co
     return -1;
 }
 
-int64_t eq_pack_signs_scalar(const float *x, int64_t n, int64_t d, uint8_t xor_mask, uint8_t *out) {
+int64_t eq_pack_signs_portable(const float *x, int64_t n, int64_t d, uint8_t xor_mask, uint8_t *out) {
     const int64_t width = (d + 7) / 8;
     for (int64_t i = 0; i < n; i++) {
         const float *row = x + i * d;
@@ -43,7 +43,7 @@ int64_t eq_pack_signs_scalar(const float *x, int64_t n, int64_t d, uint8_t xor_m
     return -1;
 }
 
-int64_t eq_pack_ternary_scalar(const float *x, int64_t n, int64_t d, const float *thresholds,
+int64_t eq_pack_ternary_portable(const float *x, int64_t n, int64_t d, const float *thresholds,
                                uint8_t *out) {
     const int64_t width = (d + 7) / 8;
     for (int64_t i = 0; i < n; i++) {

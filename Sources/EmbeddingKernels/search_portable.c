@@ -5,7 +5,7 @@
 
 #include "SearchKernels.h"
 
-void eq_hamming_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
+void eq_hamming_blocks_portable(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
     for (int64_t q = 0; q < nq; q++) {
         const uint64_t *query = queries + q * words;
@@ -22,7 +22,7 @@ void eq_hamming_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t w
     }
 }
 
-void eq_ternary_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t words,
+void eq_ternary_blocks_portable(const uint64_t *blocks, int64_t nblocks, int64_t words,
                               const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
     const int64_t plane = words / 2;
     for (int64_t q = 0; q < nq; q++) {
@@ -44,7 +44,7 @@ void eq_ternary_blocks_scalar(const uint64_t *blocks, int64_t nblocks, int64_t w
     }
 }
 
-void eq_dot_u8s8_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
+void eq_dot_u8s8_blocks_portable(const uint8_t *blocks, int64_t nblocks, int64_t words,
                                const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
                                int64_t out_stride) {
     for (int64_t q = 0; q < nq; q++) {
@@ -63,7 +63,7 @@ void eq_dot_u8s8_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t w
     }
 }
 
-void eq_dot_u4_blocks_scalar(const uint8_t *blocks, int64_t nblocks, int64_t words,
+void eq_dot_u4_blocks_portable(const uint8_t *blocks, int64_t nblocks, int64_t words,
                              const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
     for (int64_t q = 0; q < nq; q++) {
         const int8_t *query = queries + q * words * 8;
@@ -116,7 +116,7 @@ static inline float load_word(const void *blocks, int format, int64_t index) {
     return value;
 }
 
-void eq_dot_float_blocks_scalar(const void *blocks, int64_t nblocks, int64_t dim, int format,
+void eq_dot_float_blocks_portable(const void *blocks, int64_t nblocks, int64_t dim, int format,
                                 const float *queries, int64_t nq, float *out, int64_t out_stride) {
     for (int64_t q = 0; q < nq; q++) {
         const float *query = queries + q * dim;
@@ -133,7 +133,7 @@ void eq_dot_float_blocks_scalar(const void *blocks, int64_t nblocks, int64_t dim
     }
 }
 
-int64_t eq_select_above_i32_scalar(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices) {
+int64_t eq_select_above_i32_portable(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices) {
     int64_t count = 0;
     for (int64_t i = 0; i < n; i++) {
         if (keys[i] > threshold) indices[count++] = (int32_t)i;
@@ -141,7 +141,7 @@ int64_t eq_select_above_i32_scalar(const int32_t *keys, int64_t n, int32_t thres
     return count;
 }
 
-int64_t eq_select_above_f32_scalar(const float *keys, int64_t n, float threshold, int32_t *indices) {
+int64_t eq_select_above_f32_portable(const float *keys, int64_t n, float threshold, int32_t *indices) {
     int64_t count = 0;
     for (int64_t i = 0; i < n; i++) {
         if (keys[i] > threshold) indices[count++] = (int32_t)i;

@@ -1,6 +1,6 @@
-// AVX-512 variants of the search kernels (F/BW/DQ/VL with VPOPCNTDQ for bit codes and VNNI
-// `vpdpbusd` for byte dot products), each function compiled for its own instruction set through
-// target attributes; `eq_search_best_isa` decides at run time whether they may be called.
+// AVX-512 variants of the search kernels (F/BW/DQ/VL; VPOPCNTDQ for bit codes and VNNI
+// `vpdpbusd` for byte and nibble dot products), each function compiled for its own instruction
+// set through target attributes; the dispatch table (kernel_table.c) decides which may be called.
 //
 // Each kernel keeps a tile of queries in flight per block: the block's word (8 or 16 rows) is
 // loaded once and combined with every query of the tile, so the corpus is read once per tile and
@@ -10,12 +10,16 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define SEARCH512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vpopcntdq")))
+#define SEARCH512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+#define POPCNT512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vpopcntdq")))
+#define VNNI512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni")))
 #define INLINE512 static inline __attribute__((always_inline)) SEARCH512
+#define INLINE_POPCNT512 static inline __attribute__((always_inline)) POPCNT512
+#define INLINE_VNNI512 static inline __attribute__((always_inline)) VNNI512
 
 // ---- Hamming ---------------------------------------------------------------------------------
 
-INLINE512 void hamming_tile(const uint64_t *block, int64_t words, const uint64_t *queries, int tq,
+INLINE_POPCNT512 void hamming_tile(const uint64_t *block, int64_t words, const uint64_t *queries, int tq,
                             int32_t *out, int64_t out_stride) {
     __m512i acc_lo[4], acc_hi[4];
     for (int q = 0; q < 4; q++) acc_lo[q] = acc_hi[q] = _mm512_setzero_si512();
@@ -35,7 +39,7 @@ INLINE512 void hamming_tile(const uint64_t *block, int64_t words, const uint64_t
     }
 }
 
-SEARCH512 void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
+POPCNT512 void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
                                         const uint64_t *queries, int64_t nq, int32_t *out,
                                         int64_t out_stride) {
     for (int64_t b = 0; b < nblocks; b++) {
@@ -56,7 +60,7 @@ SEARCH512 void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks,
 
 // ---- Ternary ---------------------------------------------------------------------------------
 
-INLINE512 void ternary_tile(const uint64_t *block, int64_t words, const uint64_t *queries, int tq,
+INLINE_POPCNT512 void ternary_tile(const uint64_t *block, int64_t words, const uint64_t *queries, int tq,
                             int32_t *out, int64_t out_stride) {
     const int64_t plane = words / 2;
     __m512i acc_lo[2], acc_hi[2];
@@ -88,7 +92,7 @@ INLINE512 void ternary_tile(const uint64_t *block, int64_t words, const uint64_t
     }
 }
 
-SEARCH512 void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
+POPCNT512 void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
                                         const uint64_t *queries, int64_t nq, int32_t *out,
                                         int64_t out_stride) {
     for (int64_t b = 0; b < nblocks; b++) {
@@ -109,7 +113,7 @@ static inline int32_t load_i32(const void *p) {
     return v;
 }
 
-INLINE512 void u8s8_tile(const uint8_t *block, int64_t words, const int8_t *queries, int tq,
+INLINE_VNNI512 void u8s8_tile(const uint8_t *block, int64_t words, const int8_t *queries, int tq,
                          const int32_t *bias, int32_t *out, int64_t out_stride) {
     __m512i acc[8];
     const __m512i start = bias ? _mm512_loadu_si512(bias) : _mm512_setzero_si512();
@@ -123,7 +127,7 @@ INLINE512 void u8s8_tile(const uint8_t *block, int64_t words, const int8_t *quer
     for (int q = 0; q < tq; q++) _mm512_storeu_si512(out + q * out_stride, acc[q]);
 }
 
-SEARCH512 void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
+VNNI512 void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
                                          const int8_t *queries, int64_t nq, const int32_t *bias,
                                          int32_t *out, int64_t out_stride) {
     for (int64_t b = 0; b < nblocks; b++) {
@@ -148,7 +152,7 @@ SEARCH512 void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks,
 
 // ---- Nibbles (int4) ---------------------------------------------------------------------------
 
-INLINE512 void u4_tile(const uint8_t *block, int64_t words, const int8_t *queries, int tq,
+INLINE_VNNI512 void u4_tile(const uint8_t *block, int64_t words, const int8_t *queries, int tq,
                        int32_t *out, int64_t out_stride) {
     __m512i acc[4];
     const __m512i low_mask = _mm512_set1_epi8(0x0F);
@@ -166,7 +170,7 @@ INLINE512 void u4_tile(const uint8_t *block, int64_t words, const int8_t *querie
     for (int q = 0; q < tq; q++) _mm512_storeu_si512(out + q * out_stride, acc[q]);
 }
 
-SEARCH512 void eq_dot_u4_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
+VNNI512 void eq_dot_u4_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
                                        const int8_t *queries, int64_t nq, int32_t *out,
                                        int64_t out_stride) {
     for (int64_t b = 0; b < nblocks; b++) {
@@ -274,33 +278,4 @@ SEARCH512 int64_t eq_select_above_f32_avx512(const float *keys, int64_t n, float
     return count;
 }
 
-#else  // not x86-64: the AVX-512 names exist and forward to the portable variants.
-
-void eq_hamming_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
-                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_hamming_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_ternary_blocks_avx512(const uint64_t *blocks, int64_t nblocks, int64_t words,
-                              const uint64_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_ternary_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_dot_u8s8_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
-                               const int8_t *queries, int64_t nq, const int32_t *bias, int32_t *out,
-                               int64_t out_stride) {
-    eq_dot_u8s8_blocks_scalar(blocks, nblocks, words, queries, nq, bias, out, out_stride);
-}
-void eq_dot_u4_blocks_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words,
-                             const int8_t *queries, int64_t nq, int32_t *out, int64_t out_stride) {
-    eq_dot_u4_blocks_scalar(blocks, nblocks, words, queries, nq, out, out_stride);
-}
-void eq_dot_float_blocks_avx512(const void *blocks, int64_t nblocks, int64_t dim, int format,
-                                const float *queries, int64_t nq, float *out, int64_t out_stride) {
-    eq_dot_float_blocks_scalar(blocks, nblocks, dim, format, queries, nq, out, out_stride);
-}
-int64_t eq_select_above_i32_avx512(const int32_t *keys, int64_t n, int32_t threshold, int32_t *indices) {
-    return eq_select_above_i32_scalar(keys, n, threshold, indices);
-}
-int64_t eq_select_above_f32_avx512(const float *keys, int64_t n, float threshold, int32_t *indices) {
-    return eq_select_above_f32_scalar(keys, n, threshold, indices);
-}
 #endif
