@@ -182,6 +182,7 @@ final class CollectionsRouteTests: XCTestCase {
             try await client.post("/collections/c/search", json: #"{"vector": \#(vector), "k": 10001}"#).assertError(.unprocessableContent, mentioning: "10000")
             try await client.post("/collections/c/search", json: #"{"vector": [1]}"#).assertError(.unprocessableContent, mentioning: "1 dimensions")
             try await client.post("/collections/c/search", json: #"{"k": 3}"#).assertError(.badRequest, mentioning: "'vector' and 'text'")
+            try await client.post("/collections/c/search", json: #"{"vector": \#(vector), "ef": 0}"#).assertError(.unprocessableContent, mentioning: "'ef'")
             try await client.post("/collections/c/search", json: #"{"vector": \#(vector), "filter": [1]}"#).assertError(.badRequest, mentioning: "filter")
             try await client.post("/collections/c/search", json: #"{"vector": \#(vector), "filter": {"must": [{"key": "a"}]}}"#)
                 .assertError(.unprocessableContent, mentioning: "'match' or 'range'")

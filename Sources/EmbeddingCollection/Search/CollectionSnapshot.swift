@@ -188,7 +188,10 @@ public struct CollectionSnapshot: Sendable {
             let rowFilter: RowFilter? = allowed.count == segment.rowCount ? nil : .allowing(allowed)
             do {
                 if let walk, let graph = segment.graph {
-                    let results = try graph.search(queries, k: k, parameters: SearchParameters(filter: rowFilter, threads: threads, ef: walk))
+                    // Neither can usefully exceed the segment's rows (a breadth covering them is an exact scan).
+                    let rows = segment.rowCount
+                    let parameters = SearchParameters(filter: rowFilter, threads: threads, ef: Swift.min(walk, rows))
+                    let results = try graph.search(queries, k: Swift.min(k, rows), parameters: parameters)
                     for (query, hits) in results.hits.enumerated() where !hits.isEmpty {
                         best[query] = Self.merged(best[query], hits.map { (index, $0.row, $0.score) }, by: metric, keeping: k)
                     }
