@@ -83,11 +83,12 @@ let package = Package(
         // Index files searched: fast codes via EmbeddingSearch (or their graph file via EmbeddingGraph),
         // rescoring rows read from the store.
         .target(name: "EmbeddingIndex", dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingGraph"]),
-        // Collections that change: a directory of immutable segments, a write-ahead log, a
-        // manifest, payloads with Qdrant-syntax filters, snapshot reads (docs/COLLECTIONS.md).
+        // Collections that change: a directory of immutable segments (each with its HNSW graph
+        // when the collection has one), a write-ahead log, a manifest, payloads with
+        // Qdrant-syntax filters, snapshot reads (docs/COLLECTIONS.md).
         .target(
             name: "EmbeddingCollection",
-            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex"]),
+            dependencies: ["EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingGraph", "EmbeddingIndex"]),
         // Text in, hits out: the encoder's output as an EmbeddingMatrix, texts encoded into an
         // index file, any VectorIndex searched with text (sync and async). Joins the encoder to
         // the search and the index files, which stay free of it.
@@ -127,7 +128,7 @@ let package = Package(
             name: "EmbedQServer",
             dependencies: [
                 "EmbeddingQuantization", "EmbeddingSearch", "EmbeddingStore", "EmbeddingIndex", "SentenceEncoder",
-                "EmbeddingCollection",
+                "EmbeddingGraph", "EmbeddingCollection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,7 +177,7 @@ let package = Package(
             name: "QuantizationEvaluationTests",
             dependencies: ["QuantizationEvaluation", "EmbedQTestSupport", "VectorIndexConformance"]),
         .testTarget(name: "EmbeddingIndexTests", dependencies: ["EmbeddingIndex", "EmbeddingGraph", "EmbedQTestSupport", "VectorIndexConformance"]),
-        .testTarget(name: "EmbeddingCollectionTests", dependencies: ["EmbeddingCollection", "EmbedQTestSupport"]),
+        .testTarget(name: "EmbeddingCollectionTests", dependencies: ["EmbeddingCollection", "EmbeddingGraph", "EmbedQTestSupport"]),
         .testTarget(name: "SemanticSearchTests", dependencies: ["SemanticSearch", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingTrainingTests", dependencies: ["EmbeddingTraining", "EmbedQTestSupport"]),
         .testTarget(name: "EmbeddingStreamTests", dependencies: ["EmbeddingStream", "EmbeddingCollection", "EmbedQTestSupport"]),

@@ -24,6 +24,9 @@ public struct CollectionConfiguration: Sendable, Equatable {
     /// The payload keys the per-segment payload indexes cover; `nil` indexes every key. Filters on
     /// other keys read the payloads of every segment they search.
     public var indexedPayloadKeys: [String]?
+    /// How segments' fast codes are searched: an exact scan (``CollectionIndex/flat``) or an HNSW
+    /// graph per segment (``CollectionIndex/hnsw(_:)``).
+    public var index: CollectionIndex
 
     /// The smallest first batch the ranges are computed from, unless stated otherwise.
     public static let defaultCalibrationRows = 1000
@@ -32,7 +35,7 @@ public struct CollectionConfiguration: Sendable, Equatable {
     public init(
         dimension: Int, precision: Precision, rescoring: Precision? = nil, rounding: RoundingMode = .floor,
         ranges: QuantizationRanges? = nil, calibrationRows: Int = defaultCalibrationRows, model: RecordedModel? = nil,
-        indexedPayloadKeys: [String]? = nil
+        indexedPayloadKeys: [String]? = nil, index: CollectionIndex = .flat
     ) {
         self.dimension = dimension
         self.precision = precision
@@ -42,6 +45,7 @@ public struct CollectionConfiguration: Sendable, Equatable {
         self.calibrationRows = calibrationRows
         self.model = model
         self.indexedPayloadKeys = indexedPayloadKeys
+        self.index = index
     }
 
     /// Whether a precision of the collection needs calibration ranges.
@@ -69,6 +73,7 @@ public struct CollectionConfiguration: Sendable, Equatable {
         if let keys = indexedPayloadKeys, keys.contains(where: \.isEmpty) {
             throw .invalidConfiguration("an indexed payload key is empty")
         }
+        try index.validate(precision: precision)
     }
 }
 

@@ -1,3 +1,4 @@
+import EmbeddingGraph
 import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
@@ -39,6 +40,9 @@ public indirect enum CollectionError: Error, Equatable, Sendable, CustomStringCo
     case corruptFile(path: String, reason: String)
     /// A segment file could not be written, opened or read (the store's error names the file).
     case segment(IndexFileError)
+    /// The HNSW graph section of the segment file at `path` is truncated, corrupt or inconsistent
+    /// (a collection with ``CollectionIndex/hnsw(_:)`` opens every segment's graph).
+    case corruptGraph(path: String, HNSWSectionError)
     /// A search failed (k, dimension, thread count, a failed read).
     case search(SearchError)
     /// Vectors could not be quantized (non-finite values, unusable ranges).
@@ -56,7 +60,7 @@ public indirect enum CollectionError: Error, Equatable, Sendable, CustomStringCo
         case .invalidConfiguration, .invalidArgument, .dimensionMismatch, .emptyID, .duplicateID, .invalidPayload,
              .invalidFilter, .calibrationBatchTooSmall, .noModelRecorded, .quantization:
             return .badRequest
-        case .corruptFile: return .corrupt
+        case .corruptFile, .corruptGraph: return .corrupt
         case .segment(let error): return Self.kind(of: error)
         case .search(let error): return Self.kind(of: error)
         case .systemError: return .io
@@ -106,6 +110,7 @@ public indirect enum CollectionError: Error, Equatable, Sendable, CustomStringCo
         case .noModelRecorded(let path): return "\(path): the collection records no model; create it with a model to use text"
         case .corruptFile(let path, let reason): return "\(path): \(reason)"
         case .segment(let error): return error.description
+        case .corruptGraph(let path, let error): return "\(path): the HNSW graph section is damaged: \(error.description)"
         case .search(let error): return error.description
         case .quantization(let error): return "quantizing the vectors failed: \(error.description)"
         case .systemError(let path, let operation, let errno, let message):

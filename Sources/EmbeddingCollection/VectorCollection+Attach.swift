@@ -15,8 +15,8 @@ public struct AttachReport: Sendable, Equatable {
 }
 
 extension VectorCollection {
-    /// Writes a segment file for this collection's settings (dimension, precisions, ranges),
-    /// outside the collection: built where the data is, then added with ``attach(segments:)``.
+    /// Writes a segment file for this collection's settings (dimension, precisions, ranges, and
+    /// the HNSW graph of its fast codes when the collection has one), outside the collection: built where the data is, then added with ``attach(segments:)``.
     /// Ids must be unique within the segment.
     ///
     /// - Throws: ``CollectionError`` for a bad batch, a collection without ranges yet whose
@@ -56,9 +56,14 @@ extension VectorCollection {
     /// segment of the call wins over an earlier one, a later row over an earlier one with the same
     /// id). A file attached before (same contents) is skipped, so retrying an attach is safe.
     ///
+    /// In a collection with ``CollectionIndex/hnsw(_:)`` each file must carry its graph (as
+    /// ``buildSegment(for:ids:vectors:payloads:to:)`` writes it); the graph is checked when the
+    /// file is opened.
+    ///
     /// - Throws: ``CollectionError/segment(_:)`` for a damaged file;
-    ///   ``CollectionError/invalidArgument(_:)`` for one of other settings; a failed write (then
-    ///   nothing is attached).
+    ///   ``CollectionError/invalidArgument(_:)`` for one of other settings or without the graph
+    ///   the collection needs; ``CollectionError/corruptGraph(path:_:)`` for a damaged graph; a
+    ///   failed write (then nothing is attached).
     @discardableResult
     public func attach(segments paths: [String]) throws(CollectionError) -> AttachReport {
         try asWriter { (log) throws(CollectionError) -> AttachReport in
@@ -74,17 +79,21 @@ extension VectorCollection {
                     skipped += 1
                     continue
                 }
+                let hasGraph: Bool
                 do throws(IndexFileError) {
-                    _ = try IndexFile.open(at: path, verify: true)
+                    hasGraph = try IndexFile.open(at: path, verify: true).header[.graph].length > 0
                 } catch {
                     throw .segment(error)
+                }
+                if state.configuration.index != .flat, !hasGraph {
+                    throw .invalidArgument("\(path): the segment has no HNSW graph, and every segment of this collection needs one: build it with `embedq collection build-segment` (VectorCollection.buildSegment) for this collection")
                 }
                 let name = CollectionFiles.segmentName(manifest.nextFileNumber)
                 manifest.nextFileNumber += 1
                 try CollectionFiles.linkOrCopy(path, to: CollectionFiles.path(directory, name))
                 let view: SegmentView
                 do throws(CollectionError) {
-                    view = try SegmentView(directory: directory, file: name)
+                    view = try SegmentView(directory: directory, file: name, graph: state.configuration.index != .flat)
                     try Self.checkCompatible(view, with: state.configuration, path: path)
                 } catch {
                     try? CollectionFiles.remove(CollectionFiles.path(directory, name))

@@ -201,7 +201,7 @@ extension VectorCollection {
                 segments.append(state.segments[index])
                 deleted.append(state.segmentDeleted[index])
             } else {
-                let view = try SegmentView(directory: directory, file: record.file)
+                let view = try SegmentView(directory: directory, file: record.file, graph: state.configuration.index != .flat)
                 var rows = view.fileDeleted
                 if let name = record.deletions {
                     let path = CollectionFiles.path(directory, name)

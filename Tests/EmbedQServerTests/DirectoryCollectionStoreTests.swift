@@ -125,16 +125,43 @@ final class DirectoryCollectionStoreTests: XCTestCase {
         try await restored.close()
     }
 
-    func testGraphIndexAndUnknownCollectionsAreRefused() async throws {
+    func testHNSWCollectionsWalkTheirGraphsAfterAFlush() async throws {
+        let folder = try TestStoreKind.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var store = try DirectoryCollectionStore(directory: folder, logger: quietLogger)
+        for (name, kind) in [("h", CollectionSpec.IndexKind.hnsw), ("g", .graph)] {
+            let created = try await store.createCollection(
+                CollectionSpec(name: name, dimension: Self.dimension, precision: .binary, rescore: .int8, ranges: .calibrate(points: 50), index: kind))
+            XCTAssertEqual(created.index, .hnsw, name)
+            _ = try await store.upsert(seededPoints(300), into: name)
+        }
+        do {
+            _ = try await store.createCollection(CollectionSpec(name: "u", dimension: 4, precision: .uint8, ranges: .calibrate(points: 2), index: .hnsw))
+            XCTFail("an HNSW graph over uint8 codes was accepted")
+        } catch let error as CollectionStoreError {
+            guard case .invalid(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("uint8"), message)
+        }
+        // Closing flushes the points into a segment, which carries its graph.
+        try await store.close()
+        store = try DirectoryCollectionStore(directory: folder, logger: quietLogger)
+        let description = try await store.collection(named: "h")
+        XCTAssertEqual(description.index, .hnsw)
+        for (index, point) in seededPoints(300).enumerated().filter({ $0.offset % 50 == 0 }) {
+            let filter: JSONValue = ["must": [["key": "group", "match": ["value": .int(index % 4)]]]]
+            let exact = try await store.search(CollectionQuery(vector: point.vector!, k: 5, filter: filter, exact: true), in: "h")
+            let wide = try await store.search(CollectionQuery(vector: point.vector!, k: 5, filter: filter, ef: 1_000), in: "h")
+            XCTAssertEqual(wide.hits, exact.hits)
+            let walked = try await store.search(CollectionQuery(vector: point.vector!, k: 1, ef: 64), in: "h")
+            XCTAssertEqual(walked.hits.first?.id, point.id)
+        }
+        try await store.close()
+    }
+
+    func testUnknownCollectionsAreRefused() async throws {
         let folder = try TestStoreKind.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try DirectoryCollectionStore(directory: folder, logger: quietLogger)
-        do {
-            _ = try await store.createCollection(CollectionSpec(name: "g", dimension: 4, precision: .float32, index: .graph))
-            XCTFail("a graph index was accepted")
-        } catch let error as CollectionStoreError {
-            guard case .unsupported = error else { return XCTFail("\(error)") }
-        }
         for operation in ["point", "search", "delete", "snapshot", "drop"] {
             do {
                 switch operation {

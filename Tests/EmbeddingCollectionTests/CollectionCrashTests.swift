@@ -1,4 +1,5 @@
 import EmbedQTestSupport
+import EmbeddingGraph
 import EmbeddingQuantization
 import Foundation
 import XCTest
@@ -22,16 +23,29 @@ final class CollectionCrashTests: XCTestCase {
     static func ids(step: Int) -> [String] { (0..<pointsPerStep).map { "s\(step)-\($0)" } }
 
     func testKillingTheWriterLosesNoAcknowledgedBatch() throws {
+        try killRepeatedly(CollectionConfiguration(dimension: Self.dimension, precision: .binary, rescoring: .float16), seed: 0xC011)
+    }
+
+    /// The same with an HNSW graph per segment, built inside every flush and merge: a kill during
+    /// a build leaves the previous state, and every segment the manifest lists opens with its graph.
+    func testKillingAGraphWriterLosesNoAcknowledgedBatch() throws {
+        try killRepeatedly(
+            CollectionConfiguration(
+                dimension: Self.dimension, precision: .binary, rescoring: .float16,
+                index: .hnsw(HNSWParameters(connectivity: 8, efConstruction: 400, seed: 3))),
+            seed: 0x6AF)
+    }
+
+    private func killRepeatedly(_ configuration: CollectionConfiguration, seed: UInt64) throws {
         let directory = try CollectionTestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let progress = directory + ".progress"
         defer { try? FileManager.default.removeItem(atPath: progress) }
         XCTAssertTrue(FileManager.default.createFile(atPath: progress, contents: nil))
         do {
-            _ = try VectorCollection.create(
-                at: directory, configuration: CollectionConfiguration(dimension: Self.dimension, precision: .binary, rescoring: .float16))
+            _ = try VectorCollection.create(at: directory, configuration: configuration)
         }
-        var generator = SeededGenerator(seed: 0xC011)
+        var generator = SeededGenerator(seed: seed)
         let kills = 12
         let deadline = Date().addingTimeInterval(300)
         var acknowledgedSeen = 0
@@ -67,6 +81,9 @@ final class CollectionCrashTests: XCTestCase {
         defer { collection.close() }
         try collection.verify()
         let snapshot = collection.snapshot()
+        if snapshot.configuration.index != .flat {
+            XCTAssertTrue(snapshot.state.segments.allSatisfy { $0.graph?.rowCount == $0.rowCount }, "\(context): a segment without its graph")
+        }
         let live = Set(snapshot.ids)
         var expectedMinimum = 0
         for step in 0...(acknowledged + 2) where step % 3 != 2 {

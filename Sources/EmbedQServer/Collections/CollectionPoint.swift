@@ -40,14 +40,24 @@ public struct CollectionQuery: Sendable, Equatable {
     public var rescore: Bool?
     /// Whether hits carry their payloads.
     public var withPayload: Bool
+    /// The graph walk's breadth in an `hnsw` collection (≥ 1; `nil`: 64, and at least the
+    /// candidates rescored); ignored by flat collections.
+    public var ef: Int?
+    /// Scan every segment exactly even when the collection has graphs.
+    public var exact: Bool
 
     /// Creates a query.
-    public init(vector: [Float], k: Int, filter: JSONValue? = nil, rescore: Bool? = nil, withPayload: Bool = true) {
+    public init(
+        vector: [Float], k: Int, filter: JSONValue? = nil, rescore: Bool? = nil, withPayload: Bool = true, ef: Int? = nil,
+        exact: Bool = false
+    ) {
         self.vector = vector
         self.k = k
         self.filter = filter
         self.rescore = rescore
         self.withPayload = withPayload
+        self.ef = ef
+        self.exact = exact
     }
 }
 

@@ -96,9 +96,13 @@ struct SearchCollectionRequest: Decodable {
     var filter: JSONValue?
     var rescore: Bool?
     var withPayload: Bool?
+    /// The graph walk's breadth (`hnsw` collections).
+    var ef: Int?
+    /// Scan exactly even in an `hnsw` collection.
+    var exact: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case vector, text, k, filter, rescore
+        case vector, text, k, filter, rescore, ef, exact
         case withPayload = "with_payload"
     }
 }

@@ -18,7 +18,11 @@ public struct CollectionSpec: Sendable, Equatable {
     public enum IndexKind: String, Sendable, Equatable, CaseIterable {
         /// An exact scan over the fast codes.
         case flat
-        /// A graph index (approximate; the store may refuse it until it has one).
+        /// An HNSW graph per segment over the fast codes (M 16, ef_construction 128, seed 0):
+        /// searches walk it (``CollectionQuery/ef``) unless they ask for ``CollectionQuery/exact``.
+        case hnsw
+        /// The same as ``hnsw`` (the name the API reserved before collections had graphs); a
+        /// collection created with it is described as `hnsw`.
         case graph
     }
 

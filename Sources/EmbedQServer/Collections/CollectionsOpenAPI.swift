@@ -85,7 +85,10 @@ enum CollectionsOpenAPI {
                 "ranges": ["type": "array", "items": vector, "minItems": 2, "maxItems": 3, "nullable": true],
                 "calibration": ["type": "object", "required": ["points"], "properties": ["points": ["type": "integer", "minimum": 2]], "nullable": true],
                 "model": ["type": "string", "nullable": true],
-                "index": ["type": "string", "enum": .array(CollectionSpec.IndexKind.allCases.map { .string($0.rawValue) }), "nullable": true],
+                "index": [
+                    "type": "string", "enum": .array(CollectionSpec.IndexKind.allCases.map { .string($0.rawValue) }), "nullable": true,
+                    "description": "flat (exact scan, the default) or hnsw (an HNSW graph per segment, M 16, ef_construction 128; graph is a synonym)",
+                ],
             ],
         ],
         "Deleted": ["type": "object", "required": ["deleted"], "properties": ["deleted": ["type": "string"]]],
@@ -109,6 +112,11 @@ enum CollectionsOpenAPI {
                 "vector": vector, "text": ["type": "string"],
                 "k": ["type": "integer", "minimum": 1, "maximum": .int(CollectionsModule.maximumK), "nullable": true],
                 "filter": filter, "rescore": ["type": "boolean", "nullable": true], "with_payload": ["type": "boolean", "nullable": true],
+                "ef": [
+                    "type": "integer", "minimum": 1, "nullable": true,
+                    "description": "hnsw collections: candidates the graph walk keeps (default 64, at least the candidates rescored)",
+                ],
+                "exact": ["type": "boolean", "nullable": true, "description": "hnsw collections: scan every segment exactly"],
             ],
         ],
         "SearchHits": [

@@ -150,6 +150,7 @@ struct CollectionsRoutes {
         guard (1...CollectionsModule.maximumK).contains(k) else {
             throw APIError.unprocessable("'k' must be in 1…\(CollectionsModule.maximumK), got \(k)")
         }
+        if let ef = body.ef, ef < 1 { throw APIError.unprocessable("'ef' must be ≥ 1, got \(ef)") }
         let filter = try CollectionRequestValues.filter(body.filter, field: "filter")
         let collection = try await store.collection(named: name)
         let vector: [Float]
@@ -164,7 +165,9 @@ struct CollectionsRoutes {
         default:
             throw APIError.invalidRequest("give exactly one of 'vector' and 'text'")
         }
-        let query = CollectionQuery(vector: vector, k: k, filter: filter, rescore: body.rescore, withPayload: body.withPayload ?? true)
+        let query = CollectionQuery(
+            vector: vector, k: k, filter: filter, rescore: body.rescore, withPayload: body.withPayload ?? true, ef: body.ef,
+            exact: body.exact ?? false)
         let (hits, metric) = try await store.search(query, in: name)
         var writer = JSONWriter(reservingCapacity: 64 + hits.count * 48)
         writer.append("{\"hits\":[")

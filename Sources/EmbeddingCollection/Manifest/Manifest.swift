@@ -1,11 +1,15 @@
+import EmbeddingGraph
 import EmbeddingQuantization
 
 /// The manifest's contents (the JSON body of `MANIFEST`, see `docs/COLLECTIONS.md`): the
 /// collection's configuration, its segments with their deletion files, and how far the
 /// write-ahead log has been flushed into segments. Replaced as a whole by every flush and merge.
 struct Manifest: Codable, Equatable, Sendable {
-    /// The body format this code writes.
+    /// The body format this code writes for a collection without a graph (older readers open it).
     static let formatVersion = 1
+    /// The body format of a collection with a graph per segment (``index`` present): a reader
+    /// that knows only version 1 refuses it instead of writing segments without graphs.
+    static let graphFormatVersion = 2
 
     var formatVersion: Int
     /// Incremented by every replacement; readers compare it to notice changes.
@@ -28,6 +32,8 @@ struct Manifest: Codable, Equatable, Sendable {
     /// Fingerprints of the segment files attached from outside (``VectorCollection/attach(segments:)``),
     /// so that attaching one again does nothing; absent in manifests that never attached one.
     var attached: [String]?
+    /// The graph every segment carries (format version 2); absent for an exact scan.
+    var index: StoredIndex?
 
     /// One segment: its file, rows, and the file of its rows deleted since it was written.
     struct SegmentRecord: Codable, Equatable, Sendable {
@@ -60,9 +66,30 @@ struct Manifest: Codable, Equatable, Sendable {
         }
     }
 
+    /// A collection's graph kind and parameters: `kind` `"hnsw"`, M, ef_construction and the seed.
+    struct StoredIndex: Codable, Equatable, Sendable {
+        var kind: String
+        var m: Int
+        var efConstruction: Int
+        var seed: UInt64
+
+        init(_ parameters: HNSWParameters) {
+            kind = CollectionIndex.hnsw(parameters).name
+            m = parameters.connectivity
+            efConstruction = parameters.efConstruction
+            seed = parameters.seed
+        }
+
+        func index() throws(CollectionError) -> CollectionIndex {
+            guard kind == CollectionIndex.hnsw(HNSWParameters()).name else { throw .invalidConfiguration("unknown index kind '\(kind)'") }
+            return .hnsw(HNSWParameters(connectivity: m, efConstruction: efConstruction, seed: seed))
+        }
+    }
+
     /// The first manifest of a collection with `configuration`.
     init(configuration: CollectionConfiguration) {
-        formatVersion = Self.formatVersion
+        index = configuration.index.graphParameters.map(StoredIndex.init)
+        formatVersion = index == nil ? Self.formatVersion : Self.graphFormatVersion
         generation = 1
         dimension = configuration.dimension
         precision = configuration.precision.rawValue
@@ -94,14 +121,16 @@ struct Manifest: Codable, Equatable, Sendable {
         let configuration = CollectionConfiguration(
             dimension: dimension, precision: try precisionNamed(precision), rescoring: try rescoring.map(precisionNamed),
             rounding: rounding, ranges: decodedRanges, calibrationRows: calibrationRows, model: model,
-            indexedPayloadKeys: indexedPayloadKeys)
+            indexedPayloadKeys: indexedPayloadKeys, index: try index?.index() ?? .flat)
         try configuration.validate()
         return configuration
     }
 
     /// Checks what the JSON decoder does not: versions, counts and file names.
     func validate() throws(CollectionError) {
-        guard formatVersion == Self.formatVersion else { throw .invalidConfiguration("unknown manifest format \(formatVersion)") }
+        guard formatVersion == (index == nil ? Self.formatVersion : Self.graphFormatVersion) else {
+            throw .invalidConfiguration("unknown manifest format \(formatVersion)\(index == nil ? "" : " with an index")")
+        }
         guard nextFileNumber >= 1 else { throw .invalidConfiguration("next file number \(nextFileNumber)") }
         var seen = Set<String>()
         for segment in segments {

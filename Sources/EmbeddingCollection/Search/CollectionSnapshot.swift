@@ -1,3 +1,4 @@
+import EmbeddingGraph
 import EmbeddingQuantization
 import EmbeddingSearch
 import EmbeddingStore
@@ -91,9 +92,16 @@ public struct CollectionSnapshot: Sendable {
     }
 
     /// The best `k` live points for each float32 query, among those whose payload satisfies
-    /// `filter` (every point when `nil`). Exact at every selectivity: each segment and memory
-    /// chunk is scanned with a row filter of its allowed rows (from the payload index when it
-    /// covers the filter's keys), and the per-part hits are merged.
+    /// `filter` (every point when `nil`). Each segment and memory chunk is searched with a row
+    /// filter of its allowed rows (live rows, and those whose payload matches, from the payload
+    /// index when it covers the filter's keys), and the per-part hits are merged.
+    ///
+    /// Exact unless the collection has a graph per segment (``CollectionIndex/hnsw(_:)``) and
+    /// `exact` is `false`: then each segment's fast-code candidates come from a walk of its HNSW
+    /// graph, `max(ef, k × multiplier)` wide (the row filter applied inside the walk; a filter
+    /// allowing under 2 % of a segment's rows, or a breadth covering its allowed rows, scans
+    /// them exactly instead), while the memory chunks are still scanned exactly. Deleted rows
+    /// are never returned either way.
     ///
     /// With `rescoreMultiplier`, the first stage is shared by all parts: each part's best
     /// `k × multiplier` rows by the fast codes are merged into one shortlist of `k × multiplier`,
@@ -107,19 +115,23 @@ public struct CollectionSnapshot: Sendable {
     ///   - rescoreMultiplier: rescore the best `k × multiplier` candidates by the fast codes with
     ///     the finer codes (scores become inner products of the float query with them); `nil`
     ///     keeps the fast codes' scores.
+    ///   - ef: the graph walk's breadth (candidates kept, ≥ 1; `nil`: ``defaultEf``); the walk
+    ///     keeps at least `k × multiplier`. Ignored by collections without graphs and with `exact`.
+    ///   - exact: scan every segment exactly even when the collection has graphs.
     ///   - threads: threads per scan (`nil`: every core).
     ///   - payloads: whether the hits carry their payloads.
-    /// - Throws: ``CollectionError/search(_:)`` (k, dimension, a failed read),
+    /// - Throws: ``CollectionError/search(_:)`` (k, `ef`, dimension, a failed read),
     ///   ``CollectionError/invalidArgument(_:)`` for a multiplier below 1 or without finer codes.
     public func search(
         _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter? = nil, rescoreMultiplier: Int? = nil,
-        threads: Int? = nil, payloads: Bool = false
+        ef: Int? = nil, exact: Bool = false, threads: Int? = nil, payloads: Bool = false
     ) throws(CollectionError) -> CollectionResults {
         let configuration = state.configuration
         guard k >= 1 else { throw .search(.invalidK(k)) }
         guard queries.dimension == configuration.dimension else {
             throw .dimensionMismatch(expected: configuration.dimension, actual: queries.dimension, what: "the queries")
         }
+        if let ef, ef < 1 { throw .search(.invalidEf(ef)) }
         if let rescoreMultiplier {
             guard configuration.rescoring != nil else {
                 throw .invalidArgument("the collection has no finer codes to rescore with (create it with a rescoring precision)")
@@ -129,7 +141,9 @@ public struct CollectionSnapshot: Sendable {
         let fastMetric = Metric.symmetric(for: configuration.precision)
         let (product, overflow) = k.multipliedReportingOverflow(by: rescoreMultiplier ?? 1)
         let shortlistSize = overflow ? Int.max : product
-        let candidates = try fastCandidates(queries, k: shortlistSize, filter: filter, threads: threads, metric: fastMetric)
+        // The graph walk's breadth: at least the shortlist (HNSWIndex keeps at least k anyway).
+        let walk: Int? = exact || configuration.index == .flat ? nil : Swift.max(ef ?? Self.defaultEf, shortlistSize)
+        let candidates = try fastCandidates(queries, k: shortlistSize, filter: filter, threads: threads, metric: fastMetric, walk: walk)
         var hits: [[CollectionHit]] = []
         hits.reserveCapacity(queries.rowCount)
         for (query, shortlist) in candidates.enumerated() {
@@ -144,15 +158,19 @@ public struct CollectionSnapshot: Sendable {
         return CollectionResults(metric: rescoreMultiplier != nil ? .innerProduct : fastMetric, hits: hits)
     }
 
+    /// The graph walk's breadth when a search gives no `ef`: 64 candidates (`HNSWIndex.standardEf`).
+    public static let defaultEf = HNSWIndex.standardEf
+
     /// A row of a part: parts are the segments, then the memory chunks.
     private typealias Candidate = (part: Int, row: Int, score: Double)
 
     /// The best `k` allowed rows per query by the fast codes over all parts, ranked by `metric`
     /// (ties by part, then row). Parts are scanned in order, each only for rows that rank before
     /// the `k`-th best of the parts before it, so a part adds heap work only for rows that can
-    /// still enter the shortlist.
+    /// still enter the shortlist. With `walk`, segments with a graph are searched through it,
+    /// `walk` wide, instead of scanned.
     private func fastCandidates(
-        _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter?, threads: Int?, metric: Metric
+        _ queries: EmbeddingMatrix, k: Int, filter: PayloadFilter?, threads: Int?, metric: Metric, walk: Int?
     ) throws(CollectionError) -> [[Candidate]] {
         let indexedKeys = state.configuration.indexedPayloadKeys.map(Set.init)
         var best = [[Candidate]](repeating: [], count: queries.rowCount)
@@ -167,8 +185,19 @@ public struct CollectionSnapshot: Sendable {
             var allowed = state.segmentDeleted[index].complement
             if let filter { allowed = try segment.rows(matching: filter, among: allowed, indexedKeys: indexedKeys) }
             guard allowed.count > 0 else { continue }
+            let rowFilter: RowFilter? = allowed.count == segment.rowCount ? nil : .allowing(allowed)
             do {
-                try scan(segment.fast, part: index, rowFilter: allowed.count == segment.rowCount ? nil : .allowing(allowed))
+                if let walk, let graph = segment.graph {
+                    // Neither can usefully exceed the segment's rows (a breadth covering them is an exact scan).
+                    let rows = segment.rowCount
+                    let parameters = SearchParameters(filter: rowFilter, threads: threads, ef: Swift.min(walk, rows))
+                    let results = try graph.search(queries, k: Swift.min(k, rows), parameters: parameters)
+                    for (query, hits) in results.hits.enumerated() where !hits.isEmpty {
+                        best[query] = Self.merged(best[query], hits.map { (index, $0.row, $0.score) }, by: metric, keeping: k)
+                    }
+                } else {
+                    try scan(segment.fast, part: index, rowFilter: rowFilter)
+                }
             } catch {
                 throw .search(.inIndex(path: segment.path, error))
             }

@@ -1,3 +1,4 @@
+import EmbeddingGraph
 import EmbeddingIndex
 import EmbeddingQuantization
 import EmbeddingSearch
@@ -34,12 +35,17 @@ final class SegmentView: Sendable {
     let payloads: PayloadReader?
     /// The payload index of the segment (empty when none was written).
     let payloadIndex: PayloadIndex
+    /// The HNSW graph of the fast codes (graph and codes read in place from the file's mapping),
+    /// when the collection searches through graphs; `nil` otherwise.
+    let graph: HNSWIndex?
 
-    /// Opens the segment `file` of `directory`.
+    /// Opens the segment `file` of `directory`; with `graph`, also its HNSW graph section (which
+    /// it must have).
     ///
     /// - Throws: ``CollectionError/segment(_:)`` for a missing, damaged or unreadable file;
-    ///   ``CollectionError/corruptFile(path:reason:)`` for a payload index that does not decode.
-    init(directory: String, file: String, verify: Bool = false) throws(CollectionError) {
+    ///   ``CollectionError/corruptFile(path:reason:)`` for a payload index that does not decode or
+    ///   a missing graph; ``CollectionError/corruptGraph(path:_:)`` for a damaged graph section.
+    init(directory: String, file: String, graph: Bool, verify: Bool = false) throws(CollectionError) {
         let path = CollectionFiles.path(directory, file)
         let index: IndexFileHandle
         do {
@@ -79,6 +85,7 @@ final class SegmentView: Sendable {
         }
         fast = scan
         refined = refine
+        self.graph = try graph ? SegmentGraph.open(path: path, header: index.header, fast: index.fast) : nil
         fastInFile = index.fastInFile
         rescoring = index.rescoring
         payloads = index.payloads

@@ -30,7 +30,7 @@ enum CollectionLoader {
         var segments: [SegmentView] = []
         var deleted: [RowBitset] = []
         for record in manifest.segments {
-            let segment = try SegmentView(directory: directory, file: record.file)
+            let segment = try SegmentView(directory: directory, file: record.file, graph: configuration.index != .flat)
             guard segment.rowCount == record.rows else {
                 throw .corruptFile(path: manifestPath, reason: "segment \(record.file) has \(segment.rowCount) rows, the manifest says \(record.rows)")
             }

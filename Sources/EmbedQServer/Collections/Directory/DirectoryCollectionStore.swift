@@ -1,4 +1,5 @@
 import EmbeddingCollection
+import EmbeddingGraph
 import EmbeddingQuantization
 import EmbeddingSearch
 import Foundation
@@ -84,7 +85,7 @@ public final class DirectoryCollectionStore: CollectionStore, @unchecked Sendabl
         let configuration = snapshot.configuration
         return CollectionDescription(
             name: name, dimension: configuration.dimension, precision: configuration.precision, rescore: configuration.rescoring,
-            model: configuration.model?.name, index: .flat, pointCount: snapshot.count)
+            model: configuration.model?.name, index: configuration.index == .flat ? .flat : .hnsw, pointCount: snapshot.count)
     }
 
     public func collections() async throws -> [CollectionDescription] {
@@ -97,11 +98,10 @@ public final class DirectoryCollectionStore: CollectionStore, @unchecked Sendabl
     }
 
     public func createCollection(_ spec: CollectionSpec) async throws -> CollectionDescription {
-        guard spec.index == .flat else {
-            throw CollectionStoreError.unsupported("'index': \"\(spec.index.rawValue)\" is not available for collections yet; use \"flat\"")
-        }
         guard CollectionSpec.isValidName(spec.name) else { throw CollectionStoreError.invalid("'\(spec.name)' is not a valid collection name") }
-        var configuration = CollectionConfiguration(dimension: spec.dimension, precision: spec.precision, rescoring: spec.rescore)
+        var configuration = CollectionConfiguration(
+            dimension: spec.dimension, precision: spec.precision, rescoring: spec.rescore,
+            index: spec.index == .flat ? .flat : .hnsw(HNSWParameters()))
         switch spec.ranges {
         case .notNeeded: break
         case .given(let ranges), .server(let ranges): configuration.ranges = ranges
@@ -208,7 +208,8 @@ public final class DirectoryCollectionStore: CollectionStore, @unchecked Sendabl
         }
         let results = try await blocking(name) {
             try snapshot.search(EmbeddingMatrix(vector: query.vector), k: query.k, filter: filter,
-                                rescoreMultiplier: rescore ? Self.rescoreMultiplier : nil, payloads: query.withPayload)
+                                rescoreMultiplier: rescore ? Self.rescoreMultiplier : nil, ef: query.ef, exact: query.exact,
+                                payloads: query.withPayload)
         }
         let hits = (results.hits.first ?? []).map { hit in
             CollectionHit(id: hit.id, score: Float(hit.score), payload: query.withPayload ? CollectionConversions.json(hit.payload) : nil)

@@ -57,8 +57,19 @@ struct CollectionInfoCommand: ParsableCommand {
         var deleted: Int
     }
 
+    /// The graph parameters of an `hnsw` collection.
+    struct Graph: Encodable {
+        var m: Int
+        var efConstruction: Int
+        var seed: UInt64
+    }
+
     struct Info: Encodable {
         var directory: String
+        /// `flat` or `hnsw`.
+        var index: String
+        /// The graph parameters (`hnsw` only).
+        var graph: Graph?
         var dimension: Int
         var precision: String
         var rescoring: String?
@@ -74,7 +85,9 @@ struct CollectionInfoCommand: ParsableCommand {
         let snapshot = try VectorCollection(opening: directory, writable: false).snapshot()
         let configuration = snapshot.configuration
         let info = Info(
-            directory: directory, dimension: configuration.dimension, precision: configuration.precision.rawValue,
+            directory: directory, index: configuration.index.name,
+            graph: configuration.index.graphParameters.map { Graph(m: $0.connectivity, efConstruction: $0.efConstruction, seed: $0.seed) },
+            dimension: configuration.dimension, precision: configuration.precision.rawValue,
             rescoring: configuration.rescoring?.rawValue, count: snapshot.count, memoryRows: snapshot.memoryRows,
             sequence: snapshot.sequence, generation: snapshot.generation, hasRanges: configuration.ranges != nil,
             segments: snapshot.segments.map { Segment(file: $0.file, rows: $0.rows, deleted: $0.deleted) })
@@ -84,6 +97,11 @@ struct CollectionInfoCommand: ParsableCommand {
         }
         print("collection \(directory)")
         print("  dimension \(info.dimension), \(info.precision)\(info.rescoring.map { " + \($0) rescoring" } ?? ""), ranges \(info.hasRanges ? "set" : "not yet")")
+        if let graph = info.graph {
+            print("  index hnsw: a graph per segment (M \(graph.m), ef_construction \(graph.efConstruction), seed \(graph.seed))")
+        } else {
+            print("  index flat (exact scan)")
+        }
         print("  points \(info.count), in memory \(info.memoryRows) rows, last batch \(info.sequence), manifest generation \(info.generation)")
         for segment in info.segments { print("  \(segment.file): \(segment.rows) rows, \(segment.deleted) deleted") }
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import EmbedQ
 
-/// `embedq collection search DIR (--queries Q.npy | --query-text T) -k K [--rescore M] [--filter JSON] [--json]`.
+/// `embedq collection search DIR (--queries Q.npy | --query-text T) -k K [--rescore M] [--filter JSON]
+/// [--ef E | --exact] [--json]`.
 struct CollectionSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -9,7 +10,10 @@ struct CollectionSearchCommand: ParsableCommand {
         discussion: """
             --filter takes Qdrant's filter syntax, inline or as @FILE: {"must": [...], "should": [...], \
             "must_not": [...]} with {"key": K, "match": {"value": V}}, {"key": K, "match": {"any": [...]}} \
-            and {"key": K, "range": {"gte": N, "lt": N}} conditions. Filtered results are exact.
+            and {"key": K, "range": {"gte": N, "lt": N}} conditions. In a collection created with \
+            --index hnsw, the segments are searched through their graphs, max(--ef, k × --rescore) \
+            wide (a filter allowing under 2 % of a segment's rows scans them exactly); --exact scans \
+            every segment. Otherwise results are exact.
             With --json, one line per query: {"query", "hits": [{"id", "score", "payload"}]}.
             """)
 
@@ -34,6 +38,12 @@ struct CollectionSearchCommand: ParsableCommand {
     @Option(name: .long, help: "A payload filter (JSON, or @FILE).")
     var filter: String?
 
+    @Option(name: .long, help: "Graph collections: candidates the walk keeps (default 64; at least k × --rescore).")
+    var ef: Int?
+
+    @Flag(name: .long, help: "Graph collections: scan every segment exactly instead of walking its graph.")
+    var exact = false
+
     @Option(name: .long, help: "Threads per scan (default: every core).")
     var threads: Int?
 
@@ -53,6 +63,8 @@ struct CollectionSearchCommand: ParsableCommand {
 
     func validate() throws {
         guard (queries == nil) != queryText.isEmpty else { throw ValidationError("give either --queries Q.npy or --query-text TEXT") }
+        guard ef == nil || !exact else { throw ValidationError("give --ef or --exact, not both") }
+        if let ef, ef < 1 { throw ValidationError("--ef must be at least 1, got \(ef)") }
     }
 
     func run() throws {
@@ -66,7 +78,8 @@ struct CollectionSearchCommand: ParsableCommand {
             embeddings = try encoder.encodeMatrix(queryText)
         }
         let results = try collection.snapshot().search(
-            embeddings, k: k, filter: payloadFilter, rescoreMultiplier: rescoreMultiplier, threads: threads, payloads: json)
+            embeddings, k: k, filter: payloadFilter, rescoreMultiplier: rescoreMultiplier, ef: ef, exact: exact, threads: threads,
+            payloads: json)
         let label = results.metric == .hammingDistance ? "distance" : "score"
         for (query, hits) in results.hits.enumerated() {
             if json {
