@@ -113,6 +113,7 @@ final class RaBitQCommandTests: XCTestCase {
         // Without rescoring: RaBitQ estimates refined with the float query, in memory.
         let plain = try run(["search", "x.embq", "--queries", "queries.npy", "-k", "5", "--json"])
         XCTAssertEqual(try hitIDs(plain.standardOutput).map(\.count), [5, 5])
+        XCTAssertTrue(plain.standardError.contains("rabitq1 in memory, RaBitQ scan"), plain.standardError)
 
         // Deleted documents are never returned; added ones are found.
         _ = try run(["index", "delete", "x.embq", "doc 5"])
