@@ -17,6 +17,14 @@ extension SearchableIndex: VectorIndex {
     /// which). A multiplier with `k × multiplier ≥` ``count`` rescores every live row, i.e. an
     /// exact search over the finer codes.
     ///
+    /// RaBitQ fast codes (`RaBitQIndex`): the float query is rotated and the codes are scanned
+    /// with its 4-bit quantization; without a multiplier the candidates whose error bound reaches
+    /// the `k`-th best lower bound are refined with the float query against the same codes (in
+    /// memory); with one, the candidates whose bound (now including RaBitQ's code error bound)
+    /// reaches the `k × multiplier`-th best lower bound — at least `k × multiplier` rows — are
+    /// rescored with the finer codes read by `pread` (`RaBitQIndex/refined(by:)`; at multiplier 1
+    /// RaBitQ's own rule, the finer codes' top `k` with high probability).
+    ///
     /// - Throws: `SearchError/inIndex(path:_:)` naming the file, wrapping
     ///   `SearchError/noRescoringCodes` (a multiplier for an index without rescoring codes), a
     ///   bad `k`, multiplier, thread count, dimension or non-finite query, or a failed read.

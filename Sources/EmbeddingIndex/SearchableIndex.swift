@@ -4,9 +4,12 @@ import EmbeddingSearch
 import EmbeddingStore
 
 /// An index file opened for searching, a `VectorIndex`: the fast codes in a `FlatIndex`
-/// (resident) or, when the index has a graph file (``IndexGraphFile``), in an `HNSWIndex` that
-/// walks the graph (approximate, `SearchParameters/ef` wide), the rescoring codes left in the file (read per query with `pread`, never through
-/// the mapping, so they do not become resident), the ids and the deleted rows.
+/// (resident), a `RaBitQIndex` for RaBitQ fast codes (`rabitq1` … `rabitq4`, rotated with the
+/// centroid and rotation the file keeps with its ranges) or, when the index has a graph file
+/// (``IndexGraphFile``), in an `HNSWIndex` that walks the graph (approximate,
+/// `SearchParameters/ef` wide), the rescoring codes left in the file (read per query with
+/// `pread`, never through the mapping, so they do not become resident), the ids and the deleted
+/// rows.
 ///
 /// Rows are the file's stored rows (`0 ..< rowCount`, deleted ones included, never returned);
 /// ``documents(_:)`` attaches the ids to a search's hits.
@@ -29,20 +32,23 @@ public final class SearchableIndex: Sendable {
     /// The graph the first stage walks (memory-mapped from ``IndexGraphFile``), or `nil` when
     /// searches scan every row exactly.
     public let graph: HNSWGraph?
-    /// The first stage over the stored rows: the fast codes' ``FlatIndex`` (every stored row,
-    /// deleted ones excluded by ``deletedFilter``), a ``LiveRowsIndex`` holding the live rows
-    /// only, or an `HNSWIndex` over every stored row (the deleted ones navigated through, never
-    /// returned).
+    /// The first stage over the stored rows: the fast codes' ``FlatIndex`` or `RaBitQIndex`
+    /// (every stored row, deleted ones excluded by ``deletedFilter``), a ``LiveRowsIndex``
+    /// holding the live rows only, or an `HNSWIndex` over every stored row (the deleted ones
+    /// navigated through, never returned).
     let fast: any VectorIndex
     /// The filter that excludes the deleted rows, when ``fast`` holds them (`nil` when none are deleted or
     /// ``fast`` holds only live rows).
     let deletedFilter: RowFilter?
-    /// ``fast`` refined with the rescoring codes read by `pread`, when the file has them.
-    let refined: RefineIndex?
+    /// ``fast`` refined with the rescoring codes read by `pread`, when the file has them: a
+    /// `RefineIndex` (`k × multiplier` candidates rescored), or for RaBitQ fast codes the
+    /// `RaBitQIndex` whose error-bound candidates are rescored (`RaBitQIndex/refined(by:)`).
+    let refined: (any VectorIndex)?
 
     /// Up to this many deleted rows, the fast codes keep every stored row and the scan skips the
     /// deleted ones through a `RowFilter`; above it, they are copied without the deleted rows
-    /// (so a heavily deleted index costs no more per query than a compacted one).
+    /// (so a heavily deleted index costs no more per query than a compacted one). RaBitQ fast
+    /// codes always keep every stored row (their scan skips the blocks of 16 deleted rows).
     public static let defaultDeletedRowLimit = 1024
 
     /// Opens the index at `path` and prepares its fast codes for search.
@@ -92,27 +98,41 @@ public final class SearchableIndex: Sendable {
             walker = nil
         }
         let first: any VectorIndex
+        let finerStage: (any VectorIndex)?
+        // The live rows as an allow-list over exactly the stored rows: a scan uses it as its mask as it is.
+        let liveFilter: RowFilter? = index.deletedRows.count == 0
+            ? nil
+            : .allowing(RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap).complement)
         do {
-            if let walker {
-                let deleted = index.deletedRows
-                first = deleted.count == 0 ? walker : walker.deleting((0..<index.rowCount).lazy.filter { deleted.contains($0) })
-                deletedFilter = nil
-            } else if index.deletedRows.count > deletedRowLimit {
-                first = try LiveRowsIndex(codes, liveRows: index.liveRows)
-                deletedFilter = nil
+            if codes.precision.rabitqCodeBits != nil {
+                // RaBitQ codes have no graph distance (no walker can exist) and no FlatIndex scan;
+                // rescoring rescores the candidates of the error bound.
+                let scan = try RaBitQIndex(codes)
+                first = scan
+                deletedFilter = liveFilter
+                finerStage = try index.rescoring.map { (finer) throws(SearchError) -> any VectorIndex in
+                    try scan.refined(by: PreadCodes(finer))
+                }
             } else {
-                first = try FlatIndex(codes)
-                // The live rows as an allow-list over exactly the stored rows: a scan uses it as its mask as it is.
-                deletedFilter = index.deletedRows.count == 0
-                    ? nil
-                    : .allowing(RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap).complement)
-            }
-            refined = try index.rescoring.map { (finer) throws(SearchError) in
-                try RefineIndex(base: first, codes: PreadCodes(finer), multiplier: 1)
+                if let walker {
+                    let deleted = index.deletedRows
+                    first = deleted.count == 0 ? walker : walker.deleting((0..<index.rowCount).lazy.filter { deleted.contains($0) })
+                    deletedFilter = nil
+                } else if index.deletedRows.count > deletedRowLimit {
+                    first = try LiveRowsIndex(codes, liveRows: index.liveRows)
+                    deletedFilter = nil
+                } else {
+                    first = try FlatIndex(codes)
+                    deletedFilter = liveFilter
+                }
+                finerStage = try index.rescoring.map { (finer) throws(SearchError) -> any VectorIndex in
+                    try RefineIndex(base: first, codes: PreadCodes(finer), multiplier: 1)
+                }
             }
         } catch {
             throw .search(path: index.path, error)
         }
+        refined = finerStage
         self.graph = graph
         fast = first
         path = index.path

@@ -53,8 +53,8 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
-    /// Every precision a ``FlatIndex`` holds (RaBitQ codes go to ``RaBitQIndex``, tested in
-    /// `RaBitQIndexTests`: its scan takes no row filter yet, which the suite checks).
+    /// Every precision a ``FlatIndex`` holds (RaBitQ codes go to ``RaBitQIndex``, which passes
+    /// the suite in `RaBitQFilterTests`).
     func testFlatIndexInEveryPrecision() throws {
         for precision in Precision.allCases where precision.rabitqCodeBits == nil {
             VectorIndexConformance.check(

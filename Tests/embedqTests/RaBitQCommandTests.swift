@@ -3,7 +3,9 @@ import Foundation
 import XCTest
 
 /// RaBitQ and projection heads from the command line, end to end on the 280 golden embeddings:
-/// calibrate --rotation, quantize / search rabitq codes, train-head (qat and itq) and --head.
+/// calibrate --rotation, quantize / search rabitq codes, train-head (qat and itq) and --head;
+/// and index files with RaBitQ fast codes (build, search, rescore, delete, add, graph refused) on
+/// seeded clustered vectors.
 final class RaBitQCommandTests: XCTestCase {
     var directory: URL!
 
@@ -66,5 +68,71 @@ final class RaBitQCommandTests: XCTestCase {
         let wrong = try CommandRunner.run(["train-head", embeddings, "-p", "float32", "-o", "h.json"], in: directory)
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.standardError.contains("float32"), wrong.standardError)
+    }
+
+    /// A little-endian float32 `.npy` (format 1.0) of `rows × columns` values.
+    private func writeNPY(_ values: [Float], rows: Int, columns: Int, to name: String) throws {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)])
+        data += Data(header.utf8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += Data($0) } }
+        try data.write(to: directory.appendingPathComponent(name))
+    }
+
+    /// The document ids of each query's hits in `embedq search INDEX … --json` output.
+    private func hitIDs(_ output: String) throws -> [[String]] {
+        try output.split(separator: "\n").map { line in
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try XCTUnwrap(object["hits"] as? [[String: Any]]).map { $0["id"] as? String ?? "" }
+        }
+    }
+
+    func testIndexFileWithRaBitQFastCodes() throws {
+        let (rows, d) = (400, 32)
+        let values = ClusteredVectors.values(rows: rows + 20, dimension: d, seed: 61)
+        try writeNPY(Array(values[0..<(rows * d)]), rows: rows, columns: d, to: "corpus.npy")
+        try writeNPY(Array(values[(5 * d)..<(6 * d)] + values[(17 * d)..<(18 * d)]), rows: 2, columns: d, to: "queries.npy")
+        try writeNPY(Array(values[(rows * d)...]), rows: 20, columns: d, to: "more.npy")
+        try Data(((0..<rows).map { "doc \($0)" }.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent("ids.txt"))
+        try Data(((rows..<(rows + 20)).map { "doc \($0)" }.joined(separator: "\n") + "\n").utf8)
+            .write(to: directory.appendingPathComponent("more.txt"))
+        _ = try run(["calibrate", "corpus.npy", "--rotation", "-o", "ranges.npy"])
+        let built = try run(["index", "build", "corpus.npy", "--ids", "ids.txt", "--precision", "rabitq1", "--rescore", "int8",
+                             "--ranges", "ranges.npy", "-o", "x.embq"])
+        XCTAssertTrue(built.standardError.contains("rabitq1 + int8"), built.standardError)
+
+        // Rescored with the int8 codes: each query (a corpus row) finds its own document first,
+        // and the bound's candidates give the same top 10 as rescoring every row.
+        let rescored = try hitIDs(run(["search", "x.embq", "--queries", "queries.npy", "-k", "10", "--rescore", "1", "--json"]).standardOutput)
+        XCTAssertEqual(rescored.map { $0.first }, ["doc 5", "doc 17"])
+        XCTAssertEqual(rescored.map(\.count), [10, 10])
+        let everyRow = try hitIDs(run(["search", "x.embq", "--queries", "queries.npy", "-k", "10", "--rescore", "100", "--json"]).standardOutput)
+        XCTAssertEqual(rescored, everyRow)
+        // Without rescoring: RaBitQ estimates refined with the float query, in memory.
+        let plain = try run(["search", "x.embq", "--queries", "queries.npy", "-k", "5", "--json"])
+        XCTAssertEqual(try hitIDs(plain.standardOutput).map(\.count), [5, 5])
+        XCTAssertTrue(plain.standardError.contains("rabitq1 in memory, RaBitQ scan"), plain.standardError)
+
+        // Deleted documents are never returned; added ones are found.
+        _ = try run(["index", "delete", "x.embq", "doc 5"])
+        let afterDelete = try hitIDs(run(["search", "x.embq", "--queries", "queries.npy", "-k", "10", "--rescore", "2", "--json"]).standardOutput)
+        XCTAssertFalse(afterDelete.joined().contains("doc 5"))
+        XCTAssertEqual(afterDelete[1].first, "doc 17")
+        _ = try run(["index", "add", "x.embq", "more.npy", "--ids", "more.txt"])
+        try writeNPY(Array(values[((rows + 3) * d)..<((rows + 4) * d)]), rows: 1, columns: d, to: "added.npy")
+        let added = try hitIDs(run(["search", "x.embq", "--queries", "added.npy", "-k", "3", "--rescore", "1", "--json"]).standardOutput)
+        XCTAssertEqual(added.first?.first, "doc \(rows + 3)")
+
+        // HNSW has no RaBitQ distance: a graph is refused by name, before anything is written.
+        let graph = try CommandRunner.run(["index", "graph", "x.embq"], in: directory)
+        XCTAssertNotEqual(graph.status, 0)
+        XCTAssertTrue(graph.standardError.contains("rabitq1") && graph.standardError.contains("HNSW"), graph.standardError)
+        let withGraph = try CommandRunner.run(
+            ["index", "build", "corpus.npy", "--ids", "ids.txt", "--precision", "rabitq2", "--graph", "-o", "g.embq"], in: directory)
+        XCTAssertNotEqual(withGraph.status, 0)
+        XCTAssertTrue(withGraph.standardError.contains("rabitq2"), withGraph.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("g.embq").path))
     }
 }

@@ -66,7 +66,7 @@ enum SegmentGraph {
     /// - Throws: ``CollectionError/corruptGraph(path:_:)`` for a damaged section;
     ///   ``CollectionError/corruptFile(path:reason:)`` for a segment without one or a graph of other
     ///   codes; ``CollectionError/search(_:)`` when the file cannot be mapped.
-    static func open(path: String, header: IndexHeader, fast: QuantizedEmbeddings) throws(CollectionError) -> HNSWIndex {
+    static func open(path: String, header: IndexHeader, fast: MappedCodes) throws(CollectionError) -> HNSWIndex {
         let section = header[.graph]
         guard section.length > 0 else {
             throw .corruptFile(path: path, reason: "the segment has no graph section, but the collection searches every segment through its HNSW graph")

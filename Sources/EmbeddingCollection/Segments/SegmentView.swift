@@ -85,7 +85,7 @@ final class SegmentView: Sendable {
         }
         fast = scan
         refined = refine
-        self.graph = try graph ? SegmentGraph.open(path: path, header: index.header, fast: index.fast) : nil
+        self.graph = try graph ? SegmentGraph.open(path: path, header: index.header, fast: index.fastInFile) : nil
         fastInFile = index.fastInFile
         rescoring = index.rescoring
         payloads = index.payloads

@@ -10,6 +10,7 @@ import EmbeddingQuantization
 /// let index = try RaBitQIndex(codes)
 /// let hits = try index.search(queries, k: 10)                              // scores: estimated inner products
 /// let exact = try index.search(queries, k: 10, parameters: .init(refinement: .exact(StoredCodes(corpus))))
+/// let some = try index.search(queries, k: 10, filter: .allowing(rows: allowed, rowCount: index.rowCount))
 /// ```
 ///
 /// The codes are re-laid in blocks of 16 rows for the popcount scan (`RaBitQKernels.h`); the
@@ -98,26 +99,40 @@ public struct RaBitQIndex: Sendable {
         self.largestGridNorm = largestGridNorm
     }
 
-    /// The best `k` rows for each float query (`m × d`), best first.
+    /// The best `k` rows `filter` allows (every row when `nil`) for each float query (`m × d`),
+    /// best first; `min(k, allowed rows)` hits per query.
     ///
-    /// - Parameter threads: threads over which the queries are split (`nil`: every core).
+    /// The filter is applied where candidates are selected: blocks of 16 rows without an
+    /// allowed row are not scanned, and only allowed rows enter the bound's top `k` and the
+    /// refinement. Each row keeps the estimate and bound it has without a filter, so the answer
+    /// is the unfiltered rule applied to the allowed rows alone: with ``RaBitQSearchParameters/Refinement/estimate``
+    /// exactly their best `k` estimates, with a refinement the refined best `k` of the allowed
+    /// rows whose bound reaches the bar.
+    ///
+    /// - Parameters:
+    ///   - parameters: query bits, refinement, error multipliers, the bar's rank.
+    ///   - filter: the rows that may be returned (rows are `0 ..< rowCount`).
+    ///   - threads: threads over which the queries are split (`nil`: every core).
     /// - Throws: ``SearchError/invalidK(_:)``, ``SearchError/dimensionMismatch(expected:actual:what:)``,
     ///   ``SearchError/nonFiniteValue(what:row:column:)``, ``SearchError/invalidThreadCount(_:)``,
-    ///   ``SearchError/unsupportedPrecision(_:reason:)`` for query bits outside 1 … 8, and the errors of the
-    ///   exact refinement's codes (rows or dimension that differ from the index's).
+    ///   ``SearchError/unsupportedPrecision(_:reason:)`` for query bits outside 1 … 8,
+    ///   ``SearchError/invalidRescoreMultiplier(_:)`` for a candidate multiplier below 1, and the
+    ///   errors of the exact refinement's codes (rows or dimension that differ from the index's,
+    ///   a failed read).
     public func search(
         _ queries: EmbeddingMatrix, k: Int, parameters: RaBitQSearchParameters = RaBitQSearchParameters(),
-        threads: Int? = nil
+        filter: RowFilter? = nil, threads: Int? = nil
     ) throws(SearchError) -> [[SearchHit]] {
-        try searchWithStatistics(queries, k: k, parameters: parameters, threads: threads).map(\.hits)
+        try searchWithStatistics(queries, k: k, parameters: parameters, filter: filter, threads: threads).map(\.hits)
     }
 
-    /// As ``search(_:k:parameters:threads:)``, with each query's ``RaBitQSearchStatistics``.
+    /// As ``search(_:k:parameters:filter:threads:)``, with each query's ``RaBitQSearchStatistics``.
     public func searchWithStatistics(
         _ queries: EmbeddingMatrix, k: Int, parameters: RaBitQSearchParameters = RaBitQSearchParameters(),
-        threads: Int? = nil
+        filter: RowFilter? = nil, threads: Int? = nil
     ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
         guard k >= 1 else { throw SearchError.invalidK(k) }
+        guard parameters.candidateMultiplier >= 1 else { throw SearchError.invalidRescoreMultiplier(parameters.candidateMultiplier) }
         guard queries.dimension == dimension else {
             throw SearchError.dimensionMismatch(expected: dimension, actual: queries.dimension, what: "the queries")
         }
@@ -131,12 +146,13 @@ public struct RaBitQIndex: Sendable {
             }
         }
         try FlatIndex.validateFinite(queries, what: "the queries")
+        let compiled = filter?.compiled(rowCount: rowCount)
         let threadCount = min(try Parallel.resolve(threads), max(queries.rowCount, 1))
         let parts = Parallel.ranges(total: queries.rowCount, parts: threadCount)
         let results = Parallel.map(parts.count) { part -> Result<[(hits: [SearchHit], statistics: RaBitQSearchStatistics)], SearchError> in
             do throws(SearchError) {
                 var out: [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] = []
-                for query in parts[part] { out.append(try searchOne(Array(queries[row: query]), k: k, parameters: parameters)) }
+                for query in parts[part] { out.append(try searchOne(Array(queries[row: query]), k: k, parameters: parameters, filter: compiled)) }
                 return .success(out)
             } catch {
                 return .failure(error)
@@ -150,107 +166,5 @@ public struct RaBitQIndex: Sendable {
             }
         }
         return merged
-    }
-
-    /// Rows per block of the scan layout.
-    static let blockRows = Int(EQ_RABITQ_BLOCK_ROWS)
-
-    /// Rows per scan chunk (kernel output buffer; 256 blocks).
-    static let chunkRows = 256 * Self.blockRows
-
-    /// One query: scan, bound-driven candidates, refinement.
-    func searchOne(
-        _ query: [Float], k: Int, parameters: RaBitQSearchParameters
-    ) throws(SearchError) -> (hits: [SearchHit], statistics: RaBitQSearchStatistics) {
-        guard rowCount > 0 else { return ([], RaBitQSearchStatistics()) }
-        let prepared = RaBitQQuery(
-            query: query, rotation: rotation, codeBits: bits, queryBits: parameters.queryBits, planeWords: planeWords)
-        let refinesExactly: Bool
-        switch parameters.refinement {
-        case .estimate: refinesExactly = false
-        case .floatQuery: refinesExactly = false
-        case .exact: refinesExactly = true
-        }
-        let queryTerm = parameters.queryErrorMultiplier * prepared.quantizationSigma * largestGridNorm
-        let codeTerm = refinesExactly ? parameters.errorMultiplier * prepared.norm : 0
-        let kernels = KernelTable.current.table
-        let kernel = kernels.rabitq_scan!
-        let selectAbove = kernels.select_above_f32!
-        let wordsPerBlock = bits * planeWords * Self.blockRows
-        let keep = min(k, rowCount)
-
-        // Scratch for one chunk: estimates (then lower bounds), upper bounds, selected positions.
-        let estimates = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
-        let uppers = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
-        let selected = UnsafeMutablePointer<Int32>.allocate(capacity: Self.chunkRows)
-        defer {
-            estimates.deallocate()
-            uppers.deallocate()
-            selected.deallocate()
-        }
-        var lowerBounds = TopK<Float>(capacity: keep)
-        var best = TopK<Float>(capacity: keep)
-        var candidates: [(row: Int, upper: Float)] = []
-        let estimateOnly: Bool
-        if case .estimate = parameters.refinement { estimateOnly = true } else { estimateOnly = false }
-        let centre = prepared.centre
-
-        blocks.withUnsafeBufferPointer { blockWords in
-            scales.withUnsafeBufferPointer { scaleValues in
-                errorFactors.withUnsafeBufferPointer { errorValues in
-                    prepared.planes.withUnsafeBufferPointer { planes in
-                        var start = 0
-                        while start < rowCount {
-                            let count = min(Self.chunkRows, rowCount - start)
-                            let blockCount = (count + Self.blockRows - 1) / Self.blockRows
-                            kernel(
-                                blockWords.baseAddress! + (start / Self.blockRows) * wordsPerBlock, Int64(blockCount),
-                                Int64(planeWords), Int32(bits), planes.baseAddress!, Int32(prepared.queryBits),
-                                scaleValues.baseAddress! + start, prepared.delta, prepared.low, prepared.bias, estimates)
-                            if estimateOnly {
-                                // Only rows that can enter the top k are offered.
-                                let bar = best.isFull ? best.worst!.key - centre : -Float.infinity
-                                let found = Int(selectAbove(estimates, Int64(count), bar.nextDown, selected))
-                                for position in 0..<found {
-                                    let i = Int(selected[position])
-                                    best.offer(key: centre + estimates[i], row: start + i)
-                                }
-                            } else {
-                                let scale = scaleValues.baseAddress! + start, error = errorValues.baseAddress! + start
-                                for i in 0..<count {
-                                    let bound = scale[i] * queryTerm + error[i] * codeTerm
-                                    let estimate = centre + estimates[i]
-                                    uppers[i] = estimate + bound
-                                    estimates[i] = estimate - bound  // now the lower bound
-                                }
-                                let bar = lowerBounds.isFull ? lowerBounds.worst!.key : -Float.infinity
-                                let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
-                                for position in 0..<found {
-                                    let i = Int(selected[position])
-                                    lowerBounds.offer(key: estimates[i], row: start + i)
-                                    candidates.append((start + i, uppers[i]))
-                                }
-                            }
-                            start += count
-                        }
-                    }
-                }
-            }
-        }
-        if estimateOnly {
-            let hits = best.sorted().map { SearchHit(row: $0.row, score: Double($0.key)) }
-            return (hits, RaBitQSearchStatistics(rowsScanned: rowCount, candidatesRefined: 0))
-        }
-        let bar = lowerBounds.worst?.key ?? -Float.infinity
-        let rows = candidates.filter { $0.upper >= bar }.map(\.row)
-        let hits: [SearchHit]
-        switch parameters.refinement {
-        case .exact(let finer):
-            hits = try finer.rescore(query: query, candidates: rows, k: keep)
-        default:
-            // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator).
-            hits = try codes.rescore(query: query, candidates: rows, k: keep)
-        }
-        return (hits, RaBitQSearchStatistics(rowsScanned: rowCount, candidatesRefined: rows.count))
     }
 }

@@ -10,9 +10,14 @@ import EmbeddingQuantization
 ///   codes (in memory); the bound covers only the query's quantization, so the result is the
 ///   float-query estimator's top `k` (with high probability) at the scan's speed;
 /// - ``Refinement/exact(_:)``: candidates rescored with the float query against finer codes
-///   (float32, int8, …, possibly memory-mapped from disk); the bound adds RaBitQ's error bound
-///   `errorFactor · ε₀ · ‖q'‖`, so the rescored top `k` is the finer codes' own top `k` with high
-///   probability, while only the candidates are read.
+///   (float32, int8, …, in memory, memory-mapped or read with `pread` from an index file); the
+///   bound adds RaBitQ's error bound `errorFactor · ε₀ · ‖q'‖`, so the rescored top `k` is the
+///   finer codes' own top `k` with high probability, while only the candidates are read.
+///
+/// ``candidateMultiplier`` deepens the bar: the `k × candidateMultiplier`-th best lower bound
+/// instead of the `k`-th, so at least that many rows (when allowed) are refined; with
+/// `k × candidateMultiplier ≥` the allowed rows every allowed row is refined (an exact search of
+/// the refinement's scores).
 public struct RaBitQSearchParameters: Sendable {
     /// What refines the scan's candidates.
     public enum Refinement: Sendable {
@@ -20,8 +25,10 @@ public struct RaBitQSearchParameters: Sendable {
         case estimate
         /// The float query against the same RaBitQ codes.
         case floatQuery
-        /// The float query against finer codes of the same rows (scored by ``AsymmetricScorer``).
-        case exact(StoredCodes)
+        /// The float query against finer codes of the same rows, one row per row of the index
+        /// (scored by ``AsymmetricScorer``; e.g. ``StoredCodes``, or an index file's codes read
+        /// with `pread`).
+        case exact(any RefinementCodes)
     }
 
     /// Bits of the quantized query (1 … 8; 4 is RaBitQ's default: its error is far below the
@@ -34,22 +41,31 @@ public struct RaBitQSearchParameters: Sendable {
     /// Standard deviations of the query-quantization error the bound allows (rounding errors
     /// taken as independent and uniform).
     public var queryErrorMultiplier: Float
+    /// The rank of the bar, in multiples of `k` (≥ 1): candidates are the rows whose upper bound
+    /// reaches the `k × candidateMultiplier`-th best lower bound. 1 is RaBitQ's rule; larger
+    /// refines more rows (at least `k × candidateMultiplier` when that many are allowed). Not
+    /// used by ``Refinement/estimate``.
+    public var candidateMultiplier: Int
 
-    /// Creates parameters (defaults: 4-bit query, refinement with the float query, ε₀ = 1.9, 4 σ).
+    /// Creates parameters (defaults: 4-bit query, refinement with the float query, ε₀ = 1.9, 4 σ,
+    /// the bar at the `k`-th lower bound).
     public init(
         queryBits: Int = 4, refinement: Refinement = .floatQuery,
-        errorMultiplier: Float = RaBitQCodes.defaultErrorMultiplier, queryErrorMultiplier: Float = 4
+        errorMultiplier: Float = RaBitQCodes.defaultErrorMultiplier, queryErrorMultiplier: Float = 4,
+        candidateMultiplier: Int = 1
     ) {
         self.queryBits = queryBits
         self.refinement = refinement
         self.errorMultiplier = errorMultiplier
         self.queryErrorMultiplier = queryErrorMultiplier
+        self.candidateMultiplier = candidateMultiplier
     }
 }
 
-/// What one query's search did: rows scanned, candidates whose bound reached the `k`-th, refined.
+/// What one query's search did: rows scanned (rows of blocks the filter skips are not),
+/// candidates whose bound reached the bar, refined.
 public struct RaBitQSearchStatistics: Sendable, Equatable {
-    /// Rows estimated by the scan.
+    /// Rows estimated by the scan (every row, less the blocks of 16 rows a filter allows none of).
     public var rowsScanned: Int
     /// Candidates refined (at most ``rowsScanned``).
     public var candidatesRefined: Int

@@ -16,7 +16,11 @@ struct IndexBuildCommand: ParsableCommand {
             --dimensions N indexes the first N dimensions (Matryoshka truncation; --normalize \
             re-normalizes them); --query-text searches truncate the query the same way. \
             With --graph an HNSW graph of the fast codes is built too (INDEX.hnsw; see \
-            `embedq index graph --help`), and `embedq search INDEX` walks it.
+            `embedq index graph --help`), and `embedq search INDEX` walks it. RaBitQ fast codes \
+            (rabitq1 … rabitq4) use the centroid and rotation of --ranges (`embedq calibrate \
+            --rotation`), or a rotation drawn here (seed 1, the corpus mean) when the ranges carry \
+            none; the file keeps it, and searches scan the codes (no graph) and rescore the \
+            error bound's candidates with --rescore codes.
             """
     )
 
@@ -53,6 +57,10 @@ struct IndexBuildCommand: ParsableCommand {
 
     func validate() throws {
         guard (corpus == nil) != (texts == nil) else { throw ValidationError("give either a corpus .npy or --texts TEXTS.jsonl") }
+        if graph, precision.rabitqCodeBits != nil {
+            throw ValidationError(
+                "--graph: an HNSW graph cannot index \(precision.rawValue) codes (HNSW has no RaBitQ distance); RaBitQ fast codes are scanned")
+        }
     }
 
     func run() throws {

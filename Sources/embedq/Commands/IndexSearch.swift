@@ -30,7 +30,8 @@ struct IndexSearch {
         let openStart = ContinuousClock.now
         let index = try SearchableIndex(path: path, useGraph: !exact)
         let openTime = seconds(since: openStart)
-        let walk = index.graph.map { " through its graph (M \($0.connectivity), ef \(ef ?? HNSWIndex.standardEf))" } ?? ", exact scan"
+        let scan = index.fastPrecision.rabitqCodeBits != nil ? ", RaBitQ scan (error-bound candidates refined)" : ", exact scan"
+        let walk = index.graph.map { " through its graph (M \($0.connectivity), ef \(ef ?? HNSWIndex.standardEf))" } ?? scan
         StandardError.log("opened \(path): \(index.count) documents, \(index.fastPrecision.rawValue) in memory\(walk) (\(ResidentMemory.summary())), in \(openTime)")
         if ef != nil, index.graph == nil, !exact {
             StandardError.warn("\(path) has no graph (build one with `embedq index graph`): --ef is ignored, every row is scanned")
