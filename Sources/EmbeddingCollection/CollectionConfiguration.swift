@@ -61,6 +61,14 @@ public struct CollectionConfiguration: Sendable, Equatable {
         guard calibrationRows >= 2 else {
             throw .invalidConfiguration("calibration rows must be at least 2, got \(calibrationRows)")
         }
+        // Segments scan their fast codes with a FlatIndex and rescore with PreadCodes: neither has
+        // the RaBitQ estimator yet (index files do: `embedq index build --precision rabitq1`).
+        for (role, code) in [("fast", precision), ("finer", rescoring)] {
+            if let code, code.rabitqCodeBits != nil {
+                throw .invalidConfiguration(
+                    "\(code.rawValue) \(role) codes are not supported in collections yet; use an index file (embedq index build --precision \(code.rawValue)) or binary / int8 codes")
+            }
+        }
         if let ranges, ranges.dimension != dimension {
             throw .invalidConfiguration("the ranges have dimension \(ranges.dimension), the collection \(dimension)")
         }
