@@ -2,6 +2,7 @@
 # Search benchmark: EmbedQ's exact search against FAISS and USearch on the same data, same run.
 #
 #   scripts/bench-search.sh [ROWS] [RUNS]        # defaults: 1000000 rows, 5 runs
+#   EMBEDQ_BENCH_BIN=PATH/embedq-bench …          # reuse a built embedq-bench (scripts/test.sh builds one)
 #
 # Ends with the asymmetric rows (scripts/bench-asymmetric.sh; EMBEDQ_BENCH_ASYMMETRIC=0 skips them).
 #
@@ -28,8 +29,12 @@ mkdir -p "$DATA"
 CORPUS="$DATA/corpus-${ROWS}x${DIM}.f32"
 QFILE="$DATA/queries-${QUERIES}x${DIM}.f32"
 
-swift build -c release --product embedq-bench 2>&1 | grep -E "error|warning" || true
-BIN="$(swift build -c release --show-bin-path)/embedq-bench"
+# EMBEDQ_BENCH_BIN: an embedq-bench already built (e.g. by scripts/test.sh's release build).
+BIN="${EMBEDQ_BENCH_BIN:-}"
+if [ -z "$BIN" ]; then
+    swift build -c release --product embedq-bench 2>&1 | grep -E "error|warning" || true
+    BIN="$(swift build -c release --show-bin-path)/embedq-bench"
+fi
 
 echo "EmbedQ ($ROWS x $DIM, $QUERIES queries, k = $K, median of $RUNS runs)..." >&2
 "$BIN" search "$CORPUS" "$QFILE" "$DIM" "$K" "$RUNS" 1 2 | tee "$DATA/embedq.jsonl" >&2
