@@ -30,10 +30,8 @@ static int allows(uint64_t capabilities, uint64_t mask) { return (capabilities &
 
 #define ASYM(t, isa)                                                  \
     do {                                                              \
-        (t)->asym_scan[EQ_ASYM_U8] = eq_asym_scan_u8_##isa;           \
-        (t)->asym_scan[EQ_ASYM_U4] = eq_asym_scan_u4_##isa;           \
-        (t)->asym_scan[EQ_ASYM_TERNARY] = eq_asym_scan_ternary_##isa; \
-        (t)->asym_scan[EQ_ASYM_BITS] = eq_asym_scan_bits_##isa;       \
+        (t)->asym_unpack_bits = eq_asym_unpack_bits_##isa;            \
+        (t)->asym_unpack_ternary = eq_asym_unpack_ternary_##isa;      \
         (t)->asym_isa = #isa;                                         \
     } while (0)
 

@@ -2,10 +2,10 @@ import EmbeddingKernels
 import EmbeddingQuantization
 
 /// The blocked copy of `int8` / `uint8` / `int4` / `ternary` / `binary` / `ubinary` codes that the
-/// asymmetric C kernels (`AsymmetricKernels.h`) scan: the ``BlockLayout`` of the symmetric scans
-/// (`int8` rows with the +128 offset), scored against float32 queries through the weights of
-/// ``AsymmetricScorer``. The scores equal ``AsymmetricScorer``'s reference arithmetic bit for bit
-/// in every kernel variant (one fused multiply-add, or one ±weight add, per dimension, in order).
+/// asymmetric scan (`AsymmetricKernels.h`) reads: the ``BlockLayout`` of the symmetric scans
+/// (`int8` rows with the +128 offset), scored against float32 queries through the int8 weights of
+/// ``AsymmetricScorer/kernelQuery``. The scores equal ``AsymmetricScorer``'s reference arithmetic
+/// bit for bit in every kernel variant (an exact integer sum, then one multiply and one add).
 struct AsymmetricBlocks: Sendable {
     let layout: BlockLayout
     let storage: BlockedStorage
@@ -57,29 +57,44 @@ struct AsymmetricBlocks: Sendable {
     func search(
         _ scorers: [AsymmetricScorer], k: Int, threads: Int, filter: CompiledRowFilter?, kernels: KernelTable = .current
     ) -> [[SearchHit]] {
-        let d = layout.dimension
-        var weights = [Float]()
-        weights.reserveCapacity(scorers.count * d + 16)
-        var constants = [Float]()
-        for scorer in scorers {
-            let prepared = scorer.blockedWeights!
-            weights += prepared.weights
+        let format = self.format
+        let words = Int64(layout.words)
+        let queryBytes = Int(eq_asym_query_words(format, words)) * 4
+        // Query words as the kernels take them: zero-padded, the 4-bit format's words split into
+        // their even-dimension (high-nibble) and odd-dimension (low-nibble) weights.
+        var queries = [Int8](repeating: 0, count: scorers.count * queryBytes + 64)
+        var scales = [Float](), constants = [Float]()
+        for (q, scorer) in scorers.enumerated() {
+            let prepared = scorer.kernelQuery!
+            for (j, v) in prepared.weights.enumerated() {
+                let at = format == Int32(EQ_ASYM_U4.rawValue) ? (j / 8) * 8 + (j % 2) * 4 + (j % 8) / 2 : j
+                queries[q * queryBytes + at] = v
+            }
+            scales.append(prepared.scale)
             constants.append(prepared.constant)
         }
         // Never an empty buffer (a base address is passed even for 0 queries).
-        weights += [Float](repeating: 0, count: 16)
+        scales += [Float](repeating: 0, count: 16)
         constants += [Float](repeating: 0, count: 16)
-        let scan: eq_asym_scan_fn = withUnsafePointer(to: kernels.table) { eq_kernels_asym_scan($0, format)! }
-        let (storage, layout, weightsArray, constantsArray) = (self.storage, self.layout, weights, constants)
+        let scratchBytes = Int(eq_asym_scratch_bytes(format, words))
+        let (storage, layout, queryArray, scaleArray, constantArray) = (self.storage, self.layout, queries, scales, constants)
         let blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
-                weightsArray.withUnsafeBufferPointer { w in
-                    constantsArray.withUnsafeBufferPointer { c in
-                        scan(
-                            storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes,
-                            Int64(blockCount), Int64(layout.words), Int64(d), w.baseAddress! + queryStart * d,
-                            c.baseAddress! + queryStart, Int64(size), out, Int64(stride))
+                let scratch = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(scratchBytes, 1), alignment: 64)
+                defer { scratch.deallocate() }
+                queryArray.withUnsafeBufferPointer { q in
+                    scaleArray.withUnsafeBufferPointer { s in
+                        constantArray.withUnsafeBufferPointer { c in
+                            withUnsafePointer(to: kernels.table) { table in
+                                eq_asym_scan(
+                                    table, format,
+                                    storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes,
+                                    Int64(blockCount), words, q.baseAddress! + queryStart * queryBytes,
+                                    s.baseAddress! + queryStart, c.baseAddress! + queryStart, Int64(size), out, Int64(stride),
+                                    scratch.assumingMemoryBound(to: UInt8.self))
+                            }
+                        }
                     }
                 }
             },

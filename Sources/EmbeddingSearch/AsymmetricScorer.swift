@@ -8,21 +8,24 @@ import EmbeddingQuantization
 ///   `acc = fma(x_j, q_j, acc)` in dimension order (bit-identical to ``FlatIndex``'s float scores);
 /// - `int8`, `uint8`, `int4` (the per-dimension scale honoured): with `x_j = base_j + c_j·step_j`
 ///   (`base_j = minimum_j + ½·step_j` for `floor` rounding, `minimum_j` for `nearest`; a constant
-///   dimension contributes `minimum_j`), the score is `Σ (q_j·step_j)·c_j + Σ q_j·base_j`: the
-///   weights `q_j·step_j` and the constant are computed once per query, so a row costs one
-///   fused multiply-add per code, in dimension order, then `+ constant`. It differs from
-///   dequantize-then-dot only by float32 rounding (at most about `d · 2⁻²³` of `Σ |q_j x_j|`);
-/// - `ternary`: `Σ_{x_j = +1} q_j − Σ_{x_j = −1} q_j`;
-/// - `binary`, `ubinary`: the query against the unpacked bits as ±1 (set bit +1, clear bit −1),
-///   as sentence-transformers rescores binary codes;
+///   dimension contributes `minimum_j`), the score is `Σ w_j·c_j + Σ q_j·base_j` with the weights
+///   `w_j = q_j·step_j`;
+/// - `ternary`: `Σ_{x_j = +1} w_j − Σ_{x_j = −1} w_j` with `w_j = q_j`;
+/// - `binary`, `ubinary`: `Σ w_j·(±1)` over the unpacked bits (set bit +1, clear bit −1, as
+///   sentence-transformers rescores binary codes), `w_j = q_j`;
 /// - `rabitq1` … `rabitq4`: the RaBitQ estimate `⟨c, q⟩ + scale · ⟨y, R·q⟩` (``RaBitQCodes``):
 ///   the query is rotated once, a row costs one masked sum per bit-plane (the RaBitQ kernels'
 ///   code-dot).
 ///
-/// Every score is an inner product: **higher is better**. `int8`, `uint8`, `int4`, `ternary`,
-/// `binary` and `ubinary` rows are scored with the asymmetric kernels' arithmetic
-/// (`AsymmetricKernels.h`: one fused multiply-add, or one ±weight add, per dimension, in order), so
-/// ``AsymmetricIndex``, rescoring and this scorer give the same scores bit for bit.
+/// For `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` the weights are rounded once per
+/// query to int8, `w_j ≈ s·v_j` with `s = max_j |w_j| / 127` and `v_j = round(w_j / s)` — finer
+/// than the codes themselves (an int4 step is 1/15 of a range, a weight's rounding at most 1/254
+/// of the largest weight) — so a row costs integer multiply-adds at the speed of the symmetric
+/// int8 scan (`AsymmetricKernels.h`): `I = Σ v_j·u_j` exactly, then `Float(I)·scale + constant`.
+/// The score differs from the float inner product by at most `s/2 · Σ_j |u_j|` plus float32
+/// rounding. ``AsymmetricIndex``, rescoring and this scorer give the same scores bit for bit.
+///
+/// Every score is an inner product: **higher is better**.
 public struct AsymmetricScorer: Sendable {
     /// The precision of the rows scored.
     public let precision: Precision
@@ -30,10 +33,12 @@ public struct AsymmetricScorer: Sendable {
     public let dimension: Int
 
     private let query: [Float]
+    /// RaBitQ: the rotated query; the integer-scored precisions: the float weights `w_j` before
+    /// rounding (`binary`: with the dimensions `j ≡ 0 (mod 8)` negated, see ``kernelQuery``).
     private let weights: [Float]
     private let constant: Float
-    /// `binary` only: the query with the dimensions `j ≡ 0 (mod 8)` negated (see `blockedWeights`).
-    private let flippedQuery: [Float]
+    /// The integer-scored precisions: the rounded weights, their scale and the score's constant.
+    private let rounded: (weights: [Int8], scale: Float, constant: Float)?
 
     /// Prepares a query for rows of `codes`.
     ///
@@ -55,9 +60,6 @@ public struct AsymmetricScorer: Sendable {
         self.precision = precision
         self.dimension = query.count
         self.query = query
-        var flipped = precision == .binary ? query : []
-        for j in Swift.stride(from: 0, to: flipped.count, by: 8) { flipped[j] = -flipped[j] }
-        flippedQuery = flipped
         switch precision {
         case .int8, .uint8, .int4:
             guard let ranges else { throw SearchError.missingRanges(precision) }
@@ -79,6 +81,18 @@ public struct AsymmetricScorer: Sendable {
             }
             self.weights = weights
             self.constant = constant
+            rounded = Self.round(weights, scale: 1, constant: constant, offset: 0)
+        case .ternary, .binary, .ubinary:
+            // Ternary rows are scanned as u = 1 + t, bits as u = b: Σ w·t = s·Σ v·u − s·Σ v and
+            // Σ w·(2b − 1) = 2s·Σ v·b − s·Σ v.
+            var weights = query
+            if precision == .binary {
+                // Stored bytes carry the top bit flipped; flipping a ±1 bit negates its weight.
+                for j in Swift.stride(from: 0, to: weights.count, by: 8) { weights[j] = -weights[j] }
+            }
+            self.weights = weights
+            constant = 0
+            rounded = Self.round(weights, scale: precision == .ternary ? 1 : 2, constant: 0, offset: -1)
         case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
             guard let rotation = ranges?.rotation else { throw SearchError.missingRanges(precision) }
             guard rotation.dimension == query.count else {
@@ -89,25 +103,37 @@ public struct AsymmetricScorer: Sendable {
             var centre: Float = 0
             for j in query.indices { centre = centre.addingProduct(rotation.centroid[j], query[j]) }
             constant = centre
+            rounded = nil
         default:
             weights = []
             constant = 0
+            rounded = nil
         }
     }
 
-    /// The weights and constant of the blocked asymmetric kernels (`AsymmetricKernels.h`) for this
-    /// query, `nil` for precisions they do not scan (floats, RaBitQ): `int8` / `uint8` / `int4` the
-    /// per-dimension `q_j·step_j` and `Σ q_j·base_j`; `ternary` and `ubinary` the query itself;
-    /// `binary` the query with the dimensions `j ≡ 0 (mod 8)` negated (its stored bytes carry the
-    /// top bit flipped, and flipping a ±1 bit is negating its weight — exactly).
-    var blockedWeights: (weights: [Float], constant: Float)? {
-        switch precision {
-        case .int8, .uint8, .int4: return (weights, constant)
-        case .ternary, .ubinary: return (query, 0)
-        case .binary: return (flippedQuery, 0)
-        default: return nil
+    /// `weights` rounded to int8 at `s = max |w_j| / 127` (all zero when every weight is), with
+    /// the kernels' scale `multiple · s` and constant `constant + offset · s · Σ v_j`.
+    private static func round(
+        _ weights: [Float], scale multiple: Float, constant: Float, offset: Float
+    ) -> (weights: [Int8], scale: Float, constant: Float) {
+        let largest = weights.reduce(Float(0)) { Swift.max($0, abs($1)) }
+        guard largest > 0 else { return ([Int8](repeating: 0, count: weights.count), 0, constant) }
+        let s = largest / 127
+        var sum = 0
+        let codes = weights.map { w -> Int8 in
+            let x = (w / s).rounded()
+            let v = x.isNaN ? 0 : Int8(Swift.min(127, Swift.max(-127, x)))
+            sum += Int(v)
+            return v
         }
+        let shift = offset * s * Float(sum)
+        return (codes, multiple * s, constant + shift)
     }
+
+    /// The query of the asymmetric kernels (`AsymmetricKernels.h`): int8 weights in dimension
+    /// order, the scale and the constant of `Float(Σ v_j·u_j)·scale + constant`; `nil` for the
+    /// precisions they do not scan (floats, RaBitQ).
+    var kernelQuery: (weights: [Int8], scale: Float, constant: Float)? { rounded }
 
     /// The score of one row (`precision.bytesPerVector(dimension:)` bytes).
     public func score(_ row: UnsafeRawBufferPointer) -> Float {
@@ -121,7 +147,7 @@ public struct AsymmetricScorer: Sendable {
         }
         // The codes the blocked kernels scan: their one-row reference, the same float operations
         // in the same order, so a row scores the same here as in AsymmetricIndex, bit for bit.
-        guard let format = AsymmetricBlocks.format(of: precision), let inputs = blockedWeights, dimension > 0,
+        guard let format = AsymmetricBlocks.format(of: precision), let inputs = rounded, dimension > 0,
               let base = row.baseAddress
         else {
             return referenceScore(row)
@@ -129,7 +155,8 @@ public struct AsymmetricScorer: Sendable {
         let flip: UInt8 = precision == .int8 ? 0x80 : 0
         return inputs.weights.withUnsafeBufferPointer { w in
             eq_asym_score_reference(
-                format, base.assumingMemoryBound(to: UInt8.self), Int64(dimension), w.baseAddress!, inputs.constant, flip)
+                format, base.assumingMemoryBound(to: UInt8.self), Int64(dimension), w.baseAddress!, inputs.scale,
+                inputs.constant, flip)
         }
     }
 
@@ -140,41 +167,33 @@ public struct AsymmetricScorer: Sendable {
         return Float((1 << bits) - 1) / 2 * sum
     }
 
-    /// The plain-Swift score of one row: one fused multiply-add per dimension, in order.
+    /// The plain-Swift score of one row: floats one fused multiply-add per dimension, in order;
+    /// the integer-scored precisions `Float(Σ v_j·u_j)·scale + constant` (wrapping 32-bit sum).
     func referenceScore(_ row: UnsafeRawBufferPointer) -> Float {
         let bytes = row.bindMemory(to: UInt8.self)
-        guard let base = bytes.baseAddress, dimension > 0 else { return constant }
+        guard let base = bytes.baseAddress, dimension > 0 else { return rounded?.constant ?? constant }
         let d = dimension
+        if let rounded {
+            var sum: Int32 = 0
+            for j in 0..<d {
+                let u: Int32
+                switch precision {
+                case .int8: u = Int32(base[j] ^ 0x80)
+                case .uint8: u = Int32(base[j])
+                case .int4: u = Int32(ReferenceKernels.nibble(base, j))
+                case .ternary: u = 1 + Int32(ReferenceKernels.trit(base, j, dimension: d))
+                default: u = base[j / 8] & (0x80 >> UInt8(j % 8)) != 0 ? 1 : 0
+                }
+                sum &+= u &* Int32(rounded.weights[j])
+            }
+            let product = Float(sum) * rounded.scale
+            return product + rounded.constant
+        }
         return query.withUnsafeBufferPointer { q in
             var acc: Float = 0
             switch precision {
             case .float32, .float16, .bfloat16:
                 for j in 0..<d { acc = acc.addingProduct(ReferenceKernels.floatValue(precision, base, j), q[j]) }
-                return acc
-            case .int8, .uint8, .int4:
-                return weights.withUnsafeBufferPointer { w in
-                    switch precision {
-                    case .int8: for j in 0..<d { acc = acc.addingProduct(w[j], Float(base[j] ^ 0x80)) }
-                    case .uint8: for j in 0..<d { acc = acc.addingProduct(w[j], Float(base[j])) }
-                    default: for j in 0..<d { acc = acc.addingProduct(w[j], Float(ReferenceKernels.nibble(base, j))) }
-                    }
-                    return acc + constant
-                }
-            case .ternary:
-                for j in 0..<d {
-                    switch ReferenceKernels.trit(base, j, dimension: d) {
-                    case 1: acc += q[j]
-                    case -1: acc -= q[j]
-                    default: break
-                    }
-                }
-                return acc
-            case .binary, .ubinary:
-                let flip: UInt8 = precision == .binary ? 0x80 : 0
-                for j in 0..<d {
-                    let set = (base[j / 8] ^ flip) & (0x80 >> UInt8(j % 8)) != 0
-                    acc += set ? q[j] : -q[j]
-                }
                 return acc
             case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
                 let bits = precision.rabitqCodeBits ?? 1
@@ -183,6 +202,8 @@ public struct AsymmetricScorer: Sendable {
                 var inner: Float = 0
                 for j in 0..<d { inner = inner.addingProduct(RaBitQCodes.gridValue(code: codes[j], bits: bits), weights[j]) }
                 return constant + factors.scale * inner
+            case .int8, .uint8, .int4, .ternary, .binary, .ubinary:
+                return acc + constant  // unreachable: scored from their rounded weights above
             }
         }
     }

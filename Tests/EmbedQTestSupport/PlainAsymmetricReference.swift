@@ -95,10 +95,13 @@ public enum PlainAsymmetricReference {
         return sum
     }
 
-    /// A bound on the float32 rounding error of any summation of the row's score, in any order,
-    /// with the dequantization folded into per-query weights and a constant:
-    /// `2 · (d + 2) · 2⁻²³ · Σ_j |q_j| · (2|x_j| + |min_j| + step_j)` (the magnitudes of every
-    /// term a float32 implementation may add).
+    /// A bound on the error of EmbedQ's score of the row against the exact one: float32 rounding
+    /// of any summation order, `2 · (d + 2) · 2⁻²³ · Σ_j |q_j| · (2|x_j| + |min_j| + step_j)` (the
+    /// magnitudes of every term a float32 implementation may add), plus, for the integer-scored
+    /// encodings, the int8 rounding of the query's weights (README "Search": `w_j = q_j · step_j`
+    /// for int8 / uint8 / int4, `q_j` for ternary and bits, rounded at `s = max |w_j| / 127`):
+    /// `s/2 · Σ_j |u_j|` with `u_j` the bucket (int8 / uint8 / int4) or `|x_j|` (ternary, bits),
+    /// with 1 % to spare for the float32 arithmetic of the rounding itself.
     public static func roundingBound(query: [Float], row: [UInt8], encoding: Encoding, ranges: Ranges?) -> Double {
         let x = values(row, encoding: encoding, dimension: query.count, ranges: ranges)
         var magnitude = 0.0
@@ -109,7 +112,38 @@ public enum PlainAsymmetricReference {
             }
             magnitude += abs(Double(query[j])) * term
         }
-        return 2 * Double(query.count + 2) * 0x1p-23 * magnitude
+        let float32 = 2 * Double(query.count + 2) * 0x1p-23 * magnitude
+        return float32 + 1.01 * queryRoundingBound(query: query, row: row, encoding: encoding, ranges: ranges)
+    }
+
+    /// `s/2 · Σ_j |u_j|`: the most the int8 rounding of the query's weights moves the score (0
+    /// for the float encodings, which score the float query itself).
+    static func queryRoundingBound(query: [Float], row: [UInt8], encoding: Encoding, ranges: Ranges?) -> Double {
+        let d = query.count
+        var weights = [Double](repeating: 0, count: d)
+        var units = [Double](repeating: 0, count: d)
+        switch encoding {
+        case .float32, .float16, .bfloat16: return 0
+        case .int8, .uint8, .int4:
+            guard let ranges else { return 0 }
+            let levels: Float = encoding == .int4 ? 15 : 255
+            for j in 0..<d where ranges.minimums[j] != ranges.maximums[j] {
+                weights[j] = Double(query[j] * ((ranges.maximums[j] - ranges.minimums[j]) / levels))
+                switch encoding {
+                case .int8: units[j] = Double(Int(Int8(bitPattern: row[j])) + 128)
+                case .uint8: units[j] = Double(row[j])
+                default: units[j] = Double(j % 2 == 0 ? row[j / 2] >> 4 : row[j / 2] & 0x0F)
+                }
+            }
+        case .ternary, .binary, .ubinary:
+            let x = values(row, encoding: encoding, dimension: d, ranges: nil)
+            for j in 0..<d {
+                weights[j] = Double(query[j])
+                units[j] = abs(x[j])
+            }
+        }
+        let s = (weights.map(abs).max() ?? 0) / 127
+        return s / 2 * units.reduce(0, +)
     }
 }
 

@@ -1,35 +1,38 @@
-// Asymmetric scan kernels: float32 queries against codes in the blocked layout of the symmetric
-// scans (SearchKernels.h: blocks of EQ_BLOCK_ROWS = 16 rows, word w of the 16 rows, then word
-// w + 1, …), scored as the inner product of the query with the codes' values.
+// Asymmetric scans: a float32 query, quantized once to int8 weights with one scale, against codes
+// in the blocked layout of the symmetric scans (SearchKernels.h: blocks of EQ_BLOCK_ROWS = 16
+// rows, word w of the 16 rows, then word w + 1, …), scored with the symmetric kernels' exact
+// integer dot products.
 //
-// | format            | word    | value of dimension j (code c_j)                                  |
-// |-------------------|---------|------------------------------------------------------------------|
-// | EQ_ASYM_U8        | 4 bytes | byte j of the row, unsigned (an int8 corpus carries its +128)    |
-// | EQ_ASYM_U4        | 4 bytes | nibble j (high nibble of byte j/2 first)                         |
-// | EQ_ASYM_TERNARY   | 8 bytes | +1 / −1 / 0: bit j of the positive plane / of the negative plane |
-// | EQ_ASYM_BITS      | 8 bytes | bit j as ±1 (set +1, clear −1)                                   |
+// | format            | stored word | integer value u_j of dimension j                                 |
+// |-------------------|-------------|------------------------------------------------------------------|
+// | EQ_ASYM_U8        | 4 bytes     | byte j of the row, unsigned (an int8 corpus carries its +128)    |
+// | EQ_ASYM_U4        | 4 bytes     | nibble j (high nibble of byte j/2 first)                         |
+// | EQ_ASYM_TERNARY   | 8 bytes     | 1 + P_j − N_j: bit j of the positive plane P, of the negative N  |
+// | EQ_ASYM_BITS      | 8 bytes     | bit j                                                            |
 //
 // Bits are packed most-significant first within each byte (NumPy `packbits`), words read
 // little-endian; a ternary row holds `words / 2` words of its positive plane, then as many of its
-// negative plane. Bits and nibbles past `dim` are ignored.
+// negative plane (both bits set reads 1: the value 0). Bits and nibbles past `dim` read 0 (1 for
+// ternary), and the query's padding weights are 0.
 //
-// Score of a row against query `q` (weights w = `weights + q * dim`, constant c = `constants[q]`),
-// evaluated per row in dimension order j = 0 … dim − 1, starting from acc = +0:
-//   U8, U4:   acc = fmaf(w_j, (float)c_j, acc)
-//   TERNARY:  acc = acc + w_j where only the positive bit is set, acc − w_j where only the
-//             negative bit is set, acc unchanged otherwise (both set counts as 0)
-//   BITS:     acc = acc + w_j where set, acc − w_j where clear
-// and out = acc + c. Every variant performs exactly these float operations per row (SIMD runs
-// across rows, never across dimensions), so all variants — and `eq_asym_score_reference` — agree
-// bit for bit.
+// Score of a row against query `q` (int8 weights v = `queries` row q, `scales[q]`,
+// `constants[q]`): I = Σ_j v_j · u_j in wrapping 32-bit integer arithmetic (exact below 2³¹), then
+//     out = (float)I * scale + constant        (one rounded multiply, then one rounded add).
+// Every variant and `eq_asym_score_reference` compute exactly this, so they agree bit for bit.
+// The caller folds the format into the scale and constant: with weights w_j ≈ s · v_j, an int8 /
+// uint8 / int4 row scores Σ w_j · u_j (scale s, plus the ranges' constant), a ternary row
+// Σ w_j · (u_j − 1) (scale s, constant −s · Σ v_j), a ±1 row Σ w_j · (2u_j − 1) (scale 2s,
+// constant −s · Σ v_j).
 //
-// Outputs: `out[q * out_stride + r]` for the rows `r < 16 * nblocks` of the blocks passed (padding
-// rows included; callers ignore them). Queries are scored block by block, so a block is read from
-// memory once for all `nq` queries.
+// Query layout (`query_words` 4-byte words per query, `queries`: nq × query_words × 4 int8):
+// U8, TERNARY, BITS: weight j at byte j (the unpacked layout, below); U4: each 8-dimension word
+// as the symmetric 4-bit scan takes it (SearchKernels.h): the 4 high-nibble (even-dimension)
+// weights, then the 4 low-nibble (odd-dimension) ones.
 //
-// Every format exists as `_portable` (plain C), `_avx2` (AVX2 + FMA), `_avx512` (AVX-512 F/BW/DQ/VL)
-// and, on arm64, `_neon`; the `asym_scan` slots of `eq_kernels()` (EmbeddingKernels.h) hold the
-// best ones for the running CPU.
+// TERNARY and BITS rows are first unpacked, a few blocks at a time into a small buffer, to one
+// byte per dimension in the U8 blocked layout (16 four-byte words per 64-dimension word): the
+// `asym_unpack_*` kernels, one per instruction set. The dot products are the table's
+// `dot_u8s8_blocks` / `dot_u4_blocks`; so every block is read once for all the queries of a call.
 #ifndef EMBEDQ_ASYMMETRIC_KERNELS_H
 #define EMBEDQ_ASYMMETRIC_KERNELS_H
 
@@ -49,33 +52,39 @@ typedef enum {
 
 #define EQ_ASYM_FORMAT_COUNT 4
 
-/// Scores `nq` queries (`weights`: nq × dim floats; `constants`: nq floats) against `nblocks`
-/// blocks of `words` words per row.
-typedef void (*eq_asym_scan_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,
-                                const float *weights, const float *constants, int64_t nq, float *out,
-                                int64_t out_stride);
+/// Unpacks `nblocks` blocks of bit codes (`words` 8-byte words per row; for ternary both planes)
+/// into one byte per dimension, U8 blocked layout: `out` receives nblocks × (16 × plane words) ×
+/// 16 rows × 4 bytes, where plane words = `words` (bits) or `words / 2` (ternary).
+typedef void (*eq_asym_unpack_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
+
+struct eq_kernel_table_s;
+
+/// The 4-byte query words per query of `format` for rows of `words` stored words.
+int64_t eq_asym_query_words(int format, int64_t words);
+
+/// The bytes of the `scratch` buffer `eq_asym_scan` needs for `format` (0 for U8 and U4).
+int64_t eq_asym_scratch_bytes(int format, int64_t words);
+
+/// Scores `nq` queries against `nblocks` blocks of `format` codes (`words` stored words per row)
+/// with the kernels of `table` (EmbeddingKernels.h): `out[q * out_stride + r]` for the rows
+/// `r < 16 * nblocks` (padding rows included; callers ignore them). `scratch`: at least
+/// `eq_asym_scratch_bytes(format, words)` bytes, used by one call at a time.
+void eq_asym_scan(const struct eq_kernel_table_s *table, int format, const uint8_t *blocks, int64_t nblocks,
+                  int64_t words, const int8_t *queries, const float *scales, const float *constants, int64_t nq,
+                  float *out, int64_t out_stride, uint8_t *scratch);
 
 /// The plain reference: the score of one row-major row (`row`: the bytes of one row of `format`
 /// codes, unblocked — `dim` bytes for U8, `ceil(dim / 2)` for U4, `ceil(dim / 8)` for BITS, two
-/// planes of `ceil(dim / 8)` for TERNARY) against `weights` (`dim` floats) and `constant`. U8
-/// bytes are read as `byte ^ xor_mask` (0x80 turns stored int8 codes into the kernels' unsigned
-/// `code + 128`); the other formats ignore `xor_mask`. Also the one-row scorer of rescoring.
-float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const float *weights, float constant,
-                              uint8_t xor_mask);
+/// planes of `ceil(dim / 8)` for TERNARY) against the int8 weights `weights` (`dim`, in dimension
+/// order), `scale` and `constant`. U8 bytes are read as `byte ^ xor_mask` (0x80 turns stored int8
+/// codes into the kernels' unsigned `code + 128`); the other formats ignore `xor_mask`. Also the
+/// one-row scorer of rescoring.
+float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const int8_t *weights, float scale,
+                              float constant, uint8_t xor_mask);
 
-#define EQ_ASYM_DECLARE(isa)                                                                                    \
-    void eq_asym_scan_u8_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,              \
-                               const float *weights, const float *constants, int64_t nq, float *out,            \
-                               int64_t out_stride);                                                             \
-    void eq_asym_scan_u4_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,              \
-                               const float *weights, const float *constants, int64_t nq, float *out,            \
-                               int64_t out_stride);                                                             \
-    void eq_asym_scan_ternary_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,         \
-                                    const float *weights, const float *constants, int64_t nq, float *out,       \
-                                    int64_t out_stride);                                                        \
-    void eq_asym_scan_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, int64_t dim,            \
-                                 const float *weights, const float *constants, int64_t nq, float *out,          \
-                                 int64_t out_stride);
+#define EQ_ASYM_DECLARE(isa)                                                                                  \
+    void eq_asym_unpack_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);      \
+    void eq_asym_unpack_ternary_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
 
 EQ_ASYM_DECLARE(portable)
 #if defined(__x86_64__)

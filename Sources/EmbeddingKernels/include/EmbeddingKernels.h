@@ -5,7 +5,7 @@
 // `EMBEDQ_ISA`), filled once, thread-safe. `eq_kernels_for(capabilities, &table)` fills a table
 // for any lower set of capabilities, so that tests run every variant the CPU has against the
 // portable one and the plain-Swift references. Every variant lives in one file per operation ×
-// instruction set (`search_<isa>.c`, `quantize_<isa>.c`, `asymmetric_scan_<isa>.c`,
+// instruction set (`search_<isa>.c`, `quantize_<isa>.c`, `asymmetric_unpack_<isa>.c`,
 // `graph_distance_<isa>.c`, `rabitq_scan_<isa>.c`), compiled with per-function target attributes.
 //
 // | kernels                     | portable | x86-64                               | arm64                  |
@@ -17,12 +17,16 @@
 // | select above (i32, f32)     | C        | AVX2, AVX-512 F (compress)           | NEON                   |
 // | quantize (uint8 / int4 /    | C        | AVX2, AVX-512 F/BW/DQ/VL             | NEON                   |
 // | int8 codes, signs, ternary) |          |                                      |                        |
-// | asymmetric scans            | C        | AVX2 + FMA, AVX-512 F/BW/DQ/VL       | NEON                   |
+// | asymmetric scans: bit and   | C        | AVX2, AVX-512 BW                     | NEON (tbl)             |
+// | ternary unpacking (the dot  |          |                                      |                        |
+// | products are the u8×s8 and  |          |                                      |                        |
+// | 4-bit scans above)          |          |                                      |                        |
 // | graph distances             | C        | AVX2, AVX-512 (VPOPCNTDQ, VNNI)      | NEON                   |
 // | RaBitQ scan, code dot       | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON                   |
 //
-// Exactness: integer kernels are bit-identical to the portable variant; every float kernel
-// (float dot scans, asymmetric scans, graph float distances, quantizers) performs the same float
+// Exactness: integer kernels (the asymmetric scans' sums included) are bit-identical to the
+// portable variant; every float kernel (float dot scans, graph float distances, quantizers, the
+// asymmetric scans' final multiply-add, written once in asymmetric_scan.c) performs the same float
 // operations in the same order in every variant, so it is bit-identical too (0 ulp); only the
 // RaBitQ float-query code dot sums in its own order (RaBitQKernels.h).
 //
@@ -84,7 +88,7 @@ EQ_QUANTIZE_DECLARE(neon)
 #endif
 
 /// The dispatch table: one function per kernel, and the variant each family runs.
-typedef struct {
+typedef struct eq_kernel_table_s {
     // Blocked scans and selection (SearchKernels.h).
     eq_bit_blocks_fn hamming_blocks;
     eq_bit_blocks_fn ternary_blocks;
@@ -97,8 +101,9 @@ typedef struct {
     eq_quantize_scalar_codes_fn quantize_scalar_codes;
     eq_pack_signs_fn pack_signs;
     eq_pack_ternary_fn pack_ternary;
-    // Asymmetric scans, by `eq_asym_format` (AsymmetricKernels.h).
-    eq_asym_scan_fn asym_scan[EQ_ASYM_FORMAT_COUNT];
+    // The unpacking of bit and ternary codes for the asymmetric scans (AsymmetricKernels.h).
+    eq_asym_unpack_fn asym_unpack_bits;
+    eq_asym_unpack_fn asym_unpack_ternary;
     // Graph distances, by `eq_graph_metric` (GraphKernels.h).
     eq_graph_distances_fn graph_distances[EQ_GRAPH_METRIC_COUNT];
     // RaBitQ (RaBitQKernels.h).
@@ -112,7 +117,7 @@ typedef struct {
     const char *dot_float_isa; ///< dot_float_blocks
     const char *select_isa;    ///< select_above_i32 and select_above_f32
     const char *quantize_isa;  ///< quantize_scalar_codes, pack_signs and pack_ternary
-    const char *asym_isa;      ///< every asym_scan
+    const char *asym_isa;      ///< asym_unpack_bits and asym_unpack_ternary
     const char *rabitq_isa;    ///< rabitq_scan and rabitq_code_dot
     const char *graph_isa[EQ_GRAPH_METRIC_COUNT];
 } eq_kernel_table;
@@ -124,11 +129,6 @@ const eq_kernel_table *eq_kernels(void);
 /// Fills `table` with the best variants whose instructions are all in `capabilities` (a
 /// CPUCapabilities bit mask) and in `eqcpu_capabilities()`; 0 gives the portable variants.
 void eq_kernels_for(uint64_t capabilities, eq_kernel_table *table);
-
-/// The asymmetric scan of `format` in `table` (C arrays reach Swift as tuples).
-static inline eq_asym_scan_fn eq_kernels_asym_scan(const eq_kernel_table *table, int format) {
-    return table->asym_scan[format];
-}
 
 /// The graph distance function of `metric` in `table`.
 static inline eq_graph_distances_fn eq_kernels_graph_distances(const eq_kernel_table *table, int metric) {

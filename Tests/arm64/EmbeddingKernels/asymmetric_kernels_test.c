@@ -1,7 +1,9 @@
-// Every asymmetric scan variant the CPU has (capped by EMBEDQ_ISA) against the plain reference
-// `eq_asym_score_reference`, bit for bit: formats U8 / U4 / ternary / bits, odd dimensions, 1 / 17 /
-// 40 rows (padding rows in the last block), 1 and 3 queries, random bytes including set bits past
-// the dimension and both ternary planes set, weights spanning six decades. Fixed seed.
+// The asymmetric scan (`eq_asym_scan`) with every table the CPU has (capped by EMBEDQ_ISA: its
+// unpacking and integer dot products) against the plain reference `eq_asym_score_reference`, bit
+// for bit: formats U8 / U4 / ternary / bits, odd dimensions, 1 / 17 / 40 rows (padding rows in the
+// last block), 1 and 3 queries, random bytes including set bits past the dimension and both ternary
+// planes set, int8 weights over their whole range (−128 included), scales spanning six decades.
+// Fixed seed.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,21 @@ static uint8_t *blocked(int format, int64_t dim, const uint8_t *codes, int64_t r
     return out;
 }
 
+/// The query words of `nq` queries of int8 weights (`dim` each, dimension order), as
+/// AsymmetricKernels.h lays them out for `format`: zero-padded, the 4-bit format's words split
+/// into their even-dimension (high-nibble) and odd-dimension (low-nibble) halves.
+static int8_t *query_layout(int format, int64_t dim, const int8_t *weights, int64_t nq, int64_t query_words) {
+    int8_t *out = calloc((size_t)(nq * query_words * 4 + 1), 1);
+    for (int64_t q = 0; q < nq; q++) {
+        int8_t *query = out + q * query_words * 4;
+        for (int64_t j = 0; j < dim; j++) {
+            const int64_t at = format == EQ_ASYM_U4 ? (j / 8) * 8 + (j % 2) * 4 + (j % 8) / 2 : j;
+            query[at] = weights[q * dim + j];
+        }
+    }
+    return out;
+}
+
 int asymmetric_kernels_test(void) {
     static const char *names[] = {"u8", "u4", "ternary", "bits"};
     const int64_t dims[] = {1, 7, 13, 63, 64, 65, 383, 384, 385};
@@ -78,20 +95,25 @@ int asymmetric_kernels_test(void) {
                     uint8_t *codes = malloc((size_t)(rows * row_bytes + 1));
                     for (int64_t i = 0; i < rows * row_bytes; i++) codes[i] = (uint8_t)next();
                     uint8_t *blocks = blocked(format, dim, codes, rows, &nblocks);
-                    float *weights = malloc(sizeof(float) * (size_t)(nq * dim)), constants[3];
-                    for (int64_t i = 0; i < nq * dim; i++) {
-                        const float scale = (float[]){1e-3f, 1e-1f, 1.0f, 10.0f, 1e3f}[next() % 5];
-                        weights[i] = scale * ((float)(next() % 20001) / 10000.0f - 1.0f);
+                    int8_t *weights = malloc((size_t)(nq * dim));
+                    float scales[3], constants[3];
+                    for (int64_t i = 0; i < nq * dim; i++) weights[i] = (int8_t)next();
+                    for (int q = 0; q < nq; q++) {
+                        scales[q] = (float[]){1e-3f, 1e-1f, 1.0f, 10.0f, 1e3f}[next() % 5] * (float)(next() % 1000 + 1) / 1000.0f;
+                        constants[q] = (float)(next() % 2001) / 100.0f - 10.0f;
                     }
-                    for (int q = 0; q < nq; q++) constants[q] = (float)(next() % 2001) / 100.0f - 10.0f;
+                    const int64_t query_words = eq_asym_query_words(format, words);
+                    int8_t *queries = query_layout(format, dim, weights, nq, query_words);
+                    uint8_t *scratch = malloc((size_t)eq_asym_scratch_bytes(format, words) + 1);
                     const int64_t stride = nblocks * EQ_BLOCK_ROWS + 5;
                     float *out = malloc(sizeof(float) * (size_t)(nq * stride));
-                    // One query, then all three at once (the kernels' block-by-block query loop).
-                    table->asym_scan[format](blocks, nblocks, words, dim, weights, constants, 1, out, stride);
-                    table->asym_scan[format](blocks, nblocks, words, dim, weights, constants, nq, out, stride);
+                    // One query, then all three at once (each block is scored for every query).
+                    eq_asym_scan(table, format, blocks, nblocks, words, queries, scales, constants, 1, out, stride, scratch);
+                    eq_asym_scan(table, format, blocks, nblocks, words, queries, scales, constants, nq, out, stride, scratch);
                     for (int64_t q = 0; q < nq; q++) {
                         for (int64_t r = 0; r < rows; r++, checks++) {
-                            const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim, constants[q], 0);
+                            const float want = eq_asym_score_reference(format, codes + r * row_bytes, dim, weights + q * dim,
+                                                                       scales[q], constants[q], 0);
                             const float got = out[q * stride + r];
                             if (memcmp(&want, &got, sizeof want) != 0 && table_failures++ < 10)
                                 printf("asymmetric %s %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->asym_isa,
@@ -101,6 +123,8 @@ int asymmetric_kernels_test(void) {
                     free(codes);
                     free(blocks);
                     free(weights);
+                    free(queries);
+                    free(scratch);
                     free(out);
                 }
             }
