@@ -9,7 +9,7 @@
 //
 // | kernel            | portable | x86-64                                    | arm64                      |
 // |-------------------|----------|-------------------------------------------|----------------------------|
-// | gemm_f32          | C        | AVX2+FMA 6×16, AVX-512 8×32               | NEON 6×16                  |
+// | gemm_f32          | C        | AVX2+FMA 6×16, AVX-512 14×32              | NEON 6×16                  |
 // | attention QKᵀ, PV | (through gemm_f32: sek_attention_scores / sek_attention_context)                  |
 // | gemm_u8s8 (int8)  | C        | AVX2 vpmaddubsw, AVX-VNNI, AVX-512BW       | NEON smull, SDOT, SMMLA    |
 // |                   |          | vpmaddubsw, AVX-512 VNNI                  | (i8mm)                     |

@@ -67,7 +67,7 @@ static void *allocate(size_t bytes) {
 // (rows, columns, inputs): every tile remainder, odd widths, both sides of 16 / 32 / 64 / 384.
 static const size_t shapes[][3] = {
     {1, 1, 1},    {2, 7, 13},  {7, 13, 7},  {13, 33, 63}, {65, 1, 65},  {5, 63, 383}, {13, 65, 385},
-    {3, 385, 13}, {49, 17, 8}, {12, 32, 64}, {1, 385, 385}, {8, 16, 384},
+    {3, 385, 13}, {49, 17, 8}, {12, 32, 64}, {1, 385, 385}, {8, 16, 384}, {60, 70, 401},
 };
 #define SHAPE_COUNT (sizeof shapes / sizeof *shapes)
 
