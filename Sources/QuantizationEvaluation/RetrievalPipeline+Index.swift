@@ -44,15 +44,8 @@ extension RetrievalPipeline {
             }
             let rabitqCodes: QuantizedEmbeddings
             do {
-                // The ranges' own rotation (e.g. a learned one, `embedq eval --rabitq-rotation itq`),
-                // else the evaluation's seeded random rotation.
-                let rotation: RaBitQRotation
-                if let own = ranges.rotation {
-                    rotation = own
-                } else {
-                    rotation = try RaBitQRotation.random(
-                        dimension: corpus.dimension, seed: RetrievalPipeline.rabitqSeed, centroid: RaBitQRotation.mean(of: corpus))
-                }
+                let rotation = try RaBitQRotation.random(
+                    dimension: corpus.dimension, seed: RetrievalPipeline.rabitqSeed, centroid: RaBitQRotation.mean(of: corpus))
                 rabitqCodes = try EmbeddingQuantizer(precision: precision, ranges: ranges.withRotation(rotation)).quantize(corpus)
             } catch {
                 throw .quantization(error)

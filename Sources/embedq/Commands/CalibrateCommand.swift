@@ -14,9 +14,7 @@ struct CalibrateCommand: ParsableCommand {
             --dimensions N calibrates the first N dimensions (Matryoshka truncation; --normalize \
             re-normalizes the truncated rows), as quantize and index build will see them. \
             --rotation adds the RaBitQ centroid (the mean) and a seeded random rotation, which the \
-            rabitq1 … rabitq4 precisions need ((d + 4) × d rows in .npy, version 2 in JSON); \
-            --rotation-method itq learns it from the embeddings instead (iterative quantization of \
-            the unit residuals, on at most 20,000 rows). \
+            rabitq1 … rabitq4 precisions need ((d + 4) × d rows in .npy, version 2 in JSON). \
             --head calibrates on the head's outputs (give the same --head when quantizing).
             """)
 
@@ -40,13 +38,6 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Seed of the RaBitQ rotation.")
     var rotationSeed: UInt64 = 1
 
-    @Option(help: "How the RaBitQ rotation is made: random (seeded), or itq (learned from these embeddings by iterative quantization, starting from the seeded rotation).")
-    var rotationMethod: RotationMethod = .random
-
-    enum RotationMethod: String, ExpressibleByArgument, CaseIterable {
-        case random, itq
-    }
-
     @Option(help: "Projection head (embedq train-head) applied to the embeddings first.")
     var head: String?
 
@@ -60,11 +51,8 @@ struct CalibrateCommand: ParsableCommand {
             to: truncation.apply(to: EmbeddingMatrix(contentsOfNPY: input), what: input), what: input)
         var ranges = try Calibration.ranges(from: embeddings, method: method, ternaryAlpha: ternaryAlpha)
         if rotation {
-            ranges = try ranges.withRotation(rotationMethod == .itq
-                ? IterativeQuantization.rabitqRotation(embeddings, seed: rotationSeed)
-                : RaBitQRotation.random(dimension: embeddings.dimension, seed: rotationSeed, centroid: RaBitQRotation.mean(of: embeddings)))
-        } else if rotationMethod != .random {
-            throw CommandFailure("--rotation-method applies with --rotation")
+            ranges = try ranges.withRotation(RaBitQRotation.random(
+                dimension: embeddings.dimension, seed: rotationSeed, centroid: RaBitQRotation.mean(of: embeddings)))
         }
         if embeddings.rowCount < Calibration.recommendedMinimumRows {
             StandardError.warn("calibrating on only \(embeddings.rowCount) embeddings; \(Calibration.recommendedMinimumRows) or more give more stable ranges")

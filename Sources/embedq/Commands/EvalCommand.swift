@@ -85,13 +85,6 @@ struct EvalCommand: ParsableCommand {
         valueName: "run.json"))
     var peerRun: [String] = []
 
-    @Option(help: "The RaBitQ rows' rotation: random (seeded) or itq (learned from the corpus); both adds the ITQ rows beside the random ones.")
-    var rabitqRotation: RotationChoice = .random
-
-    enum RotationChoice: String, ExpressibleByArgument, CaseIterable {
-        case random, itq, both
-    }
-
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         _ = try alphas()
@@ -136,23 +129,11 @@ struct EvalCommand: ParsableCommand {
         }
         let peers = try peerRun.map { path throws(QuantizationEvaluationError) in try PeerRun.read(contentsOf: path) }
         let matrix = try QuantizationMatrix(embeddings: embeddings, judgments: data.judgments)
-        let randomRotation = !noRabitq && rabitqRotation != .itq
-        let pipelines = RetrievalPipeline.standardMatrix + (randomRotation ? RetrievalPipeline.rabitqMatrix : [])
+        let pipelines = RetrievalPipeline.standardMatrix + (noRabitq ? [] : RetrievalPipeline.rabitqMatrix)
         let log = { (result: QuantizationResult) in
             StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))
         }
         var results = try matrix.evaluate(pipelines, onResult: log)
-        if !noRabitq, rabitqRotation != .random {
-            let start = ContinuousClock.now
-            let learned = try IterativeQuantization.rabitqRotation(embeddings.corpus, seed: RetrievalPipeline.rabitqSeed)
-            StandardError.log("learned the ITQ rotation in \(seconds(since: start))")
-            let ranges = try matrix.ranges.withRotation(learned)
-            for pipeline in RetrievalPipeline.rabitqMatrix {
-                let result = try matrix.evaluate(pipeline, ranges: ranges, name: pipeline.description + " [ITQ rotation]")
-                log(result)
-                results.append(result)
-            }
-        }
         let grid = try widths()
         if let wider = grid.first(where: { $0 > embeddings.corpus.dimension }) {
             throw CommandFailure("--dimensions \(wider) is wider than the model's \(embeddings.corpus.dimension) dimensions")
