@@ -78,7 +78,7 @@ struct AsymmetricBlocks: Sendable {
         constants += [Float](repeating: 0, count: 16)
         let scratchBytes = Int(eq_asym_scratch_bytes(format, words))
         let (storage, layout, queryArray, scaleArray, constantArray) = (self.storage, self.layout, queries, scales, constants)
-        let blocked = BlockScan<Float>(
+        var blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
                 let scratch = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(scratchBytes, 1), alignment: 64)
@@ -99,6 +99,8 @@ struct AsymmetricBlocks: Sendable {
                 }
             },
             select: { keys, n, bar, indices in BlockKernels.selectAbove(kernels, keys, n, bar, indices) })
+        // Bit and ternary codes are unpacked once per kernel call: 32 queries share each unpacking.
+        if scratchBytes > 0 { blocked.queryGroup = 32 }
         return blocked.run(queryCount: scorers.count, k: k, threads: threads, filter: filter).map { rows in
             rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
         }

@@ -23,8 +23,10 @@ struct BlockScan<Key: RankingKey>: Sendable {
     let kernel: Kernel
     let select: Select
 
-    /// Queries scored per kernel call.
-    static var queryGroup: Int { 8 }
+    /// Queries scored per kernel call: 8 by default (their keys, 8 × 4 KiB per chunk, stay in
+    /// L1); more where a kernel does per-chunk work that every query shares (the asymmetric
+    /// scans unpack bit and ternary codes once per call).
+    var queryGroup = 8
     /// Blocks per thread below which a scan does not use another thread.
     static var minimumBlocksPerThread: Int { 256 }
 
@@ -43,8 +45,8 @@ struct BlockScan<Key: RankingKey>: Sendable {
         guard blocks > 0 else { return Array(repeating: [], count: queryCount) }
         let capacity = Swift.min(k, rowCount)
         let rowThreads = Swift.max(1, Swift.min(threads, blocks / Self.minimumBlocksPerThread))
-        if rowThreads == 1, threads > 1, queryCount >= 2 * Self.queryGroup {
-            let queryThreads = Swift.min(threads, queryCount / Self.queryGroup)
+        if rowThreads == 1, threads > 1, queryCount >= 2 * queryGroup {
+            let queryThreads = Swift.min(threads, queryCount / queryGroup)
             let parts = Parallel.ranges(total: queryCount, parts: queryThreads)
             return Parallel.map(queryThreads) { part in
                 scan(blocks: 0..<blocks, queries: parts[part], capacity: capacity, filter: filter, bars: bars)
@@ -71,7 +73,7 @@ struct BlockScan<Key: RankingKey>: Sendable {
         let chunkBlocks = Swift.max(1, Swift.min(64, (192 << 10) / Swift.max(blockBytes, 1)))
         let rowsPerBlock = BlockLayout.rowsPerBlock
         let chunkRows = chunkBlocks * rowsPerBlock
-        let group = Self.queryGroup
+        let group = queryGroup
         let keys = UnsafeMutablePointer<Key>.allocate(capacity: group * chunkRows)
         // Rows of skipped blocks keep old keys: initialized, and never offered (the filter rejects them).
         keys.initialize(repeating: .lowest, count: group * chunkRows)

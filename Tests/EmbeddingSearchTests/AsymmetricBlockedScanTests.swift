@@ -91,6 +91,32 @@ final class AsymmetricBlockedScanTests: XCTestCase {
         }
     }
 
+    /// Bit and ternary codes are unpacked once per group of 32 queries: 70 queries (two whole
+    /// groups and a partial one), on one and two threads, equal the exhaustive plain scan.
+    func testManyQueriesAcrossUnpackingGroupsEqualAnExhaustiveScan() throws {
+        for (p, precision) in [Precision.ternary, .binary, .ubinary].enumerated() {
+            let (rows, d) = (700, 97)
+            let stored = try codes(precision, rows: rows, dimension: d, seed: UInt64(900 + p))
+            let queries = TestData.matrix(rows: 70, dimension: d, seed: UInt64(950 + p))
+            let width = stored.bytesPerVector
+            let index = try AsymmetricIndex(stored)
+            for threads in [1, 2] {
+                let results = try index.search(queries, k: 5, threads: threads)
+                for q in 0..<70 {
+                    let scorer = try AsymmetricScorer(query: Array(queries[row: q]), codes: stored)
+                    let all = stored.bytes.withUnsafeBytes { bytes in
+                        (0..<rows).map { row in
+                            (row, scorer.referenceScore(UnsafeRawBufferPointer(rebasing: bytes[(row * width)..<((row + 1) * width)])))
+                        }
+                    }
+                    let expected = all.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(5)
+                    XCTAssertEqual(results.hits[q].map(\.row), expected.map(\.0), "\(precision) threads \(threads) q=\(q)")
+                    XCTAssertEqual(results.hits[q].map { Float($0.score) }, expected.map(\.1), "\(precision) q=\(q)")
+                }
+            }
+        }
+    }
+
     func testEmptyCorpusAndOneRow() throws {
         for precision in Self.precisions {
             let queries = TestData.matrix(rows: 2, dimension: 13, seed: 5)
