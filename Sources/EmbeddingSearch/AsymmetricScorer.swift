@@ -145,8 +145,8 @@ public struct AsymmetricScorer: Sendable {
             }
             return constant + factors.scale * (dot - gridOffset(bits: bits))
         }
-        // The codes the blocked kernels scan: their one-row reference, the same float operations
-        // in the same order, so a row scores the same here as in AsymmetricIndex, bit for bit.
+        // The codes the blocked kernels scan: their one-row reference (the same exact integer sum,
+        // then the same multiply and add), so a row scores the same here as in AsymmetricIndex.
         guard let format = AsymmetricBlocks.format(of: precision), let inputs = rounded, dimension > 0,
               let base = row.baseAddress
         else {

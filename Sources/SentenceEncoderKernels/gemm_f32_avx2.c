@@ -20,6 +20,24 @@ SEK_TARGET_AVX2 SEK_INLINE __m256i lane_mask(size_t count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count > 8 ? 8 : count)), index);
 }
 
+// Writes the tile's `mr` rows of accumulators: whole 16-column halves, or the active columns.
+SEK_TARGET_AVX2 SEK_INLINE void store_rows(const int mr, const __m256 *c0, const __m256 *c1, float *y, size_t ldy,
+                                           size_t columns, __m256i m0, __m256i m1) {
+    if (columns >= 16) {
+        #pragma clang loop unroll(full)
+        for (int r = 0; r < mr; r++) {
+            _mm256_storeu_ps(y + r * ldy, c0[r]);
+            _mm256_storeu_ps(y + r * ldy + 8, c1[r]);
+        }
+    } else {
+        #pragma clang loop unroll(full)
+        for (int r = 0; r < mr; r++) {
+            _mm256_maskstore_ps(y + r * ldy, m0, c0[r]);
+            _mm256_maskstore_ps(y + r * ldy + 8, m1, c1[r]);
+        }
+    }
+}
+
 SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *half, size_t k,
                                      __m256 b0, __m256 b1, float *y, size_t ldy, size_t columns, __m256i m0,
                                      __m256i m1) {
@@ -39,19 +57,7 @@ SEK_TARGET_AVX2 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, c
             c1[r] = _mm256_fmadd_ps(v, w1, c1[r]);
         }
     }
-    if (columns >= 16) {
-        #pragma clang loop unroll(full)
-        for (int r = 0; r < mr; r++) {
-            _mm256_storeu_ps(y + r * ldy, c0[r]);
-            _mm256_storeu_ps(y + r * ldy + 8, c1[r]);
-        }
-    } else {
-        #pragma clang loop unroll(full)
-        for (int r = 0; r < mr; r++) {
-            _mm256_maskstore_ps(y + r * ldy, m0, c0[r]);
-            _mm256_maskstore_ps(y + r * ldy + 8, m1, c1[r]);
-        }
-    }
+    store_rows(mr, c0, c1, y, ldy, columns, m0, m1);
 }
 
 // Rows copied: input c + u of row r at a[c · MR + r · CHUNK + u] (c a multiple of CHUNK, u <
@@ -92,19 +98,7 @@ SEK_TARGET_AVX2 SEK_INLINE void packed_tile(const int mr, float *a, const float 
             }
         }
     }
-    if (columns >= 16) {
-        #pragma clang loop unroll(full)
-        for (int r = 0; r < mr; r++) {
-            _mm256_storeu_ps(y + r * ldy, c0[r]);
-            _mm256_storeu_ps(y + r * ldy + 8, c1[r]);
-        }
-    } else {
-        #pragma clang loop unroll(full)
-        for (int r = 0; r < mr; r++) {
-            _mm256_maskstore_ps(y + r * ldy, m0, c0[r]);
-            _mm256_maskstore_ps(y + r * ldy + 8, m1, c1[r]);
-        }
-    }
+    store_rows(mr, c0, c1, y, ldy, columns, m0, m1);
 }
 
 #define SEK_TILE_CASE(n) \

@@ -23,6 +23,16 @@ SEK_TARGET_AVX512 SEK_INLINE __mmask16 mask_hi(size_t columns) {
 }
 
 // Rows in place: row r, input kk at x[r · ldx + kk].
+// Writes the tile's `mr` rows of accumulators (the panel's active columns only).
+SEK_TARGET_AVX512 SEK_INLINE void store_rows(const int mr, const __m512 *c0, const __m512 *c1, float *y, size_t ldy,
+                                             __mmask16 m0, __mmask16 m1) {
+    #pragma clang loop unroll(full)
+    for (int r = 0; r < mr; r++) {
+        _mm512_mask_storeu_ps(y + r * ldy, m0, c0[r]);
+        _mm512_mask_storeu_ps(y + r * ldy + 16, m1, c1[r]);
+    }
+}
+
 SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *panel, size_t k,
                                        __m512 b0, __m512 b1, float *y, size_t ldy, __mmask16 m0, __mmask16 m1) {
     __m512 c0[MR], c1[MR];
@@ -41,11 +51,7 @@ SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const float *x, size_t ldx,
             c1[r] = _mm512_fmadd_ps(v, w1, c1[r]);
         }
     }
-    #pragma clang loop unroll(full)
-    for (int r = 0; r < mr; r++) {
-        _mm512_mask_storeu_ps(y + r * ldy, m0, c0[r]);
-        _mm512_mask_storeu_ps(y + r * ldy + 16, m1, c1[r]);
-    }
+    store_rows(mr, c0, c1, y, ldy, m0, m1);
 }
 
 // Rows copied: input c + u of row r at a[c · MR + r · CHUNK + u] (c a multiple of CHUNK, u <
@@ -87,11 +93,7 @@ SEK_TARGET_AVX512 SEK_INLINE void packed_tile(const int mr, float *a, const floa
             }
         }
     }
-    #pragma clang loop unroll(full)
-    for (int r = 0; r < mr; r++) {
-        _mm512_mask_storeu_ps(y + r * ldy, m0, c0[r]);
-        _mm512_mask_storeu_ps(y + r * ldy + 16, m1, c1[r]);
-    }
+    store_rows(mr, c0, c1, y, ldy, m0, m1);
 }
 
 #define SEK_TILE_CASE(n) \
