@@ -5,9 +5,11 @@ import EmbeddingQuantization
 /// ±1, × float rows. A ``VectorIndex``; scores are inner products (higher is better).
 ///
 /// `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` codes are copied once into the
-/// blocked layout of the symmetric scans (as many bytes as the codes, plus padding) and scanned by
-/// the blocked asymmetric SIMD kernels (`AsymmetricKernels.h`: portable, AVX2, AVX-512, NEON; the
-/// scores are the same in every variant, bit for bit, and equal ``AsymmetricScorer``'s). Float and
+/// blocked layout of the symmetric scans (as many bytes as the codes, plus padding) and scanned
+/// with each query's weights rounded to int8 (``AsymmetricScorer``) by the integer dot-product
+/// kernels of the symmetric scans (`AsymmetricKernels.h`; bit and ternary codes unpacked to bytes
+/// by the portable, AVX2, AVX-512 or NEON variant). The scores are the same in every variant,
+/// bit for bit, and equal ``AsymmetricScorer``'s. Float and
 /// RaBitQ codes stay in their row-major layout in any ``ByteSource`` (an array or a memory-mapped
 /// file) and are scanned in place, one row at a time. Safe to share between threads.
 ///
