@@ -22,7 +22,6 @@ SEK_TARGET_AVX512 SEK_INLINE __mmask16 mask_hi(size_t columns) {
     return columns <= 16 ? (__mmask16)0 : columns >= 32 ? (__mmask16)0xFFFF : (__mmask16)((1u << (columns - 16)) - 1u);
 }
 
-// Rows in place: row r, input kk at x[r · ldx + kk].
 // Writes the tile's `mr` rows of accumulators (the panel's active columns only).
 SEK_TARGET_AVX512 SEK_INLINE void store_rows(const int mr, const __m512 *c0, const __m512 *c1, float *y, size_t ldy,
                                              __mmask16 m0, __mmask16 m1) {
@@ -33,6 +32,7 @@ SEK_TARGET_AVX512 SEK_INLINE void store_rows(const int mr, const __m512 *c0, con
     }
 }
 
+// Rows in place: row r, input kk at x[r · ldx + kk].
 SEK_TARGET_AVX512 SEK_INLINE void tile(const int mr, const float *x, size_t ldx, const float *panel, size_t k,
                                        __m512 b0, __m512 b1, float *y, size_t ldy, __mmask16 m0, __mmask16 m1) {
     __m512 c0[MR], c1[MR];
