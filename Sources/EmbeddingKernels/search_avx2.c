@@ -7,43 +7,95 @@
 
 #define SEARCH256 __attribute__((target("avx2,fma,f16c,popcnt")))
 
+// Bytes' popcounts by nibble lookup (`vpshufb`), two per byte, summed per byte.
+static inline __attribute__((always_inline)) SEARCH256 __m256i popcount_bytes(__m256i x) {
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    return _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, nibble)),
+                           _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)));
+}
+
+// Four ymm of 64-bit sums (rows 0–3, 4–7, 8–11, 12–15 of a block, each within int32) as 16
+// int32 keys, negated when `negate`, stored at `out`.
+static inline __attribute__((always_inline)) SEARCH256 void store_row_sums(const __m256i sums[4], int negate,
+                                                                          int32_t *out) {
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    for (int half = 0; half < 2; half++) {
+        // (r0, r4, r1, r5, r2, r6, r3, r7) as dwords, then in row order.
+        __m256i keys = _mm256_blend_epi32(sums[2 * half], _mm256_slli_epi64(sums[2 * half + 1], 32), 0xAA);
+        keys = _mm256_permutevar8x32_epi32(keys, order);
+        if (negate) keys = _mm256_sub_epi32(_mm256_setzero_si256(), keys);
+        _mm256_storeu_si256((__m256i *)(out + 8 * half), keys);
+    }
+}
+
+// Hamming on AVX2: `vpshufb` nibble lookups count the bits of four rows' XORed words per ymm, in
+// byte counters (at most 8 per word, so 31 words before they are widened by `vpsadbw`). About
+// twice the speed of scalar `popcnt` on AMD Zen 2 and on Intel cores without VPOPCNTDQ.
 SEARCH256 void eq_hamming_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
                                       const uint64_t *queries, int64_t nq, int32_t *out,
                                       int64_t out_stride) {
+    enum { CHUNK = 31 };
+    const __m256i zero = _mm256_setzero_si256();
     for (int64_t b = 0; b < nblocks; b++) {
         const uint64_t *block = blocks + b * words * EQ_BLOCK_ROWS;
         for (int64_t q = 0; q < nq; q++) {
             const uint64_t *query = queries + q * words;
-            int32_t distance[EQ_BLOCK_ROWS] = {0};
-            for (int64_t w = 0; w < words; w++) {
-                for (int r = 0; r < EQ_BLOCK_ROWS; r++) {
-                    distance[r] += (int32_t)_mm_popcnt_u64(block[w * EQ_BLOCK_ROWS + r] ^ query[w]);
+            __m256i sums[4] = {zero, zero, zero, zero};
+            for (int64_t start = 0; start < words; start += CHUNK) {
+                const int64_t end = words - start > CHUNK ? start + CHUNK : words;
+                __m256i counts[4] = {zero, zero, zero, zero};
+                for (int64_t w = start; w < end; w++) {
+                    const __m256i qw = _mm256_set1_epi64x((long long)query[w]);
+                    const __m256i *rows = (const __m256i *)(block + w * EQ_BLOCK_ROWS);
+                    for (int i = 0; i < 4; i++)
+                        counts[i] = _mm256_add_epi8(counts[i],
+                                                    popcount_bytes(_mm256_xor_si256(_mm256_loadu_si256(rows + i), qw)));
                 }
+                for (int i = 0; i < 4; i++) sums[i] = _mm256_add_epi64(sums[i], _mm256_sad_epu8(counts[i], zero));
             }
-            for (int r = 0; r < EQ_BLOCK_ROWS; r++) out[q * out_stride + b * EQ_BLOCK_ROWS + r] = -distance[r];
+            store_row_sums(sums, 1, out + q * out_stride + b * EQ_BLOCK_ROWS);
         }
     }
 }
 
+// Ternary on AVX2, as Hamming above: agreeing (P∧P', N∧N') and opposing (P∧N', N∧P') bit counts
+// in byte counters (at most 16 per plane word, so 15 words before widening), key = agreeing −
+// opposing.
 SEARCH256 void eq_ternary_blocks_avx2(const uint64_t *blocks, int64_t nblocks, int64_t words,
                                       const uint64_t *queries, int64_t nq, int32_t *out,
                                       int64_t out_stride) {
+    enum { CHUNK = 15 };
     const int64_t plane = words / 2;
+    const __m256i zero = _mm256_setzero_si256();
     for (int64_t b = 0; b < nblocks; b++) {
         const uint64_t *block = blocks + b * words * EQ_BLOCK_ROWS;
         for (int64_t q = 0; q < nq; q++) {
             const uint64_t *qp = queries + q * words;
             const uint64_t *qn = qp + plane;
-            int32_t key[EQ_BLOCK_ROWS] = {0};
-            for (int64_t w = 0; w < plane; w++) {
-                for (int r = 0; r < EQ_BLOCK_ROWS; r++) {
-                    const uint64_t p = block[w * EQ_BLOCK_ROWS + r];
-                    const uint64_t n = block[(plane + w) * EQ_BLOCK_ROWS + r];
-                    key[r] += (int32_t)(_mm_popcnt_u64(p & qp[w]) + _mm_popcnt_u64(n & qn[w]))
-                            - (int32_t)(_mm_popcnt_u64(p & qn[w]) + _mm_popcnt_u64(n & qp[w]));
+            __m256i sums[4] = {zero, zero, zero, zero};
+            for (int64_t start = 0; start < plane; start += CHUNK) {
+                const int64_t end = plane - start > CHUNK ? start + CHUNK : plane;
+                __m256i agree[4] = {zero, zero, zero, zero}, oppose[4] = {zero, zero, zero, zero};
+                for (int64_t w = start; w < end; w++) {
+                    const __m256i pw = _mm256_set1_epi64x((long long)qp[w]);
+                    const __m256i nw = _mm256_set1_epi64x((long long)qn[w]);
+                    const __m256i *p_rows = (const __m256i *)(block + w * EQ_BLOCK_ROWS);
+                    const __m256i *n_rows = (const __m256i *)(block + (plane + w) * EQ_BLOCK_ROWS);
+                    for (int i = 0; i < 4; i++) {
+                        const __m256i p = _mm256_loadu_si256(p_rows + i), n = _mm256_loadu_si256(n_rows + i);
+                        agree[i] = _mm256_add_epi8(agree[i], _mm256_add_epi8(popcount_bytes(_mm256_and_si256(p, pw)),
+                                                                             popcount_bytes(_mm256_and_si256(n, nw))));
+                        oppose[i] = _mm256_add_epi8(oppose[i], _mm256_add_epi8(popcount_bytes(_mm256_and_si256(p, nw)),
+                                                                               popcount_bytes(_mm256_and_si256(n, pw))));
+                    }
                 }
+                for (int i = 0; i < 4; i++)
+                    sums[i] = _mm256_add_epi64(sums[i], _mm256_sub_epi64(_mm256_sad_epu8(agree[i], zero),
+                                                                         _mm256_sad_epu8(oppose[i], zero)));
             }
-            for (int r = 0; r < EQ_BLOCK_ROWS; r++) out[q * out_stride + b * EQ_BLOCK_ROWS + r] = key[r];
+            store_row_sums(sums, 0, out + q * out_stride + b * EQ_BLOCK_ROWS);
         }
     }
 }
