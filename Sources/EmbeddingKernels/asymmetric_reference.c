@@ -22,3 +22,13 @@ float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const
     const float product = (float)(int32_t)sum * scale;
     return product + constant;
 }
+
+float eq_asym_lookup_score_reference(const uint8_t *row, int64_t dim, const uint8_t *tables, float scale,
+                                     float constant) {
+    const int64_t bytes = (dim + 7) / 8;
+    int32_t sum = 0;
+    for (int64_t k = 0; k < bytes; k++)
+        sum += tables[k * 32 + (row[k] >> 4)] + tables[k * 32 + 16 + (row[k] & 0x0F)] - 120;
+    const float product = (float)sum * scale;
+    return product + constant;
+}

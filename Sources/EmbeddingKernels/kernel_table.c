@@ -63,6 +63,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
     SEARCH(t, portable);
     QUANTIZE(t, portable);
     ASYM(t, portable);
+    t->asym_lookup_bits = eq_asym_lookup_bits_portable;
     RABITQ(t, portable);
     GRAPH_ALL(t, portable);
 #if defined(__x86_64__)
@@ -72,6 +73,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         SEARCH(t, avx2);
         QUANTIZE(t, avx2);
         ASYM(t, avx2);
+        t->asym_lookup_bits = eq_asym_lookup_bits_avx2;
         RABITQ(t, avx2);
         GRAPH_ALL(t, avx2);
     }
@@ -81,7 +83,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         t->select_above_f32 = eq_select_above_f32_avx512;
         t->dot_float_isa = t->select_isa = "avx512";
         QUANTIZE(t, avx512);
-        ASYM(t, avx512);
+        ASYM(t, avx512);  // the nibble lookups stay AVX2's (no AVX-512 variant yet)
         GRAPH(t, EQ_GRAPH_DOT_F32, eq_graph_dot_f32_avx512, "avx512");
         GRAPH(t, EQ_GRAPH_DOT_F16, eq_graph_dot_f16_avx512, "avx512");
         GRAPH(t, EQ_GRAPH_DOT_BF16, eq_graph_dot_bf16_avx512, "avx512");
@@ -107,6 +109,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         SEARCH(t, neon);
         QUANTIZE(t, neon);
         ASYM(t, neon);
+        t->asym_lookup_bits = eq_asym_lookup_bits_neon;
         RABITQ(t, neon);
         GRAPH_ALL(t, neon);
         if (allows(caps, EQCPU_NEON | EQCPU_NEON_DOTPROD)) {

@@ -4,7 +4,8 @@ import EmbeddingQuantization
 /// The blocked copy of `int8` / `uint8` / `int4` / `ternary` / `binary` / `ubinary` codes that the
 /// asymmetric scan (`AsymmetricKernels.h`) reads: the ``BlockLayout`` of the symmetric scans
 /// (`int8` rows with the +128 offset), scored against float32 queries through the int8 weights of
-/// ``AsymmetricScorer/kernelQuery``. The scores equal ``AsymmetricScorer``'s reference arithmetic
+/// ``AsymmetricScorer/kernelQuery`` (bit codes: by nibble lookups in the tables of
+/// ``AsymmetricScorer/lookup``). The scores equal ``AsymmetricScorer``'s reference arithmetic
 /// bit for bit in every kernel variant (an exact integer sum, then one multiply and one add).
 struct AsymmetricBlocks: Sendable {
     let layout: BlockLayout
@@ -60,11 +61,22 @@ struct AsymmetricBlocks: Sendable {
         let format = self.format
         let words = Int64(layout.words)
         let queryBytes = Int(eq_asym_query_words(format, words)) * 4
-        // Query words as the kernels take them: zero-padded, the 4-bit format's words split into
+        let tableBytes = Int(eq_asym_lookup_table_bytes(words))
+        // Bit codes: each query's nibble-lookup tables (built once by its scorer). Others: the
+        // query words as the kernels take them, zero-padded, the 4-bit format's words split into
         // their even-dimension (high-nibble) and odd-dimension (low-nibble) weights.
-        var queries = [Int8](repeating: 0, count: scorers.count * queryBytes + 64)
+        let lookups = format == Int32(EQ_ASYM_BITS.rawValue)
+        var queries = [Int8](repeating: 0, count: lookups ? 1 : scorers.count * queryBytes + 64)
+        var tables = [UInt8](repeating: 0, count: lookups ? Swift.max(scorers.count * tableBytes, 1) : 1)
         var scales = [Float](), constants = [Float]()
         for (q, scorer) in scorers.enumerated() {
+            if lookups {
+                let prepared = scorer.lookup!
+                tables.replaceSubrange((q * tableBytes)..<((q + 1) * tableBytes), with: prepared.tables)
+                scales.append(prepared.scale)
+                constants.append(prepared.constant)
+                continue
+            }
             let prepared = scorer.kernelQuery!
             for (j, v) in prepared.weights.enumerated() {
                 let at = format == Int32(EQ_ASYM_U4.rawValue) ? (j / 8) * 8 + (j % 2) * 4 + (j % 8) / 2 : j
@@ -76,31 +88,40 @@ struct AsymmetricBlocks: Sendable {
         // Never an empty buffer (a base address is passed even for 0 queries).
         scales += [Float](repeating: 0, count: 16)
         constants += [Float](repeating: 0, count: 16)
-        let scratchBytes = Int(eq_asym_scratch_bytes(format, words))
-        let (storage, layout, queryArray, scaleArray, constantArray) = (self.storage, self.layout, queries, scales, constants)
+        let (storage, layout, scaleArray, constantArray) = (self.storage, self.layout, scales, constants)
+        // Bit and ternary codes are transposed or unpacked once per kernel call: 32 queries share it.
+        let queryGroup = 32
+        let scratchBytes = lookups ? 256 * Int(words) : Int(eq_asym_scratch_bytes(format, words))
+        let (queryArray, tableArray) = (queries, tables)
         var blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
-                let scratch = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(scratchBytes, 1), alignment: 64)
+                let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(scratchBytes, 1))
                 defer { scratch.deallocate() }
-                queryArray.withUnsafeBufferPointer { q in
-                    scaleArray.withUnsafeBufferPointer { s in
-                        constantArray.withUnsafeBufferPointer { c in
-                            withUnsafePointer(to: kernels.table) { table in
-                                eq_asym_scan(
-                                    table, format,
-                                    storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes,
-                                    Int64(blockCount), words, q.baseAddress! + queryStart * queryBytes,
-                                    s.baseAddress! + queryStart, c.baseAddress! + queryStart, Int64(size), out, Int64(stride),
-                                    scratch.assumingMemoryBound(to: UInt8.self))
+                let blocks = storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes
+                scaleArray.withUnsafeBufferPointer { s in
+                    constantArray.withUnsafeBufferPointer { c in
+                        withUnsafePointer(to: kernels.table) { table in
+                            let (scale, constant) = (s.baseAddress! + queryStart, c.baseAddress! + queryStart)
+                            if lookups {
+                                tableArray.withUnsafeBufferPointer { t in
+                                    eq_asym_scan_lookup(
+                                        table, blocks, Int64(blockCount), words, t.baseAddress! + queryStart * tableBytes,
+                                        scale, constant, Int64(size), out, Int64(stride), scratch)
+                                }
+                            } else {
+                                queryArray.withUnsafeBufferPointer { q in
+                                    eq_asym_scan(
+                                        table, format, blocks, Int64(blockCount), words, q.baseAddress! + queryStart * queryBytes,
+                                        scale, constant, Int64(size), out, Int64(stride), scratch)
+                                }
                             }
                         }
                     }
                 }
             },
             select: { keys, n, bar, indices in BlockKernels.selectAbove(kernels, keys, n, bar, indices) })
-        // Bit and ternary codes are unpacked once per kernel call: 32 queries share each unpacking.
-        if scratchBytes > 0 { blocked.queryGroup = 32 }
+        if scratchBytes > 0 { blocked.queryGroup = queryGroup }
         return blocked.run(queryCount: scorers.count, k: k, threads: threads, filter: filter).map { rows in
             rows.map { SearchHit(row: $0.row, score: Double($0.key)) }
         }

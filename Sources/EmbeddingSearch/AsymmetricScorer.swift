@@ -17,13 +17,17 @@ import EmbeddingQuantization
 ///   the query is rotated once, a row costs one masked sum per bit-plane (the RaBitQ kernels'
 ///   code-dot).
 ///
-/// For `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` the weights are rounded once per
-/// query to int8, `w_j ≈ s·v_j` with `s = max_j |w_j| / 127` and `v_j = round(w_j / s)` — finer
-/// than the codes themselves (an int4 step is 1/15 of a range, a weight's rounding at most 1/254
-/// of the largest weight) — so a row costs integer multiply-adds at the speed of the symmetric
-/// int8 scan (`AsymmetricKernels.h`): `I = Σ v_j·u_j` exactly, then `Float(I)·scale + constant`.
-/// The score differs from the float inner product by at most `s/2 · Σ_j |u_j|` plus float32
-/// rounding. ``AsymmetricIndex``, rescoring and this scorer give the same scores bit for bit.
+/// For `int8`, `uint8`, `int4` and `ternary` the weights are rounded once per query to int8,
+/// `w_j ≈ s·v_j` with `s = max_j |w_j| / 127` and `v_j = round(w_j / s)` — finer than the codes
+/// themselves (an int4 step is 1/15 of a range, a weight's rounding at most 1/254 of the largest
+/// weight) — so a row costs integer multiply-adds at the speed of the symmetric int8 scan
+/// (`AsymmetricKernels.h`): `I = Σ v_j·u_j` exactly, then `Float(I)·scale + constant`; the score
+/// differs from the float inner product by at most `s/2 · Σ_j |u_j|` plus float32 rounding. For
+/// `binary` and `ubinary` the sums of the weights over every bit pattern of each 4 dimensions
+/// are rounded instead, to steps `s` of 1/60 of the largest one-signed such sum (byte tables, see
+/// `eq_asym_lookup_tables`), so that a row costs one byte table lookup per 4 dimensions, about a
+/// Hamming scan; the score differs by at most `s · ⌈d/4⌉` plus float32 rounding.
+/// ``AsymmetricIndex``, rescoring and this scorer give the same scores bit for bit.
 ///
 /// Every score is an inner product: **higher is better**.
 public struct AsymmetricScorer: Sendable {
@@ -39,6 +43,8 @@ public struct AsymmetricScorer: Sendable {
     private let constant: Float
     /// The integer-scored precisions: the rounded weights, their scale and the score's constant.
     private let rounded: (weights: [Int8], scale: Float, constant: Float)?
+    /// Bit codes: the nibble-lookup tables, their scale and the score's constant.
+    private(set) var lookup: (tables: [UInt8], scale: Float, constant: Float)?
 
     /// Prepares a query for rows of `codes`.
     ///
@@ -92,7 +98,12 @@ public struct AsymmetricScorer: Sendable {
             }
             self.weights = weights
             constant = 0
-            rounded = Self.round(weights, scale: precision == .ternary ? 1 : 2, constant: 0, offset: -1)
+            if precision == .ternary {
+                rounded = Self.round(weights, scale: 1, constant: 0, offset: -1)
+            } else {
+                rounded = nil
+                lookup = Self.lookupQuery(weights)
+            }
         case .rabitq1, .rabitq2, .rabitq3, .rabitq4:
             guard let rotation = ranges?.rotation else { throw SearchError.missingRanges(precision) }
             guard rotation.dimension == query.count else {
@@ -130,9 +141,24 @@ public struct AsymmetricScorer: Sendable {
         return (codes, multiple * s, constant + shift)
     }
 
+    /// The nibble-lookup query of ±1 rows (`AsymmetricKernels.h`): `Σ w_j·(2b_j − 1) ≈ 2s·I − Σ w_j`,
+    /// with the tables and step `s` of `eq_asym_lookup_tables` (64-dimension words of the rows).
+    private static func lookupQuery(_ weights: [Float]) -> (tables: [UInt8], scale: Float, constant: Float) {
+        let words = Int64((weights.count + 63) / 64)
+        var tables = [UInt8](repeating: 0, count: Int(eq_asym_lookup_table_bytes(words)))
+        let step = weights.withUnsafeBufferPointer { w in
+            tables.withUnsafeMutableBufferPointer { t in
+                eq_asym_lookup_tables(w.baseAddress!, Int64(w.count), words, t.baseAddress!)
+            }
+        }
+        var sum: Float = 0
+        for w in weights { sum += w }
+        return (tables, 2 * step, -sum)
+    }
+
     /// The query of the asymmetric kernels (`AsymmetricKernels.h`): int8 weights in dimension
     /// order, the scale and the constant of `Float(Σ v_j·u_j)·scale + constant`; `nil` for the
-    /// precisions they do not scan (floats, RaBitQ).
+    /// precisions they do not scan (floats, RaBitQ, bits: ``lookup``).
     var kernelQuery: (weights: [Int8], scale: Float, constant: Float)? { rounded }
 
     /// The score of one row (`precision.bytesPerVector(dimension:)` bytes).
@@ -147,6 +173,12 @@ public struct AsymmetricScorer: Sendable {
         }
         // The codes the blocked kernels scan: their one-row reference (the same exact integer sum,
         // then the same multiply and add), so a row scores the same here as in AsymmetricIndex.
+        if let lookup, let base = row.baseAddress {
+            return lookup.tables.withUnsafeBufferPointer { t in
+                eq_asym_lookup_score_reference(
+                    base.assumingMemoryBound(to: UInt8.self), Int64(dimension), t.baseAddress!, lookup.scale, lookup.constant)
+            }
+        }
         guard let format = AsymmetricBlocks.format(of: precision), let inputs = rounded, dimension > 0,
               let base = row.baseAddress
         else {
@@ -171,8 +203,16 @@ public struct AsymmetricScorer: Sendable {
     /// the integer-scored precisions `Float(Σ v_j·u_j)·scale + constant` (wrapping 32-bit sum).
     func referenceScore(_ row: UnsafeRawBufferPointer) -> Float {
         let bytes = row.bindMemory(to: UInt8.self)
-        guard let base = bytes.baseAddress, dimension > 0 else { return rounded?.constant ?? constant }
+        guard let base = bytes.baseAddress, dimension > 0 else { return rounded?.constant ?? lookup?.constant ?? constant }
         let d = dimension
+        if let lookup {
+            var sum: Int32 = 0
+            for k in 0..<((d + 7) / 8) {
+                sum += Int32(lookup.tables[k * 32 + Int(base[k] >> 4)]) + Int32(lookup.tables[k * 32 + 16 + Int(base[k] & 0x0F)]) - 120
+            }
+            let product = Float(sum) * lookup.scale
+            return product + lookup.constant
+        }
         if let rounded {
             var sum: Int32 = 0
             for j in 0..<d {

@@ -99,7 +99,8 @@ public enum PlainAsymmetricReference {
     /// of any summation order, `2 · (d + 2) · 2⁻²³ · Σ_j |q_j| · (2|x_j| + |min_j| + step_j)` (the
     /// magnitudes of every term a float32 implementation may add), plus, for the integer-scored
     /// encodings, the int8 rounding of the query's weights (README "Search": `w_j = q_j · step_j`
-    /// for int8 / uint8 / int4, `q_j` for ternary and bits, rounded at `s = max |w_j| / 127`):
+    /// for int8 / uint8 / int4, `q_j` for ternary, rounded at `s = max |w_j| / 127`; bits: the
+    /// nibble lookups' rounding, `queryRoundingBound`):
     /// `s/2 · Σ_j |u_j|` with `u_j` the bucket (int8 / uint8 / int4) or `|x_j|` (ternary, bits),
     /// with 1 % to spare for the float32 arithmetic of the rounding itself.
     public static func roundingBound(query: [Float], row: [UInt8], encoding: Encoding, ranges: Ranges?) -> Double {
@@ -116,8 +117,9 @@ public enum PlainAsymmetricReference {
         return float32 + 1.01 * queryRoundingBound(query: query, row: row, encoding: encoding, ranges: ranges)
     }
 
-    /// `s/2 · Σ_j |u_j|`: the most the int8 rounding of the query's weights moves the score (0
-    /// for the float encodings, which score the float query itself).
+    /// `s/2 · Σ_j |u_j|`: the most the integer rounding of the query's weights moves the score (0
+    /// for the float encodings, which score the float query itself); bit codes: the nibble
+    /// lookups' `s · ⌈d/4⌉`.
     static func queryRoundingBound(query: [Float], row: [UInt8], encoding: Encoding, ranges: Ranges?) -> Double {
         let d = query.count
         var weights = [Double](repeating: 0, count: d)
@@ -135,7 +137,22 @@ public enum PlainAsymmetricReference {
                 default: units[j] = Double(j % 2 == 0 ? row[j / 2] >> 4 : row[j / 2] & 0x0F)
                 }
             }
-        case .ternary, .binary, .ubinary:
+        case .binary, .ubinary:
+            // Nibble lookups: the weight sums over each 4 dimensions' bit patterns rounded to steps
+            // of 1/60 of the largest one-signed nibble sum (weights of `binary`'s flipped bits,
+            // dimensions j ≡ 0 mod 8, negated), each sum off by at most half a step; the score
+            // counts the sums twice (±1 = 2b − 1).
+            var largest = 0.0
+            for group in Swift.stride(from: 0, to: d, by: 4) {
+                var positive = 0.0, negative = 0.0
+                for j in group..<Swift.min(group + 4, d) {
+                    let w = Double(encoding == .binary && j % 8 == 0 ? -query[j] : query[j])
+                    if w > 0 { positive += w } else { negative -= w }
+                }
+                largest = Swift.max(largest, positive, negative)
+            }
+            return largest / 60 * Double((d + 3) / 4)
+        case .ternary:
             let x = values(row, encoding: encoding, dimension: d, ranges: nil)
             for j in 0..<d {
                 weights[j] = Double(query[j])

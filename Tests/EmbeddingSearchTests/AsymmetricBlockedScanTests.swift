@@ -91,8 +91,9 @@ final class AsymmetricBlockedScanTests: XCTestCase {
         }
     }
 
-    /// Bit and ternary codes are unpacked once per group of 32 queries: 70 queries (two whole
-    /// groups and a partial one), on one and two threads, equal the exhaustive plain scan.
+    /// Bit codes are transposed and ternary codes unpacked once per group of 32 queries: 70
+    /// queries (two whole groups and a partial one), on one and two threads, equal the
+    /// exhaustive plain scan.
     func testManyQueriesAcrossUnpackingGroupsEqualAnExhaustiveScan() throws {
         for (p, precision) in [Precision.ternary, .binary, .ubinary].enumerated() {
             let (rows, d) = (700, 97)

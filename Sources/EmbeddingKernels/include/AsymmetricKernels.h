@@ -33,6 +33,17 @@
 // byte per dimension in the U8 blocked layout (16 four-byte words per 64-dimension word): the
 // `asym_unpack_*` kernels, one per instruction set. The dot products are the table's
 // `dot_u8s8_blocks` / `dot_u4_blocks`; so every block is read once for all the queries of a call.
+//
+// Nibble lookups (`eq_asym_scan_lookup`, what AsymmetricIndex scans bit codes with): the float
+// weights become two 16-entry tables per code byte (`eq_asym_lookup_tables`): for each 4-dimension
+// nibble and each of its 16 bit patterns n, the sum of the weights of n's set bits (most
+// significant bit: the nibble's first dimension) rounded to whole steps, plus 60, where the step
+// makes the largest one-signed nibble sum 60; every entry lies in 0 … 120 and is off by at most
+// half a step. Two stored blocks are transposed into one lookup block of 32 rows (byte k of the 32
+// rows together), and one byte-wide table lookup (`vpshufb`, `tbl`) scores a nibble of 16 or 32
+// rows: I = Σ_k (table[k][0][high nibble] + table[k][1][low nibble] − 120), exact, then
+// `(float)I * scale + constant` as above, at about the cost of a Hamming scan. The
+// `asym_lookup_bits` kernels: portable, AVX2 (also in the AVX-512 tables) and NEON.
 #ifndef EMBEDQ_ASYMMETRIC_KERNELS_H
 #define EMBEDQ_ASYMMETRIC_KERNELS_H
 
@@ -57,6 +68,14 @@ typedef enum {
 /// 16 rows × 4 bytes, where plane words = `words` (bits) or `words / 2` (ternary).
 typedef void (*eq_asym_unpack_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
 
+/// The nibble-lookup sums of `nblocks` blocks of bit codes (`words` 8-byte words per row) for `nq`
+/// queries: `out[q * out_stride + r]` = Σ_k (table[k][0][high nibble] + table[k][1][low nibble])
+/// over the row's 8 · `words` code bytes, for the rows `r < 16 * nblocks`. `tables`: nq × (8 ·
+/// `words`) × 32 bytes, every entry at most 120 (see above); `scratch`: 256 · `words` bytes.
+/// (The 120 per byte is taken off by `eq_asym_scan_lookup`.)
+typedef void (*eq_asym_lookup_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
+                                  int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
+
 struct eq_kernel_table_s;
 
 /// The 4-byte query words per query of `format` for rows of `words` stored words.
@@ -73,6 +92,23 @@ void eq_asym_scan(const struct eq_kernel_table_s *table, int format, const uint8
                   int64_t words, const int8_t *queries, const float *scales, const float *constants, int64_t nq,
                   float *out, int64_t out_stride, uint8_t *scratch);
 
+/// Bytes of one query's nibble-lookup tables for rows of `words` 8-byte words of bit codes.
+int64_t eq_asym_lookup_table_bytes(int64_t words);
+
+/// Writes the nibble-lookup tables of one query (`weights`: `dim` floats in dimension order, those
+/// of a `binary` row's flipped bits already negated) for rows of `words` 8-byte words to `tables`
+/// (`eq_asym_lookup_table_bytes(words)` bytes; nibbles past `dim` weigh 0) and returns the step s:
+/// Σ_j w_j · b_j ≈ s · I, off by at most s/2 per nibble (0 when every weight is 0).
+float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, uint8_t *tables);
+
+/// Scores `nq` queries (their tables, nq × `eq_asym_lookup_table_bytes(words)` bytes, each built
+/// once by `eq_asym_lookup_tables`, so a corpus scanned in many calls reuses them) against
+/// `nblocks` blocks of BITS codes: `out[q * out_stride + r]` = `(float)I * scales[q] + constants[q]`
+/// (see above). `scratch`: at least 256 · `words` bytes.
+void eq_asym_scan_lookup(const struct eq_kernel_table_s *table, const uint8_t *blocks, int64_t nblocks, int64_t words,
+                         const uint8_t *tables, const float *scales, const float *constants, int64_t nq, float *out,
+                         int64_t out_stride, uint8_t *scratch);
+
 /// The plain reference: the score of one row-major row (`row`: the bytes of one row of `format`
 /// codes, unblocked — `dim` bytes for U8, `ceil(dim / 2)` for U4, `ceil(dim / 8)` for BITS, two
 /// planes of `ceil(dim / 8)` for TERNARY) against the int8 weights `weights` (`dim`, in dimension
@@ -82,17 +118,31 @@ void eq_asym_scan(const struct eq_kernel_table_s *table, int format, const uint8
 float eq_asym_score_reference(int format, const uint8_t *row, int64_t dim, const int8_t *weights, float scale,
                               float constant, uint8_t xor_mask);
 
+/// The plain reference of the nibble lookups: the score of one row-major row of bit codes
+/// (`ceil(dim / 8)` bytes) against one query's tables: `(float)I * scale + constant`. Also the
+/// one-row scorer of rescoring bit codes.
+float eq_asym_lookup_score_reference(const uint8_t *row, int64_t dim, const uint8_t *tables, float scale,
+                                     float constant);
+
 #define EQ_ASYM_DECLARE(isa)                                                                                  \
     void eq_asym_unpack_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);      \
     void eq_asym_unpack_ternary_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
+/// Declares the nibble-lookup kernel of one instruction set (portable, AVX2, NEON; AVX-512 tables
+/// use AVX2's).
+#define EQ_ASYM_LOOKUP_DECLARE(isa)                                                                            \
+    void eq_asym_lookup_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables, \
+                                   int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
 
 EQ_ASYM_DECLARE(portable)
+EQ_ASYM_LOOKUP_DECLARE(portable)
 #if defined(__x86_64__)
 EQ_ASYM_DECLARE(avx2)
+EQ_ASYM_LOOKUP_DECLARE(avx2)
 EQ_ASYM_DECLARE(avx512)
 #endif
 #if defined(__aarch64__)
 EQ_ASYM_DECLARE(neon)
+EQ_ASYM_LOOKUP_DECLARE(neon)
 #endif
 
 #ifdef __cplusplus

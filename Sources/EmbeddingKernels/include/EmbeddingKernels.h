@@ -6,7 +6,7 @@
 // for any lower set of capabilities, so that tests run every variant the CPU has against the
 // portable one and the plain-Swift references. Every variant lives in one file per operation ×
 // instruction set (`search_<isa>.c`, `quantize_<isa>.c`, `asymmetric_unpack_<isa>.c`,
-// `graph_distance_<isa>.c`, `rabitq_scan_<isa>.c`), compiled with per-function target attributes.
+// `asymmetric_lookup_<isa>.c`, `graph_distance_<isa>.c`, `rabitq_scan_<isa>.c`), compiled with per-function target attributes.
 //
 // | kernels                     | portable | x86-64                               | arm64                  |
 // |-----------------------------|----------|--------------------------------------|------------------------|
@@ -20,7 +20,8 @@
 // | asymmetric scans: bit and   | C        | AVX2, AVX-512 BW                     | NEON (tbl)             |
 // | ternary unpacking (the dot  |          |                                      |                        |
 // | products are the u8×s8 and  |          |                                      |                        |
-// | 4-bit scans above)          |          |                                      |                        |
+// | 4-bit scans above); bit     |          | AVX2 vpshufb (also at AVX-512)       | NEON (tbl)             |
+// | codes' nibble lookups       |          |                                      |                        |
 // | graph distances             | C        | AVX2, AVX-512 (VPOPCNTDQ, VNNI)      | NEON                   |
 // | RaBitQ scan, code dot       | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON                   |
 //
@@ -104,6 +105,7 @@ typedef struct eq_kernel_table_s {
     // The unpacking of bit and ternary codes for the asymmetric scans (AsymmetricKernels.h).
     eq_asym_unpack_fn asym_unpack_bits;
     eq_asym_unpack_fn asym_unpack_ternary;
+    eq_asym_lookup_fn asym_lookup_bits;
     // Graph distances, by `eq_graph_metric` (GraphKernels.h).
     eq_graph_distances_fn graph_distances[EQ_GRAPH_METRIC_COUNT];
     // RaBitQ (RaBitQKernels.h).
@@ -117,7 +119,7 @@ typedef struct eq_kernel_table_s {
     const char *dot_float_isa; ///< dot_float_blocks
     const char *select_isa;    ///< select_above_i32 and select_above_f32
     const char *quantize_isa;  ///< quantize_scalar_codes, pack_signs and pack_ternary
-    const char *asym_isa;      ///< asym_unpack_bits and asym_unpack_ternary
+    const char *asym_isa;      ///< asym_unpack_bits, asym_unpack_ternary and asym_lookup_bits
     const char *rabitq_isa;    ///< rabitq_scan and rabitq_code_dot
     const char *graph_isa[EQ_GRAPH_METRIC_COUNT];
 } eq_kernel_table;

@@ -3,7 +3,11 @@
 // for bit: formats U8 / U4 / ternary / bits, odd dimensions, 1 / 17 / 40 rows (padding rows in the
 // last block), 1 and 3 queries, random bytes including set bits past the dimension and both ternary
 // planes set, int8 weights over their whole range (−128 included), scales spanning six decades.
-// Fixed seed.
+// The nibble-lookup scan of bit codes (`eq_asym_scan_lookup`) against its reference
+// `eq_asym_lookup_score_reference`, bit for bit: random float weights over several decades (some
+// zero), and every bit set against equal positive / negative weights (the tables' extremes 0 and
+// 120), at the same dimensions and up to 4,100 (past the 16-bit counters' folding), 1 / 17 / 40
+// rows (an odd block count leaves half a lookup block). Fixed seed.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +79,62 @@ static int8_t *query_layout(int format, int64_t dim, const int8_t *weights, int6
     return out;
 }
 
+/// The nibble-lookup scan with `table` against its reference; returns the failures (at most 10
+/// printed) and adds the checks to `checks`.
+static int lookup_checks(const eq_kernel_table *table, const int64_t *dims, size_t dim_count, const int64_t *row_counts,
+                         size_t row_count_count, int *checks) {
+    int failures = 0;
+    for (int kind = 0; kind < 2; kind++) {
+        for (size_t di = 0; di < dim_count; di++) {
+            for (size_t ri = 0; ri < row_count_count; ri++) {
+                const int64_t dim = dims[di], rows = row_counts[ri], nq = 3;
+                int64_t row_bytes, word_bytes, words, nblocks;
+                shape(EQ_ASYM_BITS, dim, &row_bytes, &word_bytes, &words);
+                uint8_t *codes = malloc((size_t)(rows * row_bytes + 1));
+                for (int64_t i = 0; i < rows * row_bytes; i++) codes[i] = kind == 1 ? 0xFF : (uint8_t)next();
+                uint8_t *blocks = blocked(EQ_ASYM_BITS, dim, codes, rows, &nblocks);
+                const int64_t table_bytes = eq_asym_lookup_table_bytes(words);
+                uint8_t *tables = malloc((size_t)(nq * table_bytes));
+                float *weights = malloc(sizeof(float) * (size_t)dim);
+                float scales[3], constants[3];
+                for (int64_t q = 0; q < nq; q++) {
+                    const float magnitude = (float[]){1e-3f, 1.0f, 1e3f}[next() % 3];
+                    for (int64_t j = 0; j < dim; j++) {
+                        if (kind == 1) weights[j] = q == 1 ? -0.25f : 0.25f;  // entries 120 (q 0, 2) and 0 (q 1)
+                        else weights[j] = next() % 7 == 0 ? 0.0f : magnitude * ((float)(next() % 2001) / 1000.0f - 1.0f);
+                    }
+                    scales[q] = 2 * eq_asym_lookup_tables(weights, dim, words, tables + q * table_bytes);
+                    constants[q] = (float)(next() % 2001) / 100.0f - 10.0f;
+                }
+                uint8_t *scratch = malloc((size_t)(256 * words));
+                const int64_t stride = nblocks * EQ_BLOCK_ROWS + 5;
+                float *out = malloc(sizeof(float) * (size_t)(nq * stride));
+                eq_asym_scan_lookup(table, blocks, nblocks, words, tables, scales, constants, nq, out, stride, scratch);
+                for (int64_t q = 0; q < nq; q++) {
+                    for (int64_t r = 0; r < rows; r++, (*checks)++) {
+                        const float want = eq_asym_lookup_score_reference(codes + r * row_bytes, dim, tables + q * table_bytes,
+                                                                          scales[q], constants[q]);
+                        const float got = out[q * stride + r];
+                        if (memcmp(&want, &got, sizeof want) != 0 && failures++ < 10)
+                            printf("asymmetric lookup %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->asym_isa,
+                                   (long long)dim, (long long)rows, (long long)q, (long long)r, got, want);
+                    }
+                }
+                free(codes);
+                free(blocks);
+                free(tables);
+                free(weights);
+                free(scratch);
+                free(out);
+            }
+        }
+    }
+    return failures;
+}
+
 int asymmetric_kernels_test(void) {
     static const char *names[] = {"u8", "u4", "ternary", "bits"};
-    const int64_t dims[] = {1, 7, 13, 63, 64, 65, 383, 384, 385};
+    const int64_t dims[] = {1, 7, 13, 63, 64, 65, 383, 384, 385, 4100};
     const int64_t row_counts[] = {1, 17, 40};
     int failures = 0, checks = 0;
     eq_kernel_table tables[8];
@@ -129,6 +186,8 @@ int asymmetric_kernels_test(void) {
                 }
             }
         }
+        table_failures += lookup_checks(table, dims, sizeof dims / sizeof dims[0], row_counts,
+                                        sizeof row_counts / sizeof row_counts[0], &checks);
         failures += table_failures;
         if (table_failures == 0) printf("asymmetric %s (level %s): ok\n", table->asym_isa, levels[v]);
     }
