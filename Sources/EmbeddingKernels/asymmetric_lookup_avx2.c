@@ -1,8 +1,8 @@
-// Asymmetric scans, AVX2: the nibble-lookup sums of bit codes (AsymmetricKernels.h). One ymm holds
-// one code byte of the 32 rows of a lookup block; `vpshufb` looks up both nibbles in the query's
-// two tables of that byte (at most 120 each, so their sum fits a byte), and the byte sums are
-// widened into 16-bit counters (even and odd rows), folded into 32-bit sums every 256 bytes.
-// Equal to the portable variant.
+// Asymmetric scans, AVX2: the nibble-lookup sums of bit codes (AsymmetricKernels.h). Stored blocks
+// are transposed with byte unpacks; then one ymm holds one code byte of the 32 rows of a lookup
+// block, `vpshufb` looks up both nibbles in the query's two tables of that byte (at most 120 each,
+// so their sum fits a byte), and the byte sums are widened into 16-bit counters (even and odd
+// rows), folded into 32-bit sums every 256 bytes. Equal to the portable variant.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -23,6 +23,40 @@ static TARGET inline void fold(__m256i even, __m256i odd, int32_t *sums) {
     }
 }
 
+/// `eq_lookup_transpose` by byte unpacking: per stored word, 16 rows × 8 bytes become 8 × 16 in
+/// four rounds of `punpck` (bytes, words, dwords, qwords).
+static TARGET inline void transpose(const uint8_t *blocks, int64_t words, int halves, uint8_t *out) {
+    const int64_t stored = words * EQ_BLOCK_ROWS * 8;
+    for (int h = 0; h < 2; h++) {
+        for (int64_t w = 0; w < words; w++) {
+            uint8_t *dst = out + w * 8 * EQ_LOOKUP_ROWS + h * EQ_BLOCK_ROWS;
+            if (h >= halves) {
+                for (int i = 0; i < 8; i++) _mm_storeu_si128((__m128i *)(void *)(dst + i * EQ_LOOKUP_ROWS), _mm_setzero_si128());
+                continue;
+            }
+            const uint8_t *src = blocks + h * stored + w * EQ_BLOCK_ROWS * 8;
+            __m128i a[8], b[8], c[8];
+            for (int k = 0; k < 8; k++)  // rows 2k, 2k + 1: (b0 b0 b1 b1 … b7 b7)
+                a[k] = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(const void *)(src + 16 * k)),
+                                         _mm_loadl_epi64((const __m128i *)(const void *)(src + 16 * k + 8)));
+            for (int k = 0; k < 4; k++) {  // rows 4k … 4k + 3: bytes 0–3, then bytes 4–7
+                b[2 * k] = _mm_unpacklo_epi16(a[2 * k], a[2 * k + 1]);
+                b[2 * k + 1] = _mm_unpackhi_epi16(a[2 * k], a[2 * k + 1]);
+            }
+            for (int k = 0; k < 2; k++) {  // rows 8k … 8k + 7: bytes (0, 1), (2, 3), (4, 5), (6, 7)
+                for (int half = 0; half < 2; half++) {
+                    c[4 * k + 2 * half] = _mm_unpacklo_epi32(b[4 * k + half], b[4 * k + 2 + half]);
+                    c[4 * k + 2 * half + 1] = _mm_unpackhi_epi32(b[4 * k + half], b[4 * k + 2 + half]);
+                }
+            }
+            for (int pair = 0; pair < 4; pair++) {  // bytes 2·pair and 2·pair + 1 of rows 0 … 15
+                _mm_storeu_si128((__m128i *)(void *)(dst + 2 * pair * EQ_LOOKUP_ROWS), _mm_unpacklo_epi64(c[pair], c[4 + pair]));
+                _mm_storeu_si128((__m128i *)(void *)(dst + (2 * pair + 1) * EQ_LOOKUP_ROWS), _mm_unpackhi_epi64(c[pair], c[4 + pair]));
+            }
+        }
+    }
+}
+
 TARGET void eq_asym_lookup_bits_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
                                      int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch) {
     enum { FOLD = 256 };
@@ -30,7 +64,7 @@ TARGET void eq_asym_lookup_bits_avx2(const uint8_t *blocks, int64_t nblocks, int
     const __m256i nibble = _mm256_set1_epi8(0x0F), low_bytes = _mm256_set1_epi16(0x00FF);
     for (int64_t b = 0; b < nblocks; b += 2) {
         const int halves = nblocks - b >= 2 ? 2 : 1;
-        eq_lookup_transpose(blocks + b * words * EQ_BLOCK_ROWS * 8, words, halves, scratch);
+        transpose(blocks + b * words * EQ_BLOCK_ROWS * 8, words, halves, scratch);
         for (int64_t q = 0; q < nq; q++) {
             const uint8_t *table = tables + q * bytes * 32;
             int32_t sums[EQ_LOOKUP_ROWS] = {0};
