@@ -41,10 +41,11 @@ int64_t eq_asym_lookup_table_bytes(int64_t words) { return lookup_table_bytes(wo
 
 float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, uint8_t *tables) {
     const int64_t groups = 16 * words;
-    // The step: the largest sum of one nibble's positive weights, or of its negative ones, is 60.
-    float largest = 0;
+    // The step: the largest sum of one nibble's positive weights, or of its negative ones, is 60
+    // (sums in double: four float weights never overflow it).
+    double largest = 0;
     for (int64_t g = 0; g < groups; g++) {
-        float positive = 0, negative = 0;
+        double positive = 0, negative = 0;
         for (int64_t t = 4 * g; t < 4 * g + 4 && t < dim; t++) {
             if (weights[t] > 0) positive += weights[t];
             else negative -= weights[t];
@@ -52,20 +53,20 @@ float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, ui
         if (positive > largest) largest = positive;
         if (negative > largest) largest = negative;
     }
-    const float step = largest > 0 ? largest / 60 : 0;
+    const double step = largest / 60;
     for (int64_t g = 0; g < groups; g++) {
-        float w[4] = {0, 0, 0, 0};
+        double w[4] = {0, 0, 0, 0};
         for (int t = 0; t < 4 && 4 * g + t < dim; t++) w[t] = weights[4 * g + t];
         uint8_t *entries = tables + g * 16;
         for (int n = 0; n < 16; n++) {
             // Bit 3 of n: the nibble's first dimension.
-            const float sum = (n & 8 ? w[0] : 0) + (n & 4 ? w[1] : 0) + (n & 2 ? w[2] : 0) + (n & 1 ? w[3] : 0);
-            float units = step > 0 ? nearbyintf(sum / step) : 0;
+            const double sum = (n & 8 ? w[0] : 0) + (n & 4 ? w[1] : 0) + (n & 2 ? w[2] : 0) + (n & 1 ? w[3] : 0);
+            double units = step > 0 ? nearbyint(sum / step) : 0;
             units = units > 60 ? 60 : (units < -60 ? -60 : units);
             entries[n] = (uint8_t)(60 + (int)units);
         }
     }
-    return step;
+    return (float)step;
 }
 
 void eq_asym_scan_lookup(const eq_kernel_table *table, const uint8_t *blocks, int64_t nblocks, int64_t words,

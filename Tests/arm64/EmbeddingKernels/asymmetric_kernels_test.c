@@ -4,7 +4,7 @@
 // last block), 1 and 3 queries, random bytes including set bits past the dimension and both ternary
 // planes set, int8 weights over their whole range (−128 included), scales spanning six decades.
 // The nibble-lookup scan of bit codes (`eq_asym_scan_lookup`) against its reference
-// `eq_asym_lookup_score_reference`, bit for bit: random float weights over several decades (some
+// `eq_asym_lookup_score_reference`, bit for bit: random float weights from 1e-3 to 1e38 (some
 // zero), and every bit set against equal positive / negative weights (the tables' extremes 0 and
 // 120), at the same dimensions and up to 4,100 (past the 16-bit counters' folding), 1 / 17 / 40
 // rows (an odd block count leaves half a lookup block). Fixed seed.
@@ -98,7 +98,7 @@ static int lookup_checks(const eq_kernel_table *table, const int64_t *dims, size
                 float *weights = malloc(sizeof(float) * (size_t)dim);
                 float scales[3], constants[3];
                 for (int64_t q = 0; q < nq; q++) {
-                    const float magnitude = (float[]){1e-3f, 1.0f, 1e3f}[next() % 3];
+                    const float magnitude = (float[]){1e-3f, 1.0f, 1e3f, 1e38f}[next() % 4];
                     for (int64_t j = 0; j < dim; j++) {
                         if (kind == 1) weights[j] = q == 1 ? -0.25f : 0.25f;  // entries 120 (q 0, 2) and 0 (q 1)
                         else weights[j] = next() % 7 == 0 ? 0.0f : magnitude * ((float)(next() % 2001) / 1000.0f - 1.0f);
