@@ -144,6 +144,7 @@ public struct AsymmetricScorer: Sendable {
     /// The nibble-lookup query of ±1 rows (`AsymmetricKernels.h`): `Σ w_j·(2b_j − 1) ≈ 2s·I − Σ w_j`,
     /// with the tables and step `s` of `eq_asym_lookup_tables` (64-dimension words of the rows).
     private static func lookupQuery(_ weights: [Float]) -> (tables: [UInt8], scale: Float, constant: Float) {
+        guard !weights.isEmpty else { return ([], 0, 0) }
         let words = Int64((weights.count + 63) / 64)
         var tables = [UInt8](repeating: 0, count: Int(eq_asym_lookup_table_bytes(words)))
         let step = weights.withUnsafeBufferPointer { w in
@@ -173,7 +174,7 @@ public struct AsymmetricScorer: Sendable {
         }
         // The codes the blocked kernels scan: their one-row reference (the same exact integer sum,
         // then the same multiply and add), so a row scores the same here as in AsymmetricIndex.
-        if let lookup, let base = row.baseAddress {
+        if let lookup, dimension > 0, let base = row.baseAddress {
             return lookup.tables.withUnsafeBufferPointer { t in
                 eq_asym_lookup_score_reference(
                     base.assumingMemoryBound(to: UInt8.self), Int64(dimension), t.baseAddress!, lookup.scale, lookup.constant)
@@ -208,7 +209,8 @@ public struct AsymmetricScorer: Sendable {
         if let lookup {
             var sum: Int32 = 0
             for k in 0..<((d + 7) / 8) {
-                sum += Int32(lookup.tables[k * 32 + Int(base[k] >> 4)]) + Int32(lookup.tables[k * 32 + 16 + Int(base[k] & 0x0F)]) - 120
+                let high = lookup.tables[k * 32 + Int(base[k] >> 4)], low = lookup.tables[k * 32 + 16 + Int(base[k] & 0x0F)]
+                sum += Int32(high) + Int32(low) - 120
             }
             let product = Float(sum) * lookup.scale
             return product + lookup.constant

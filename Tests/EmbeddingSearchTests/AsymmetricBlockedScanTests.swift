@@ -130,6 +130,15 @@ final class AsymmetricBlockedScanTests: XCTestCase {
         }
     }
 
+    /// A zero-dimension query scores a zero-dimension row as its constant (no tables, no crash).
+    func testZeroDimensionScorersScoreTheirConstant() throws {
+        for precision in [Precision.binary, .ubinary, .ternary] {
+            let scorer = try AsymmetricScorer(query: [], precision: precision, ranges: nil, rounding: .nearest)
+            XCTAssertEqual([UInt8]().withUnsafeBytes { scorer.score($0) }, 0, "\(precision)")
+            XCTAssertEqual(scorer.lookup?.tables.count ?? 0, 0, "\(precision)")
+        }
+    }
+
     /// A NaN (or infinite) query value is rejected with its query row and column, never scored.
     func testNonFiniteQueryIsRejectedWithItsPosition() throws {
         let index = try AsymmetricIndex(try codes(.int4, rows: 40, dimension: 13, seed: 9))
