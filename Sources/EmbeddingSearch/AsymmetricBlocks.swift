@@ -96,8 +96,9 @@ struct AsymmetricBlocks: Sendable {
         var blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
-                let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(scratchBytes, 1))
-                defer { scratch.deallocate() }
+                let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(scratchBytes, 1), alignment: 64)
+                defer { raw.deallocate() }
+                let scratch = raw.assumingMemoryBound(to: UInt8.self)
                 let blocks = storage.base.assumingMemoryBound(to: UInt8.self) + blockStart * layout.blockBytes
                 scaleArray.withUnsafeBufferPointer { s in
                     constantArray.withUnsafeBufferPointer { c in
