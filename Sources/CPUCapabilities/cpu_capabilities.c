@@ -47,6 +47,7 @@ static uint64_t detect(void) {
     if (__builtin_cpu_supports("avx512vnni")) caps |= EQCPU_AVX512VNNI;
     if (__builtin_cpu_supports("avx512vpopcntdq")) caps |= EQCPU_AVX512VPOPCNTDQ;
     if (__builtin_cpu_supports("avx512bf16")) caps |= EQCPU_AVX512BF16;
+    if (__builtin_cpu_supports("avx512vbmi")) caps |= EQCPU_AVX512VBMI;
     // F16C has no __builtin_cpu_supports name in every compiler: cpuid leaf 1, ecx bit 29. It
     // needs the AVX register state, which AVX2 support above already implies.
     {
@@ -83,9 +84,10 @@ static const level levels[] = {
     {"avx2", EQCPU_LEVEL_AVX2_MASK},
     {"avx2vnni", EQCPU_LEVEL_AVX2_MASK | EQCPU_AVX_VNNI},
     {"avx512", EQCPU_LEVEL_AVX512_MASK},
-    {"avx512vnni", EQCPU_LEVEL_AVX512_MASK | EQCPU_AVX_VNNI | EQCPU_AVX512VNNI | EQCPU_AVX512VPOPCNTDQ},
+    {"avx512vnni", EQCPU_LEVEL_AVX512_MASK | EQCPU_AVX_VNNI | EQCPU_AVX512VNNI | EQCPU_AVX512VPOPCNTDQ |
+                       EQCPU_AVX512VBMI},
     {"avx512bf16", EQCPU_LEVEL_AVX512_MASK | EQCPU_AVX_VNNI | EQCPU_AVX512VNNI | EQCPU_AVX512VPOPCNTDQ |
-                       EQCPU_AVX512BF16},
+                       EQCPU_AVX512VBMI | EQCPU_AVX512BF16},
     {"neon", EQCPU_NEON},
     {"neondot", EQCPU_NEON | EQCPU_NEON_DOTPROD},
     {"neoni8mm", EQCPU_NEON | EQCPU_NEON_DOTPROD | EQCPU_NEON_I8MM},
@@ -150,6 +152,7 @@ int eqcpu_describe(uint64_t mask, char *buffer, int size) {
         {EQCPU_AVX512BW, "avx512bw"},   {EQCPU_AVX512DQ, "avx512dq"},
         {EQCPU_AVX512VL, "avx512vl"},   {EQCPU_AVX512VNNI, "avx512vnni"},
         {EQCPU_AVX512VPOPCNTDQ, "avx512vpopcntdq"}, {EQCPU_AVX512BF16, "avx512bf16"},
+        {EQCPU_AVX512VBMI, "avx512vbmi"},
         {EQCPU_NEON, "neon"},           {EQCPU_NEON_DOTPROD, "dotprod"},
         {EQCPU_NEON_I8MM, "i8mm"},      {EQCPU_NEON_BF16, "bf16"},
     };

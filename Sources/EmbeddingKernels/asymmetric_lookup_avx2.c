@@ -73,8 +73,8 @@ TARGET void eq_asym_lookup_bits_avx2(const uint8_t *blocks, int64_t nblocks, int
                 __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
                 for (int64_t k = start; k < end; k++) {
                     const __m256i x = _mm256_loadu_si256((const __m256i *)(scratch + k * EQ_LOOKUP_ROWS));
-                    const __m256i high = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + k * 32)));
-                    const __m256i low = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + k * 32 + 16)));
+                    const __m256i high = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + eq_lookup_table_offset(k, 0))));
+                    const __m256i low = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(table + eq_lookup_table_offset(k, 1))));
                     const __m256i s = _mm256_add_epi8(
                         _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)),
                         _mm256_shuffle_epi8(low, _mm256_and_si256(x, nibble)));

@@ -24,7 +24,8 @@ void eq_asym_lookup_bits_neon(const uint8_t *blocks, int64_t nblocks, int64_t wo
                 const int64_t end = bytes - start > FOLD ? start + FOLD : bytes;
                 uint16x8_t acc[4] = {vdupq_n_u16(0), vdupq_n_u16(0), vdupq_n_u16(0), vdupq_n_u16(0)};
                 for (int64_t k = start; k < end; k++) {
-                    const uint8x16_t high = vld1q_u8(table + k * 32), low = vld1q_u8(table + k * 32 + 16);
+                    const uint8x16_t high = vld1q_u8(table + eq_lookup_table_offset(k, 0)),
+                                    low = vld1q_u8(table + eq_lookup_table_offset(k, 1));
                     for (int h = 0; h < 2; h++) {
                         const uint8x16_t x = vld1q_u8(scratch + k * EQ_LOOKUP_ROWS + 16 * h);
                         const uint8x16_t s = vaddq_u8(vqtbl1q_u8(high, vshrq_n_u8(x, 4)), vqtbl1q_u8(low, vandq_u8(x, nibble)));

@@ -13,8 +13,9 @@ void eq_asym_lookup_bits_portable(const uint8_t *blocks, int64_t nblocks, int64_
             const uint8_t *table = tables + q * bytes * 32;
             int32_t sums[EQ_LOOKUP_ROWS] = {0};
             for (int64_t k = 0; k < bytes; k++) {
-                const uint8_t *x = scratch + k * EQ_LOOKUP_ROWS, *t = table + k * 32;
-                for (int r = 0; r < EQ_LOOKUP_ROWS; r++) sums[r] += t[x[r] >> 4] + t[16 + (x[r] & 0x0F)];
+                const uint8_t *x = scratch + k * EQ_LOOKUP_ROWS;
+                const uint8_t *high = table + eq_lookup_table_offset(k, 0), *low = table + eq_lookup_table_offset(k, 1);
+                for (int r = 0; r < EQ_LOOKUP_ROWS; r++) sums[r] += high[x[r] >> 4] + low[x[r] & 0x0F];
             }
             eq_lookup_store(sums, halves, out + q * out_stride + b * EQ_BLOCK_ROWS);
         }

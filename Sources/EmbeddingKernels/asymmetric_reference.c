@@ -28,7 +28,7 @@ float eq_asym_lookup_score_reference(const uint8_t *row, int64_t dim, const uint
     const int64_t bytes = (dim + 7) / 8;
     int32_t sum = 0;
     for (int64_t k = 0; k < bytes; k++)
-        sum += tables[k * 32 + (row[k] >> 4)] + tables[k * 32 + 16 + (row[k] & 0x0F)] - 120;
+        sum += tables[eq_lookup_table_offset(k, 0) + (row[k] >> 4)] + tables[eq_lookup_table_offset(k, 1) + (row[k] & 0x0F)] - 120;
     const float product = (float)sum * scale;
     return product + constant;
 }

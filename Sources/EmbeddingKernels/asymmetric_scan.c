@@ -39,6 +39,8 @@ int64_t eq_asym_scratch_bytes(int format, int64_t words) {
 
 int64_t eq_asym_lookup_table_bytes(int64_t words) { return lookup_table_bytes(words); }
 
+int64_t eq_asym_lookup_scratch_bytes(int64_t words) { return 1024 * words; }
+
 float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, uint8_t *tables) {
     const int64_t groups = 16 * words;
     // The step: the largest sum of one nibble's positive weights, or of its negative ones, is 60
@@ -57,7 +59,8 @@ float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, ui
     for (int64_t g = 0; g < groups; g++) {
         double w[4] = {0, 0, 0, 0};
         for (int t = 0; t < 4 && 4 * g + t < dim; t++) w[t] = weights[4 * g + t];
-        uint8_t *entries = tables + g * 16;
+        // Group g: the high (even g) or low nibble of code byte g / 2.
+        uint8_t *entries = tables + eq_lookup_table_offset(g / 2, (int)(g & 1));
         for (int n = 0; n < 16; n++) {
             // Bit 3 of n: the nibble's first dimension.
             const double sum = (n & 8 ? w[0] : 0) + (n & 4 ? w[1] : 0) + (n & 2 ? w[2] : 0) + (n & 1 ? w[3] : 0);

@@ -64,6 +64,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
     QUANTIZE(t, portable);
     ASYM(t, portable);
     t->asym_lookup_bits = eq_asym_lookup_bits_portable;
+    t->asym_lookup_isa = "portable";
     RABITQ(t, portable);
     GRAPH_ALL(t, portable);
 #if defined(__x86_64__)
@@ -74,6 +75,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         QUANTIZE(t, avx2);
         ASYM(t, avx2);
         t->asym_lookup_bits = eq_asym_lookup_bits_avx2;
+        t->asym_lookup_isa = "avx2";
         RABITQ(t, avx2);
         GRAPH_ALL(t, avx2);
     }
@@ -83,7 +85,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         t->select_above_f32 = eq_select_above_f32_avx512;
         t->dot_float_isa = t->select_isa = "avx512";
         QUANTIZE(t, avx512);
-        ASYM(t, avx512);  // the nibble lookups stay AVX2's (no AVX-512 variant yet)
+        ASYM(t, avx512);
         GRAPH(t, EQ_GRAPH_DOT_F32, eq_graph_dot_f32_avx512, "avx512");
         GRAPH(t, EQ_GRAPH_DOT_F16, eq_graph_dot_f16_avx512, "avx512");
         GRAPH(t, EQ_GRAPH_DOT_BF16, eq_graph_dot_bf16_avx512, "avx512");
@@ -95,6 +97,10 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
             t->rabitq_isa = "avx512vpopcntdq";
             GRAPH(t, EQ_GRAPH_HAMMING, eq_graph_hamming_avx512, "avx512vpopcntdq");
             GRAPH(t, EQ_GRAPH_TERNARY, eq_graph_ternary_avx512, "avx512vpopcntdq");
+        }
+        if ((caps & EQCPU_AVX512VBMI) && (caps & EQCPU_AVX512VNNI)) {
+            t->asym_lookup_bits = eq_asym_lookup_bits_avx512;
+            t->asym_lookup_isa = "avx512vbmi";
         }
         if (caps & EQCPU_AVX512VNNI) {
             t->dot_u8s8_blocks = eq_dot_u8s8_blocks_avx512;
@@ -110,6 +116,7 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
         QUANTIZE(t, neon);
         ASYM(t, neon);
         t->asym_lookup_bits = eq_asym_lookup_bits_neon;
+        t->asym_lookup_isa = "neon";
         RABITQ(t, neon);
         GRAPH_ALL(t, neon);
         if (allows(caps, EQCPU_NEON | EQCPU_NEON_DOTPROD)) {

@@ -91,7 +91,7 @@ struct AsymmetricBlocks: Sendable {
         let (storage, layout, scaleArray, constantArray) = (self.storage, self.layout, scales, constants)
         // Bit and ternary codes are transposed or unpacked once per kernel call: 32 queries share it.
         let queryGroup = 32
-        let scratchBytes = lookups ? 256 * Int(words) : Int(eq_asym_scratch_bytes(format, words))
+        let scratchBytes = Int(lookups ? eq_asym_lookup_scratch_bytes(words) : eq_asym_scratch_bytes(format, words))
         let (queryArray, tableArray) = (queries, tables)
         var blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,

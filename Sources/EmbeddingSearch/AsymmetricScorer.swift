@@ -209,7 +209,8 @@ public struct AsymmetricScorer: Sendable {
         if let lookup {
             var sum: Int32 = 0
             for k in 0..<((d + 7) / 8) {
-                let high = lookup.tables[k * 32 + Int(base[k] >> 4)], low = lookup.tables[k * 32 + 16 + Int(base[k] & 0x0F)]
+                let high = lookup.tables[Int(eq_lookup_table_offset(Int64(k), 0)) + Int(base[k] >> 4)]
+                let low = lookup.tables[Int(eq_lookup_table_offset(Int64(k), 1)) + Int(base[k] & 0x0F)]
                 sum += Int32(high) + Int32(low) - 120
             }
             let product = Float(sum) * lookup.scale

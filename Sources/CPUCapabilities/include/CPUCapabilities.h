@@ -33,6 +33,7 @@ typedef enum {
     EQCPU_AVX512VNNI = 1u << 9,     ///< AVX-512 VNNI (vpdpbusd)
     EQCPU_AVX512VPOPCNTDQ = 1u << 10, ///< AVX-512 vector popcount of dwords / qwords
     EQCPU_AVX512BF16 = 1u << 11,    ///< AVX-512 BF16 (vdpbf16ps)
+    EQCPU_AVX512VBMI = 1u << 12,    ///< AVX-512 VBMI (byte permutes across a register: vpermb, vpermi2b)
     EQCPU_NEON = 1u << 16,          ///< arm64 Advanced SIMD (always present on arm64)
     EQCPU_NEON_DOTPROD = 1u << 17,  ///< arm64 SDOT / UDOT (FEAT_DotProd)
     EQCPU_NEON_I8MM = 1u << 18,     ///< arm64 SMMLA / UMMLA / USDOT (FEAT_I8MM)

@@ -39,11 +39,15 @@
 // nibble and each of its 16 bit patterns n, the sum of the weights of n's set bits (most
 // significant bit: the nibble's first dimension) rounded to whole steps, plus 60, where the step
 // makes the largest one-signed nibble sum 60; every entry lies in 0 … 120 and is off by at most
-// half a step. Two stored blocks are transposed into one lookup block of 32 rows (byte k of the 32
-// rows together), and one byte-wide table lookup (`vpshufb`, `tbl`) scores a nibble of 16 or 32
-// rows: I = Σ_k (table[k][0][high nibble] + table[k][1][low nibble] − 120), exact, then
+// half a step. The tables of the 8 bytes of one 8-byte code word lie together, 256 bytes: the 8
+// high-nibble tables, then the 8 low-nibble ones (`eq_lookup_table_offset`). AVX2 and NEON
+// transpose two stored blocks into one lookup block of 32 rows (byte k of the 32 rows together)
+// and score a nibble of 16 or 32 rows with one byte-wide table lookup (`vpshufb`, `tbl`); AVX-512
+// VBMI reads the stored rows as they are and looks up all 8 bytes of a word in one two-register
+// permute of 128 entries (`vpermi2b`), summing a row's bytes with `vpdpbusd`. Every variant
+// computes I = Σ_k (table[k][0][high nibble] + table[k][1][low nibble] − 120), exact, then
 // `(float)I * scale + constant` as above, at about the cost of a Hamming scan. The
-// `asym_lookup_bits` kernels: portable, AVX2 (also in the AVX-512 tables) and NEON.
+// `asym_lookup_bits` kernels: portable, AVX2, AVX-512 VBMI + VNNI and NEON.
 #ifndef EMBEDQ_ASYMMETRIC_KERNELS_H
 #define EMBEDQ_ASYMMETRIC_KERNELS_H
 
@@ -71,12 +75,20 @@ typedef void (*eq_asym_unpack_fn)(const uint8_t *blocks, int64_t nblocks, int64_
 /// The nibble-lookup sums of `nblocks` blocks of bit codes (`words` 8-byte words per row) for `nq`
 /// queries: `out[q * out_stride + r]` = Σ_k (table[k][0][high nibble] + table[k][1][low nibble])
 /// over the row's 8 · `words` code bytes, for the rows `r < 16 * nblocks`. `tables`: nq × (8 ·
-/// `words`) × 32 bytes, every entry at most 120 (see above); `scratch`: 256 · `words` bytes.
+/// `words`) × 32 bytes in the layout of `eq_lookup_table_offset`, every entry at most 120 (see
+/// above); `scratch`: `eq_asym_lookup_scratch_bytes(words)` bytes, 64-byte aligned.
 /// (The 120 per byte is taken off by `eq_asym_scan_lookup`.)
 typedef void (*eq_asym_lookup_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
                                   int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
 
 struct eq_kernel_table_s;
+
+/// Where the 16-entry table of code byte `byte`'s high nibble (`low` = 0) or low nibble (`low` =
+/// 1) starts in one query's nibble-lookup tables: the tables of one 8-byte word lie together, its
+/// 8 high-nibble tables, then its 8 low-nibble ones.
+static inline int64_t eq_lookup_table_offset(int64_t byte, int low) {
+    return (byte >> 3) * 256 + (int64_t)low * 128 + (byte & 7) * 16;
+}
 
 /// The 4-byte query words per query of `format` for rows of `words` stored words.
 int64_t eq_asym_query_words(int format, int64_t words);
@@ -95,6 +107,11 @@ void eq_asym_scan(const struct eq_kernel_table_s *table, int format, const uint8
 /// Bytes of one query's nibble-lookup tables for rows of `words` 8-byte words of bit codes.
 int64_t eq_asym_lookup_table_bytes(int64_t words);
 
+/// Bytes of the `scratch` buffer of the nibble-lookup scan (every variant) for rows of `words`
+/// 8-byte words: 1024 · `words` (AVX-512: 4 blocks' lookup indices; the others: one 32-row
+/// transposed block, 256 · `words`).
+int64_t eq_asym_lookup_scratch_bytes(int64_t words);
+
 /// Writes the nibble-lookup tables of one query (`weights`: `dim` floats in dimension order, those
 /// of a `binary` row's flipped bits already negated) for rows of `words` 8-byte words to `tables`
 /// (`eq_asym_lookup_table_bytes(words)` bytes; nibbles past `dim` weigh 0) and returns the step s:
@@ -104,7 +121,7 @@ float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, ui
 /// Scores `nq` queries (their tables, nq × `eq_asym_lookup_table_bytes(words)` bytes, each built
 /// once by `eq_asym_lookup_tables`, so a corpus scanned in many calls reuses them) against
 /// `nblocks` blocks of BITS codes: `out[q * out_stride + r]` = `(float)I * scales[q] + constants[q]`
-/// (see above). `scratch`: at least 256 · `words` bytes.
+/// (see above). `scratch`: `eq_asym_lookup_scratch_bytes(words)` bytes, 64-byte aligned.
 void eq_asym_scan_lookup(const struct eq_kernel_table_s *table, const uint8_t *blocks, int64_t nblocks, int64_t words,
                          const uint8_t *tables, const float *scales, const float *constants, int64_t nq, float *out,
                          int64_t out_stride, uint8_t *scratch);
@@ -127,8 +144,8 @@ float eq_asym_lookup_score_reference(const uint8_t *row, int64_t dim, const uint
 #define EQ_ASYM_DECLARE(isa)                                                                                  \
     void eq_asym_unpack_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);      \
     void eq_asym_unpack_ternary_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
-/// Declares the nibble-lookup kernel of one instruction set (portable, AVX2, NEON; AVX-512 tables
-/// use AVX2's).
+/// Declares the nibble-lookup kernel of one instruction set (portable, AVX2, AVX-512 VBMI + VNNI,
+/// NEON).
 #define EQ_ASYM_LOOKUP_DECLARE(isa)                                                                            \
     void eq_asym_lookup_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables, \
                                    int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
@@ -139,6 +156,7 @@ EQ_ASYM_LOOKUP_DECLARE(portable)
 EQ_ASYM_DECLARE(avx2)
 EQ_ASYM_LOOKUP_DECLARE(avx2)
 EQ_ASYM_DECLARE(avx512)
+EQ_ASYM_LOOKUP_DECLARE(avx512)
 #endif
 #if defined(__aarch64__)
 EQ_ASYM_DECLARE(neon)

@@ -20,8 +20,8 @@
 // | asymmetric scans: bit and   | C        | AVX2, AVX-512 BW                     | NEON (tbl)             |
 // | ternary unpacking (the dot  |          |                                      |                        |
 // | products are the u8×s8 and  |          |                                      |                        |
-// | 4-bit scans above); bit     |          | AVX2 vpshufb (also at AVX-512)       | NEON (tbl)             |
-// | codes' nibble lookups       |          |                                      |                        |
+// | 4-bit scans above); bit     |          | AVX2 vpshufb,                        | NEON (tbl)             |
+// | codes' nibble lookups       |          | AVX-512 VBMI + VNNI (vpermi2b)       |                        |
 // | graph distances             | C        | AVX2, AVX-512 (VPOPCNTDQ, VNNI)      | NEON                   |
 // | RaBitQ scan, code dot       | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON                   |
 //
@@ -119,7 +119,8 @@ typedef struct eq_kernel_table_s {
     const char *dot_float_isa; ///< dot_float_blocks
     const char *select_isa;    ///< select_above_i32 and select_above_f32
     const char *quantize_isa;  ///< quantize_scalar_codes, pack_signs and pack_ternary
-    const char *asym_isa;      ///< asym_unpack_bits, asym_unpack_ternary and asym_lookup_bits
+    const char *asym_isa;      ///< asym_unpack_bits and asym_unpack_ternary
+    const char *asym_lookup_isa; ///< asym_lookup_bits ("avx512vbmi": AVX-512 VBMI + VNNI)
     const char *rabitq_isa;    ///< rabitq_scan and rabitq_code_dot
     const char *graph_isa[EQ_GRAPH_METRIC_COUNT];
 } eq_kernel_table;

@@ -23,6 +23,12 @@
 // epilogue is evaluated in the same order by every variant (`fmaf` is not used), so variants agree
 // bit for bit.
 //
+// Lookups. With 1-bit codes and a query of at most 5 bits, `eq_rabitq_scan_lookup` computes the
+// same estimates, bit for bit, for many queries in one pass: the query codes w_i become the
+// nibble-lookup tables of the asymmetric bit scan (AsymmetricKernels.h; entry = Σ w_i over the
+// nibble's set bits, at most 4 · 31, so a byte's two entries fit a byte), the table's
+// `asym_lookup_bits` kernel sums them (dot), and one table of ones counts the row's bits (sum).
+//
 // Every kernel exists as `_portable` (plain C), `_avx2` (AVX2 + POPCNT), `_avx512` (AVX-512 F/BW
 // with VPOPCNTDQ) and, on arm64, `_neon`; the `rabitq_*` slots of `eq_kernels()`
 // (EmbeddingKernels.h) hold the best ones for the running CPU.
@@ -49,6 +55,27 @@ typedef void (*eq_rabitq_scan_fn)(const uint64_t *blocks, int64_t nblocks, int64
 /// orders: they agree within float rounding, not bit for bit.
 typedef float (*eq_rabitq_code_dot_fn)(const uint8_t *code, int64_t dimension, int32_t code_bits,
                                       const float *query);
+
+struct eq_kernel_table_s;
+
+/// Bytes of one query's lookup tables for planes of `plane_words` words.
+int64_t eq_rabitq_lookup_table_bytes(int64_t plane_words);
+
+/// Writes the lookup tables of one query (`codes`: its `dimension` unsigned codes w_i, each below
+/// 32) to `tables` (`eq_rabitq_lookup_table_bytes(plane_words)` bytes). `codes` NULL: every w_i
+/// is 1 (the counting tables, Σ_i u_i).
+void eq_rabitq_lookup_tables(const uint8_t *codes, int64_t dimension, int64_t plane_words, uint8_t *tables);
+
+/// The 1-bit scan of `nq` queries by lookups, with the kernels of `table` (EmbeddingKernels.h):
+/// `tables` holds nq + 1 tables, the counting tables first, then each query's;
+/// `estimates[(q + 1) * stride + r]` receives query q's estimate of row r (`r < 16 × nblocks`),
+/// equal to `rabitq_scan`'s with code bits 1 and that query's `deltas[q]`, `lows[q]`, `biases[q]`;
+/// `estimates[r]` (the first `stride` values) is overwritten. `scratch`:
+/// `eq_asym_lookup_scratch_bytes(plane_words)` bytes, 64-byte aligned.
+void eq_rabitq_scan_lookup(const struct eq_kernel_table_s *table, const uint64_t *blocks, int64_t nblocks,
+                           int64_t plane_words, const uint8_t *tables, int64_t nq, const float *scales,
+                           const float *deltas, const float *lows, const float *biases, float *estimates,
+                           int64_t stride, uint8_t *scratch);
 
 void eq_rabitq_scan_portable(const uint64_t *blocks, int64_t nblocks, int64_t plane_words, int32_t code_bits,
                              const uint64_t *query_planes, int32_t query_bits, const float *scales,

@@ -61,8 +61,10 @@ package struct KernelTable: @unchecked Sendable, Equatable, CustomStringConverti
     package var selectVariant: String { Self.name(table.select_isa) }
     /// The variant of the quantizers.
     package var quantizeVariant: String { Self.name(table.quantize_isa) }
-    /// The variant of the asymmetric scans.
+    /// The variant of the asymmetric scans' unpacking (ternary, and bits under int8 weights).
     package var asymmetricVariant: String { Self.name(table.asym_isa) }
+    /// The variant of the nibble-lookup scan of bit codes.
+    package var asymmetricLookupVariant: String { Self.name(table.asym_lookup_isa) }
     /// The variant of the RaBitQ kernels.
     package var rabitqVariant: String { Self.name(table.rabitq_isa) }
     /// The variant of the graph distance of `metric` (an `eq_graph_metric` value).
@@ -87,7 +89,7 @@ package struct KernelTable: @unchecked Sendable, Equatable, CustomStringConverti
     package var summary: String {
         let graph = (0..<Int32(EQ_GRAPH_METRIC_COUNT)).map { graphVariant($0) }.joined(separator: ",")
         return "hamming=\(hammingVariant) dot_int=\(integerDotVariant) dot_float=\(floatDotVariant) "
-            + "select=\(selectVariant) quantize=\(quantizeVariant) asymmetric=\(asymmetricVariant) "
+            + "select=\(selectVariant) quantize=\(quantizeVariant) asymmetric=\(asymmetricVariant) lookup=\(asymmetricLookupVariant) "
             + "rabitq=\(rabitqVariant) graph=\(graph)"
     }
 

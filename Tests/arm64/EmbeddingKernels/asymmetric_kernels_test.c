@@ -106,7 +106,7 @@ static int lookup_checks(const eq_kernel_table *table, const int64_t *dims, size
                     scales[q] = 2 * eq_asym_lookup_tables(weights, dim, words, tables + q * table_bytes);
                     constants[q] = (float)(next() % 2001) / 100.0f - 10.0f;
                 }
-                uint8_t *scratch = malloc((size_t)(256 * words));
+                uint8_t *scratch = aligned_alloc(64, (size_t)eq_asym_lookup_scratch_bytes(words) + 64);
                 const int64_t stride = nblocks * EQ_BLOCK_ROWS + 5;
                 float *out = malloc(sizeof(float) * (size_t)(nq * stride));
                 eq_asym_scan_lookup(table, blocks, nblocks, words, tables, scales, constants, nq, out, stride, scratch);
@@ -116,7 +116,7 @@ static int lookup_checks(const eq_kernel_table *table, const int64_t *dims, size
                                                                           scales[q], constants[q]);
                         const float got = out[q * stride + r];
                         if (memcmp(&want, &got, sizeof want) != 0 && failures++ < 10)
-                            printf("asymmetric lookup %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->asym_isa,
+                            printf("asymmetric lookup %s d=%lld rows=%lld q=%lld row %lld: %.9g != %.9g\n", table->asym_lookup_isa,
                                    (long long)dim, (long long)rows, (long long)q, (long long)r, got, want);
                     }
                 }
@@ -189,7 +189,7 @@ int asymmetric_kernels_test(void) {
         table_failures += lookup_checks(table, dims, sizeof dims / sizeof dims[0], row_counts,
                                         sizeof row_counts / sizeof row_counts[0], &checks);
         failures += table_failures;
-        if (table_failures == 0) printf("asymmetric %s (level %s): ok\n", table->asym_isa, levels[v]);
+        if (table_failures == 0) printf("asymmetric %s, lookups %s (level %s): ok\n", table->asym_isa, table->asym_lookup_isa, levels[v]);
     }
     printf("asymmetric: %d passed, %d failed (%d variants)\n", checks - failures, failures, variants);
     return failures != 0;

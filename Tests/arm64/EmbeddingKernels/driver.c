@@ -38,6 +38,7 @@ int main(void) {
     int failed = 0;
     failed |= process_table_test();
     failed |= rabitq_kernels_test();
+    failed |= rabitq_lookup_test();
     failed |= asymmetric_kernels_test();
     failed |= search_kernels_test();
     failed |= quantize_kernels_test();

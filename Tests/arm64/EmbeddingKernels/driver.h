@@ -11,6 +11,8 @@ int driver_tables(eq_kernel_table *tables, const char **names, int max);
 
 /// The NEON RaBitQ kernels against the portable ones (0 when they agree; arm64 only).
 int rabitq_kernels_test(void);
+/// The 1-bit scan by lookups, every variant the CPU has, against the portable popcount scan.
+int rabitq_lookup_test(void);
 /// Every asymmetric kernel variant the CPU has against the plain reference (0 when all agree).
 int asymmetric_kernels_test(void);
 /// Every search scan and selection variant the CPU has against the portable one (0 when all agree).
