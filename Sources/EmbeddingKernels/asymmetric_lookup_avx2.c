@@ -58,7 +58,8 @@ static TARGET inline void transpose(const uint8_t *blocks, int64_t words, int ha
 }
 
 TARGET void eq_asym_lookup_bits_avx2(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
-                                     int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch) {
+                                     int64_t nq, const eq_lookup_finish *finish, float *out, int64_t out_stride,
+                                     uint8_t *scratch) {
     enum { FOLD = 256 };
     const int64_t bytes = 8 * words;
     const __m256i nibble = _mm256_set1_epi8(0x0F), low_bytes = _mm256_set1_epi16(0x00FF);
@@ -83,7 +84,7 @@ TARGET void eq_asym_lookup_bits_avx2(const uint8_t *blocks, int64_t nblocks, int
                 }
                 fold(even, odd, sums);
             }
-            eq_lookup_store(sums, halves, out + q * out_stride + b * EQ_BLOCK_ROWS);
+            eq_lookup_finish_rows(finish, sums, halves * EQ_BLOCK_ROWS, q, b * EQ_BLOCK_ROWS, out + q * out_stride, out);
         }
     }
 }

@@ -8,14 +8,34 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "AsymmetricKernels.h"
-#include "SearchKernels.h"
+#include "asymmetric_lookup_internal.h"
 
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vnni")))
 #define INLINE static inline __attribute__((always_inline)) TARGET
 
 /// Blocks scored per load of a word's tables.
 enum { GROUP = 4 };
+
+/// `eq_lookup_finish_rows` for the 16 rows from row `first` of the call, their sums in `sums`:
+/// the same separately rounded operations on 16 lanes.
+INLINE void finish_block(const eq_lookup_finish *finish, __m512i sums, int64_t q, int64_t first, float *out,
+                         const float *counts_row) {
+    if (finish->kind == EQ_LOOKUP_AFFINE) {
+        const __m512 product = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sums, _mm512_set1_epi32(finish->offset))),
+                                             _mm512_set1_ps(finish->scales[q]));
+        _mm512_storeu_ps(out + first, _mm512_add_ps(product, _mm512_set1_ps(finish->constants[q])));
+        return;
+    }
+    if (q == 0) {
+        _mm512_storeu_si512(out + first, sums);
+        return;
+    }
+    const __m512 dot = _mm512_mul_ps(_mm512_set1_ps(finish->scales[q - 1]), _mm512_cvtepi32_ps(sums));
+    const __m512 sum = _mm512_mul_ps(_mm512_set1_ps(finish->lows[q - 1]),
+                                     _mm512_cvtepi32_ps(_mm512_loadu_si512(counts_row + first)));
+    const __m512 shifted = _mm512_add_ps(_mm512_add_ps(dot, sum), _mm512_set1_ps(finish->constants[q - 1]));
+    _mm512_storeu_ps(out + first, _mm512_mul_ps(_mm512_loadu_ps(finish->row_scales + first), shifted));
+}
 
 /// Writes the lookup indices of `count` (1 … GROUP) stored blocks from `blocks` to `indices`: per
 /// word, per block, per half (8 rows), the high-nibble indices, then the low-nibble ones (each
@@ -38,7 +58,8 @@ INLINE void make_indices(const uint8_t *blocks, int count, int64_t words, __m512
 
 /// The sums of `count` (1 … GROUP) blocks whose indices `make_indices` wrote, for the query whose
 /// tables are `table`: 16 per block from `out`.
-INLINE void score_blocks(const __m512i *indices, const int count, int64_t words, const uint8_t *table, int32_t *out) {
+INLINE void score_blocks(const __m512i *indices, const int count, int64_t words, const uint8_t *table,
+                         const eq_lookup_finish *finish, int64_t q, int64_t first, float *out, const float *counts_row) {
     const __m512i ones = _mm512_set1_epi8(1);
     __m512i acc[2 * GROUP];
     for (int i = 0; i < 2 * count; i++) acc[i] = _mm512_setzero_si512();
@@ -60,25 +81,28 @@ INLINE void score_blocks(const __m512i *indices, const int count, int64_t words,
     for (int g = 0; g < count; g++) {
         const __m512i sums = _mm512_add_epi32(_mm512_permutex2var_epi32(acc[2 * g], even, acc[2 * g + 1]),
                                               _mm512_permutex2var_epi32(acc[2 * g], odd, acc[2 * g + 1]));
-        _mm512_storeu_si512(out + g * EQ_BLOCK_ROWS, sums);
+        finish_block(finish, sums, q, first + g * EQ_BLOCK_ROWS, out, counts_row);
     }
 }
 
 TARGET void eq_asym_lookup_bits_avx512(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
-                                       int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch) {
+                                       int64_t nq, const eq_lookup_finish *finish, float *out, int64_t out_stride,
+                                       uint8_t *scratch) {
     const int64_t stored = words * EQ_BLOCK_ROWS * 8, table_bytes = 8 * words * 32;
     __m512i *indices = (__m512i *)(void *)scratch;
     for (int64_t b = 0; b < nblocks; b += GROUP) {
         if (nblocks - b >= GROUP) {
             make_indices(blocks + b * stored, GROUP, words, indices);
             for (int64_t q = 0; q < nq; q++)
-                score_blocks(indices, GROUP, words, tables + q * table_bytes, out + q * out_stride + b * EQ_BLOCK_ROWS);
+                score_blocks(indices, GROUP, words, tables + q * table_bytes, finish, q, b * EQ_BLOCK_ROWS,
+                             out + q * out_stride, out);
             continue;
         }
         for (int64_t g = b; g < nblocks; g++) {
             make_indices(blocks + g * stored, 1, words, indices);
             for (int64_t q = 0; q < nq; q++)
-                score_blocks(indices, 1, words, tables + q * table_bytes, out + q * out_stride + g * EQ_BLOCK_ROWS);
+                score_blocks(indices, 1, words, tables + q * table_bytes, finish, q, g * EQ_BLOCK_ROWS,
+                             out + q * out_stride, out);
         }
     }
 }

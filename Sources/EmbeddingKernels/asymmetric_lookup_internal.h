@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "AsymmetricKernels.h"
 #include "SearchKernels.h"
+
+#pragma STDC FP_CONTRACT OFF
 
 /// Rows of a lookup block: two blocks of the stored layout.
 #define EQ_LOOKUP_ROWS (2 * EQ_BLOCK_ROWS)
@@ -31,9 +34,33 @@ static inline void eq_lookup_transpose(const uint8_t *blocks, int64_t words, int
     }
 }
 
-/// Copies the sums of the `halves` × 16 rows of one lookup block (`sums`: 32 values) to `out`.
-static inline void eq_lookup_store(const int32_t *sums, int halves, int32_t *out) {
-    memcpy(out, sums, sizeof(int32_t) * (size_t)(halves * EQ_BLOCK_ROWS));
+/// Writes `finish`'s values of query `q` for the `rows` rows from row `first` of the call (their
+/// sums: `sums`) to `out` (query q's first row of the call). Plain C, inlined into each variant;
+/// every float operation a statement of its own, so none is fused (FP_CONTRACT is off here too).
+static inline void eq_lookup_finish_rows(const eq_lookup_finish *finish, const int32_t *sums, int rows, int64_t q,
+                                         int64_t first, float *out, const float *counts_row) {
+    if (finish->kind == EQ_LOOKUP_AFFINE) {
+        const float scale = finish->scales[q], constant = finish->constants[q];
+        for (int r = 0; r < rows; r++) {
+            const float product = (float)(int32_t)((uint32_t)sums[r] - (uint32_t)finish->offset) * scale;
+            out[first + r] = product + constant;
+        }
+        return;
+    }
+    if (q == 0) {
+        memcpy(out + first, sums, sizeof(int32_t) * (size_t)rows);
+        return;
+    }
+    const float delta = finish->scales[q - 1], low = finish->lows[q - 1], bias = finish->constants[q - 1];
+    for (int r = 0; r < rows; r++) {
+        int32_t count;
+        memcpy(&count, counts_row + first + r, sizeof count);
+        const float dot = delta * (float)sums[r];
+        const float sum = low * (float)count;
+        const float inner = dot + sum;
+        const float shifted = inner + bias;
+        out[first + r] = finish->row_scales[first + r] * shifted;
+    }
 }
 
 #endif

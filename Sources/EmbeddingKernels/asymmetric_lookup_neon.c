@@ -10,7 +10,8 @@
 #include "asymmetric_lookup_internal.h"
 
 void eq_asym_lookup_bits_neon(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
-                              int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch) {
+                              int64_t nq, const eq_lookup_finish *finish, float *out, int64_t out_stride,
+                              uint8_t *scratch) {
     enum { FOLD = 256 };
     const int64_t bytes = 8 * words;
     const uint8x16_t nibble = vdupq_n_u8(0x0F);
@@ -39,7 +40,7 @@ void eq_asym_lookup_bits_neon(const uint8_t *blocks, int64_t nblocks, int64_t wo
                     vst1q_s32(at + 4, vaddq_s32(vld1q_s32(at + 4), vreinterpretq_s32_u32(vmovl_high_u16(acc[i]))));
                 }
             }
-            eq_lookup_store(sums, halves, out + q * out_stride + b * EQ_BLOCK_ROWS);
+            eq_lookup_finish_rows(finish, sums, halves * EQ_BLOCK_ROWS, q, b * EQ_BLOCK_ROWS, out + q * out_stride, out);
         }
     }
 }

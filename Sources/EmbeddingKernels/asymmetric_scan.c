@@ -75,8 +75,8 @@ float eq_asym_lookup_tables(const float *weights, int64_t dim, int64_t words, ui
 void eq_asym_scan_lookup(const eq_kernel_table *table, const uint8_t *blocks, int64_t nblocks, int64_t words,
                          const uint8_t *tables, const float *scales, const float *constants, int64_t nq, float *out,
                          int64_t out_stride, uint8_t *scratch) {
-    table->asym_lookup_bits(blocks, nblocks, words, tables, nq, (int32_t *)(void *)out, out_stride, scratch);
-    finish_scores(out, out_stride, nq, nblocks * EQ_BLOCK_ROWS, (int32_t)(120 * 8 * words), scales, constants);
+    const eq_lookup_finish finish = {EQ_LOOKUP_AFFINE, (int32_t)(120 * 8 * words), scales, constants, 0, 0};
+    table->asym_lookup_bits(blocks, nblocks, words, tables, nq, &finish, out, out_stride, scratch);
 }
 
 /// `Float(I) · scale + constant` in place over the `rows` int32 sums of each query, `I` being the

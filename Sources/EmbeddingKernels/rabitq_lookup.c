@@ -3,8 +3,6 @@
 // table's `asym_lookup_bits` kernel computes Σ_i u_i w_i of many queries in one pass over the
 // blocks, and one more table of ones computes Σ_i u_i. Written once: the instruction sets differ
 // only in that kernel.
-#include <string.h>
-
 #include "EmbeddingKernels.h"
 
 #pragma STDC FP_CONTRACT OFF
@@ -31,19 +29,8 @@ void eq_rabitq_scan_lookup(const struct eq_kernel_table_s *table, const uint64_t
                            int64_t plane_words, const uint8_t *tables, int64_t nq, const float *scales,
                            const float *deltas, const float *lows, const float *biases, float *estimates,
                            int64_t stride, uint8_t *scratch) {
-    table->asym_lookup_bits((const uint8_t *)blocks, nblocks, plane_words, tables, nq + 1, (int32_t *)(void *)estimates,
-                            stride, scratch);
-    const int64_t rows = nblocks * EQ_RABITQ_BLOCK_ROWS;
-    const float *counts = estimates;
-    for (int64_t q = 0; q < nq; q++) {
-        float *row = estimates + (q + 1) * stride;
-        const float delta = deltas[q], low = lows[q], bias = biases[q];
-        for (int64_t r = 0; r < rows; r++) {
-            int32_t dot, sum;
-            memcpy(&dot, row + r, 4);
-            memcpy(&sum, counts + r, 4);
-            const float inner = delta * (float)dot + low * (float)sum;
-            row[r] = scales[r] * (inner + bias);
-        }
-    }
+    // Query q of the kernel is the caller's query q − 1 (0: the counting tables).
+    const eq_lookup_finish finish = {EQ_LOOKUP_RABITQ, 0, deltas, biases, lows, scales};
+    table->asym_lookup_bits((const uint8_t *)blocks, nblocks, plane_words, tables, nq + 1, &finish, estimates, stride,
+                            scratch);
 }

@@ -72,14 +72,42 @@ typedef enum {
 /// 16 rows × 4 bytes, where plane words = `words` (bits) or `words / 2` (ternary).
 typedef void (*eq_asym_unpack_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, uint8_t *out);
 
-/// The nibble-lookup sums of `nblocks` blocks of bit codes (`words` 8-byte words per row) for `nq`
-/// queries: `out[q * out_stride + r]` = Σ_k (table[k][0][high nibble] + table[k][1][low nibble])
-/// over the row's 8 · `words` code bytes, for the rows `r < 16 * nblocks`. `tables`: nq × (8 ·
-/// `words`) × 32 bytes in the layout of `eq_lookup_table_offset`, every entry at most 120 (see
-/// above); `scratch`: `eq_asym_lookup_scratch_bytes(words)` bytes, 64-byte aligned.
-/// (The 120 per byte is taken off by `eq_asym_scan_lookup`.)
+/// What the nibble-lookup kernels write for row r and query q, given the row's sum S (below), a
+/// block at a time while it is in cache.
+typedef enum {
+    /// The asymmetric scan: `(float)(S − offset) · scales[q] + constants[q]`.
+    EQ_LOOKUP_AFFINE = 0,
+    /// The 1-bit RaBitQ scan (RaBitQKernels.h): query 0's tables are ones, its S is the row's bit
+    /// count C, written as int32; for q ≥ 1, `row_scales[r] · (scales[q] · (float)S + lows[q] ·
+    /// (float)C + constants[q])`, the two products added first, with the per-query values of
+    /// kernel query q at index q − 1.
+    EQ_LOOKUP_RABITQ = 1,
+} eq_lookup_finish_kind;
+
+/// The finishing step of the nibble-lookup kernels (`eq_asym_lookup_fn`). Float operations are
+/// separately rounded in the order written (no fused multiply-add), in every variant.
+typedef struct {
+    eq_lookup_finish_kind kind;
+    /// AFFINE: subtracted from S (in 32-bit two's complement).
+    int32_t offset;
+    /// Per query (AFFINE: nq values; RABITQ: nq − 1, see above).
+    const float *scales;
+    const float *constants;
+    /// RABITQ: per query.
+    const float *lows;
+    /// RABITQ: per row of the call (16 · nblocks values).
+    const float *row_scales;
+} eq_lookup_finish;
+
+/// The nibble-lookup scan of `nblocks` blocks of bit codes (`words` 8-byte words per row) for `nq`
+/// queries: with S = Σ_k (table[k][0][high nibble] + table[k][1][low nibble]) over the row's 8 ·
+/// `words` code bytes, `out[q * out_stride + r]` receives `finish`'s value for the rows
+/// `r < 16 * nblocks` (a float, or RABITQ's int32 count at q = 0). `tables`: nq × (8 · `words`) × 32
+/// bytes in the layout of `eq_lookup_table_offset`, every entry at most 120 (see above);
+/// `scratch`: `eq_asym_lookup_scratch_bytes(words)` bytes, 64-byte aligned.
 typedef void (*eq_asym_lookup_fn)(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables,
-                                  int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
+                                  int64_t nq, const eq_lookup_finish *finish, float *out, int64_t out_stride,
+                                  uint8_t *scratch);
 
 struct eq_kernel_table_s;
 
@@ -148,7 +176,8 @@ float eq_asym_lookup_score_reference(const uint8_t *row, int64_t dim, const uint
 /// NEON).
 #define EQ_ASYM_LOOKUP_DECLARE(isa)                                                                            \
     void eq_asym_lookup_bits_##isa(const uint8_t *blocks, int64_t nblocks, int64_t words, const uint8_t *tables, \
-                                   int64_t nq, int32_t *out, int64_t out_stride, uint8_t *scratch);
+                                   int64_t nq, const eq_lookup_finish *finish, float *out, int64_t out_stride,   \
+                                   uint8_t *scratch);
 
 EQ_ASYM_DECLARE(portable)
 EQ_ASYM_LOOKUP_DECLARE(portable)

@@ -32,24 +32,39 @@ extension RaBitQIndex {
         if let start = runStart { body(start..<rows.upperBound) }
     }
 
-    /// One query: scan, bound-driven candidates, refinement, among the rows `filter` allows.
+    /// Queries scored together per pass over the codes.
+    static let queryGroup = 32
+
+    /// Whether the scan of `queryBits`-bit queries runs by nibble lookups (`eq_rabitq_scan_lookup`:
+    /// 1-bit codes, queries of at most 5 bits, every query of a group in one pass) rather than the
+    /// popcount kernel (one query per call). Both give the same estimates, bit for bit.
+    func scansByLookups(queryBits: Int) -> Bool { bits == 1 && queryBits <= 5 }
+
+    /// A group of queries (at most ``queryGroup``): scan, bound-driven candidates, refinement,
+    /// among the rows `filter` allows; one result per query, in order.
     ///
-    /// Blocks without an allowed row are skipped; a row enters the top `k` (or the bound's
-    /// candidates) only when the filter allows it, checked only for rows above the current bar.
-    func searchOne(
-        _ query: [Float], k: Int, parameters: RaBitQSearchParameters, filter: CompiledRowFilter?
-    ) throws(SearchError) -> (hits: [SearchHit], statistics: RaBitQSearchStatistics) {
-        guard rowCount > 0 else { return ([], RaBitQSearchStatistics()) }
-        let prepared = RaBitQQuery(
-            query: query, rotation: rotation, codeBits: bits, queryBits: parameters.queryBits, planeWords: planeWords)
+    /// The codes are scanned chunk by chunk, each chunk for every query of the group while it is
+    /// in cache. Blocks without an allowed row are skipped; a row enters a query's top `k` (or the
+    /// bound's candidates) only when the filter allows it, checked only for rows above the current
+    /// bar.
+    func searchGroup(
+        _ queries: [[Float]], k: Int, parameters: RaBitQSearchParameters, filter: CompiledRowFilter?
+    ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
+        guard rowCount > 0, !queries.isEmpty else { return queries.map { _ in ([], RaBitQSearchStatistics()) } }
+        let prepared = queries.map {
+            RaBitQQuery(query: $0, rotation: rotation, codeBits: bits, queryBits: parameters.queryBits, planeWords: planeWords)
+        }
+        let groupSize = prepared.count
         let refinesExactly: Bool
         if case .exact = parameters.refinement { refinesExactly = true } else { refinesExactly = false }
         let estimateOnly: Bool
         if case .estimate = parameters.refinement { estimateOnly = true } else { estimateOnly = false }
-        let queryTerm = parameters.queryErrorMultiplier * prepared.quantizationSigma * largestGridNorm
-        let codeTerm = refinesExactly ? parameters.errorMultiplier * prepared.norm : 0
+        let queryTerms = prepared.map { parameters.queryErrorMultiplier * $0.quantizationSigma * largestGridNorm }
+        let codeTerms = prepared.map { refinesExactly ? parameters.errorMultiplier * $0.norm : 0 }
+        let centres = prepared.map(\.centre)
         let kernels = KernelTable.current.table
-        let kernel = kernels.rabitq_scan!
+        // The process's table itself (KernelTable.current is its copy), for the C entry point.
+        let processKernels = eq_kernels()!
         let selectAbove = kernels.select_above_f32!
         let wordsPerBlock = bits * planeWords * Self.blockRows
         let keep = Swift.min(k, rowCount)
@@ -57,60 +72,98 @@ extension RaBitQIndex {
         let (product, overflow) = k.multipliedReportingOverflow(by: parameters.candidateMultiplier)
         let depth = Swift.min(overflow ? Int.max : product, rowCount)
 
-        // Scratch for one chunk: estimates (then lower bounds), upper bounds, selected positions.
-        let estimates = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
-        let uppers = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows)
-        let selected = UnsafeMutablePointer<Int32>.allocate(capacity: Self.chunkRows)
+        // Lookups: the counting tables, then each query's; estimates of query q at (q + 1) · stride.
+        // Smaller chunks keep the group's estimates in L2.
+        let lookups = scansByLookups(queryBits: parameters.queryBits)
+        let chunkRows = lookups ? 64 * Self.blockRows : Self.chunkRows
+        let stride = chunkRows
+        let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
+        var tables = [UInt8](repeating: 0, count: lookups ? (groupSize + 1) * tableBytes : 0)
+        if lookups {
+            tables.withUnsafeMutableBufferPointer { t in
+                eq_rabitq_lookup_tables(nil, Int64(dimension), Int64(planeWords), t.baseAddress!)
+                for (q, query) in prepared.enumerated() {
+                    query.codes.withUnsafeBufferPointer { c in
+                        eq_rabitq_lookup_tables(c.baseAddress, Int64(dimension), Int64(planeWords), t.baseAddress! + (q + 1) * tableBytes)
+                    }
+                }
+            }
+        }
+        let deltas = prepared.map(\.delta), lows = prepared.map(\.low), biases = prepared.map(\.bias)
+
+        // Scratch for one chunk: estimates (then lower bounds) of every query, upper bounds,
+        // selected positions, the lookup kernel's scratch.
+        let estimates = UnsafeMutablePointer<Float>.allocate(capacity: (groupSize + 1) * stride)
+        let uppers = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows)
+        let selected = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
+        let scratch = UnsafeMutableRawPointer.allocate(
+            byteCount: Swift.max(Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), 1), alignment: 64)
         defer {
             estimates.deallocate()
             uppers.deallocate()
             selected.deallocate()
+            scratch.deallocate()
         }
-        var lowerBounds = TopK<Float>(capacity: depth)
-        var best = TopK<Float>(capacity: keep)
-        var candidates: [(row: Int, upper: Float)] = []
+        var lowerBounds = [TopK<Float>](repeating: TopK<Float>(capacity: depth), count: groupSize)
+        var best = [TopK<Float>](repeating: TopK<Float>(capacity: keep), count: groupSize)
+        var candidates = [[(row: Int, upper: Float)]](repeating: [], count: groupSize)
         var scanned = 0
-        let centre = prepared.centre
 
         blocks.withUnsafeBufferPointer { blockWords in
             scales.withUnsafeBufferPointer { scaleValues in
                 errorFactors.withUnsafeBufferPointer { errorValues in
-                    prepared.planes.withUnsafeBufferPointer { planes in
+                    tables.withUnsafeBufferPointer { lookupTables in
                         var start = 0
                         while start < rowCount {
-                            let chunk = start..<Swift.min(start + Self.chunkRows, rowCount)
+                            let chunk = start..<Swift.min(start + chunkRows, rowCount)
                             Self.forEachRun(in: chunk, filter: filter) { run in
                                 let base = run.lowerBound, count = run.count
                                 let blockCount = (count + Self.blockRows - 1) / Self.blockRows
-                                kernel(
-                                    blockWords.baseAddress! + (base / Self.blockRows) * wordsPerBlock, Int64(blockCount),
-                                    Int64(planeWords), Int32(bits), planes.baseAddress!, Int32(prepared.queryBits),
-                                    scaleValues.baseAddress! + base, prepared.delta, prepared.low, prepared.bias, estimates)
-                                scanned += count
-                                if estimateOnly {
-                                    // Only rows that can enter the top k are offered.
-                                    let bar = best.isFull ? best.worst!.key - centre : -Float.infinity
-                                    let found = Int(selectAbove(estimates, Int64(count), bar.nextDown, selected))
-                                    for position in 0..<found {
-                                        let i = Int(selected[position])
-                                        if let filter, !filter.allows(base + i) { continue }
-                                        best.offer(key: centre + estimates[i], row: base + i)
-                                    }
+                                let runBlocks = blockWords.baseAddress! + (base / Self.blockRows) * wordsPerBlock
+                                if lookups {
+                                    eq_rabitq_scan_lookup(
+                                        processKernels, runBlocks, Int64(blockCount), Int64(planeWords),
+                                        lookupTables.baseAddress!, Int64(groupSize), scaleValues.baseAddress! + base,
+                                        deltas, lows, biases, estimates, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
                                 } else {
-                                    let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
-                                    for i in 0..<count {
-                                        let bound = scale[i] * queryTerm + error[i] * codeTerm
-                                        let estimate = centre + estimates[i]
-                                        uppers[i] = estimate + bound
-                                        estimates[i] = estimate - bound  // now the lower bound
+                                    for (q, query) in prepared.enumerated() {
+                                        query.planes.withUnsafeBufferPointer { planes in
+                                            kernels.rabitq_scan!(
+                                                runBlocks, Int64(blockCount), Int64(planeWords), Int32(bits), planes.baseAddress!,
+                                                Int32(query.queryBits), scaleValues.baseAddress! + base, query.delta, query.low,
+                                                query.bias, estimates + (q + 1) * stride)
+                                        }
                                     }
-                                    let bar = lowerBounds.isFull ? lowerBounds.worst!.key : -Float.infinity
-                                    let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
-                                    for position in 0..<found {
-                                        let i = Int(selected[position])
-                                        if let filter, !filter.allows(base + i) { continue }
-                                        lowerBounds.offer(key: estimates[i], row: base + i)
-                                        candidates.append((base + i, uppers[i]))
+                                }
+                                scanned += count
+                                for q in 0..<groupSize {
+                                    let rowEstimates = estimates + (q + 1) * stride
+                                    if estimateOnly {
+                                        // Only rows that can enter the top k are offered.
+                                        let bar = best[q].isFull ? best[q].worst!.key - centres[q] : -Float.infinity
+                                        let found = Int(selectAbove(rowEstimates, Int64(count), bar.nextDown, selected))
+                                        for position in 0..<found {
+                                            let i = Int(selected[position])
+                                            if let filter, !filter.allows(base + i) { continue }
+                                            best[q].offer(key: centres[q] + rowEstimates[i], row: base + i)
+                                        }
+                                    } else {
+                                        let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
+                                        let (queryTerm, codeTerm) = (queryTerms[q], codeTerms[q])
+                                        for i in 0..<count {
+                                            let bound = scale[i] * queryTerm + error[i] * codeTerm
+                                            let estimate = centres[q] + rowEstimates[i]
+                                            uppers[i] = estimate + bound
+                                            rowEstimates[i] = estimate - bound  // now the lower bound
+                                        }
+                                        let bar = lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity
+                                        let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
+                                        for position in 0..<found {
+                                            let i = Int(selected[position])
+                                            if let filter, !filter.allows(base + i) { continue }
+                                            lowerBounds[q].offer(key: rowEstimates[i], row: base + i)
+                                            candidates[q].append((base + i, uppers[i]))
+                                        }
                                     }
                                 }
                             }
@@ -120,20 +173,25 @@ extension RaBitQIndex {
                 }
             }
         }
-        if estimateOnly {
-            let hits = best.sorted().map { SearchHit(row: $0.row, score: Double($0.key)) }
-            return (hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: 0))
+        var results: [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] = []
+        for q in 0..<groupSize {
+            if estimateOnly {
+                let hits = best[q].sorted().map { SearchHit(row: $0.row, score: Double($0.key)) }
+                results.append((hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: 0)))
+                continue
+            }
+            let bar = lowerBounds[q].worst?.key ?? -Float.infinity
+            let rows = candidates[q].filter { $0.upper >= bar }.map(\.row)
+            let hits: [SearchHit]
+            switch parameters.refinement {
+            case .exact(let finer):
+                hits = try finer.rescore(query: queries[q], candidates: rows, k: keep)
+            default:
+                // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator).
+                hits = try codes.rescore(query: queries[q], candidates: rows, k: keep)
+            }
+            results.append((hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: rows.count)))
         }
-        let bar = lowerBounds.worst?.key ?? -Float.infinity
-        let rows = candidates.filter { $0.upper >= bar }.map(\.row)
-        let hits: [SearchHit]
-        switch parameters.refinement {
-        case .exact(let finer):
-            hits = try finer.rescore(query: query, candidates: rows, k: keep)
-        default:
-            // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator).
-            hits = try codes.rescore(query: query, candidates: rows, k: keep)
-        }
-        return (hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: rows.count))
+        return results
     }
 }

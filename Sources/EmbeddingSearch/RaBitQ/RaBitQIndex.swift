@@ -152,7 +152,11 @@ public struct RaBitQIndex: Sendable {
         let results = Parallel.map(parts.count) { part -> Result<[(hits: [SearchHit], statistics: RaBitQSearchStatistics)], SearchError> in
             do throws(SearchError) {
                 var out: [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] = []
-                for query in parts[part] { out.append(try searchOne(Array(queries[row: query]), k: k, parameters: parameters, filter: compiled)) }
+                let rows = Array(parts[part])
+                for first in stride(from: 0, to: rows.count, by: Self.queryGroup) {
+                    let group = rows[first..<Swift.min(first + Self.queryGroup, rows.count)].map { Array(queries[row: $0]) }
+                    out += try searchGroup(group, k: k, parameters: parameters, filter: compiled)
+                }
                 return .success(out)
             } catch {
                 return .failure(error)

@@ -9,6 +9,8 @@ struct RaBitQQuery: Sendable {
     let centre: Float
     /// `‖R·q‖`.
     let norm: Float
+    /// The unsigned codes `w_i`, one per dimension (what the lookup tables are made of).
+    let codes: [UInt8]
     /// `query_bits × planeWords` words, plane b = bit b of every `w_i`.
     let planes: [UInt64]
     let queryBits: Int
@@ -35,14 +37,17 @@ struct RaBitQQuery: Sendable {
         self.delta = delta
         var planes = [UInt64](repeating: 0, count: queryBits * planeWords)
         var codeSum = 0
+        var codes = [UInt8](repeating: 0, count: d)
         for j in 0..<d {
             let w = Int(min(max(((rotated[j] - low) / delta).rounded(), 0), levels))
             codeSum += w
+            codes[j] = UInt8(w)
             // Dimension j sits in byte j >> 3 at bit 7 − (j & 7); bytes are read little-endian.
             let bit = UInt64(1) << UInt64(((j >> 3) & 7) * 8 + (7 - (j & 7)))
             for b in 0..<queryBits where (w >> b) & 1 == 1 { planes[b * planeWords + (j >> 6)] |= bit }
         }
         self.planes = planes
+        self.codes = codes
         let quantizedSum = low * Float(d) + delta * Float(codeSum)
         bias = -Float((1 << codeBits) - 1) / 2 * quantizedSum
     }
