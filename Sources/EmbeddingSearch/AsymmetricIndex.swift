@@ -44,6 +44,10 @@ public struct AsymmetricIndex: VectorIndex {
     /// `"portable"` (capped by `EMBEDQ_ISA`).
     public static var kernelVariantName: String { KernelTable.current.asymmetricVariant }
 
+    /// The variant of the nibble-lookup scan of bit codes on this CPU: `"avx512vbmi"`, `"avx2"`,
+    /// `"neon"` or `"portable"` (capped by `EMBEDQ_ISA`).
+    public static var lookupVariantName: String { KernelTable.current.asymmetricLookupVariant }
+
     /// The best `k` allowed rows per float32 query (`m × d`) by the inner product with the
     /// dequantized codes; see ``VectorIndex/search(_:k:parameters:)``.
     /// ``SearchParameters/rescoreMultiplier`` is ignored.

@@ -29,7 +29,8 @@ struct AsymmetricBenchmark: ParsableCommand {
             queries = try EmbeddingMatrix(rowCount: used, dimension: d, values: Array(queries.values.prefix(used * d)))
         }
         let nq = Double(queries.rowCount)
-        emit(["name": "kernels", "symmetric": FlatIndex.kernelVariant, "asymmetric": AsymmetricIndex.kernelVariantName])
+        emit(["name": "kernels", "symmetric": FlatIndex.kernelVariant, "asymmetric": AsymmetricIndex.kernelVariantName,
+              "lookup": AsymmetricIndex.lookupVariantName])
         let ranges = try Calibration.ranges(from: corpus)
         func time(_ name: String, _ body: () throws -> Void) rethrows {
             let (seconds, cores) = try timed(runs: runs, body)

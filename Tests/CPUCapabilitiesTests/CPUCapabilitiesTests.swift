@@ -24,6 +24,7 @@ final class CPUCapabilitiesTests: XCTestCase {
             ("avx2", "avx2"), ("fma", "fma"), ("f16c", "f16c"), ("popcnt", "popcnt"), ("avx_vnni", "avxvnni"),
             ("avx512f", "avx512f"), ("avx512bw", "avx512bw"), ("avx512dq", "avx512dq"), ("avx512vl", "avx512vl"),
             ("avx512_vnni", "avx512vnni"), ("avx512_vpopcntdq", "avx512vpopcntdq"), ("avx512_bf16", "avx512bf16"),
+            ("avx512vbmi", "avx512vbmi"),
         ]
         for (cpuinfoName, ourName) in pairs {
             XCTAssertEqual(flags.contains(cpuinfoName), detected.contains(ourName), "\(cpuinfoName) vs \(ourName)")
@@ -54,7 +55,7 @@ final class CPUCapabilitiesTests: XCTestCase {
         XCTAssertEqual(
             names(eqcpu_level_mask("avx512vnni", &known)),
             ["avx2", "fma", "f16c", "popcnt", "avxvnni", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512vnni",
-             "avx512vpopcntdq"])
+             "avx512vpopcntdq", "avx512vbmi"])
         XCTAssertEqual(names(eqcpu_level_mask("neondot", &known)), ["neon", "dotprod"])
         XCTAssertEqual(eqcpu_level_mask("native", &known), UInt64.max)
         XCTAssertEqual(eqcpu_level_mask(nil, &known), UInt64.max)

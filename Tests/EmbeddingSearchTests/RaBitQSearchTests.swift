@@ -56,6 +56,106 @@ final class RaBitQSearchTests: XCTestCase {
         }
     }
 
+    /// The 1-bit scan by nibble lookups (`eq_rabitq_scan_lookup`, every lookup variant the CPU
+    /// runs, several queries per call) equals the reference scan bit for bit, query bits 1 … 5,
+    /// random and all-set codes (the largest sums), odd dimensions and block counts.
+    func testLookupScanEveryVariantMatchesReference() {
+        let variants = KernelTable.availableLevels
+        XCTAssertEqual(variants[0].asymmetricLookupVariant, "portable")
+        var generator = SeededGenerator(seed: 33)
+        for d in Self.dimensions + [385, 1000] {
+            let planeWords = (d + 63) / 64
+            for (blockCount, allSet) in [(1, false), (3, false), (5, true), (8, false)] {
+                let rows = blockCount * 16 - 3
+                // Bits past d are zero, as RaBitQIndex lays them out.
+                var blocks = [UInt64](repeating: 0, count: blockCount * 16 * planeWords)
+                for block in 0..<blockCount {
+                    for j in 0..<planeWords {
+                        var valid: UInt64 = 0
+                        for i in (64 * j)..<Swift.min(64 * j + 64, d) { valid |= 1 << UInt64(((i >> 3) & 7) * 8 + 7 - (i & 7)) }
+                        for lane in 0..<16 {
+                            blocks[(block * planeWords + j) * 16 + lane] = (allSet ? .max : UInt64.random(in: .min ... .max, using: &generator)) & valid
+                        }
+                    }
+                }
+                let scales = (0..<(blockCount * 16)).map { _ in Float.random(in: -2...2, using: &generator) }
+                let queryBits = [1, 4, 5]
+                var codes: [[UInt8]] = [], planes: [[UInt64]] = []
+                for bitsOfQuery in queryBits {
+                    let top = UInt8((1 << bitsOfQuery) - 1)
+                    let w = (0..<d).map { _ in allSet ? top : UInt8.random(in: 0...top, using: &generator) }
+                    var plane = [UInt64](repeating: 0, count: bitsOfQuery * planeWords)
+                    for (i, value) in w.enumerated() {
+                        for b in 0..<bitsOfQuery where (value >> UInt8(b)) & 1 == 1 {
+                            plane[b * planeWords + i / 64] |= 1 << UInt64(((i >> 3) & 7) * 8 + 7 - (i & 7))
+                        }
+                    }
+                    codes.append(w)
+                    planes.append(plane)
+                }
+                let deltas = queryBits.map { _ in Float.random(in: 0.001...0.2, using: &generator) }
+                let lows = queryBits.map { _ in Float.random(in: -1...0, using: &generator) }
+                let biases = queryBits.map { _ in Float.random(in: -10...10, using: &generator) }
+                let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
+                var tables = [UInt8](repeating: 0, count: (queryBits.count + 1) * tableBytes)
+                tables.withUnsafeMutableBufferPointer { t in
+                    eq_rabitq_lookup_tables(nil, Int64(d), Int64(planeWords), t.baseAddress!)
+                    for q in codes.indices { eq_rabitq_lookup_tables(codes[q], Int64(d), Int64(planeWords), t.baseAddress! + (q + 1) * tableBytes) }
+                }
+                let stride = blockCount * 16 + 5
+                let scratch = UnsafeMutableRawPointer.allocate(byteCount: Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), alignment: 64)
+                defer { scratch.deallocate() }
+                for variant in variants {
+                    var out = [Float](repeating: .nan, count: (queryBits.count + 1) * stride)
+                    withUnsafePointer(to: variant.table) { table in
+                        eq_rabitq_scan_lookup(
+                            table, blocks, Int64(blockCount), Int64(planeWords), tables, Int64(queryBits.count), scales, deltas,
+                            lows, biases, &out, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
+                    }
+                    for q in queryBits.indices {
+                        let expected = referenceScan(
+                            blocks: blocks, rows: rows, planeWords: planeWords, bits: 1, query: planes[q], queryBits: queryBits[q],
+                            scales: scales, delta: deltas[q], low: lows[q], bias: biases[q])
+                        let got = Array(out[((q + 1) * stride)..<((q + 1) * stride + rows)])
+                        XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern),
+                                       "\(variant.asymmetricLookupVariant) d=\(d) blocks=\(blockCount) qb=\(queryBits[q])")
+                    }
+                }
+            }
+        }
+    }
+
+    /// RaBitQIndex scores groups of queries per pass (1-bit codes by lookups): a batch of 45
+    /// queries (two groups) on 1 and 2 threads gives every query the hits, scores included, of its
+    /// own search and of the reference scan's estimates (top 10, ties to the lower row).
+    func testGroupedSearchEqualsOneQueryAtATimeAndTheReference() throws {
+        let data = corpus(rows: 517, dimension: 77, seed: 11)
+        let queries = corpus(rows: 45, dimension: 77, seed: 12)
+        let index = try index(1, data)
+        XCTAssertTrue(index.scansByLookups(queryBits: 4))
+        XCTAssertFalse(index.scansByLookups(queryBits: 6))
+        let parameters = RaBitQSearchParameters(refinement: .estimate)
+        let batch = try index.search(queries, k: 10, parameters: parameters, threads: 1)
+        XCTAssertEqual(try index.search(queries, k: 10, parameters: parameters, threads: 2), batch)
+        for q in 0..<queries.rowCount {
+            let query = Array(queries[row: q])
+            let single = try index.search(try EmbeddingMatrix(rowCount: 1, dimension: 77, values: query), k: 10, parameters: parameters)
+            XCTAssertEqual(single[0], batch[q], "query \(q)")
+            let prepared = RaBitQQuery(query: query, rotation: index.rotation, codeBits: 1, queryBits: 4, planeWords: index.planeWords)
+            let estimates = referenceScan(
+                blocks: index.blocks, rows: 517, planeWords: index.planeWords, bits: 1, query: prepared.planes, queryBits: 4,
+                scales: index.scales, delta: prepared.delta, low: prepared.low, bias: prepared.bias)
+            var expected: [(row: Int, score: Float)] = []
+            for (row, estimate) in estimates.enumerated() { expected.append((row, prepared.centre + estimate)) }
+            expected.sort { (a: (row: Int, score: Float), b: (row: Int, score: Float)) -> Bool in
+                a.score > b.score || (a.score == b.score && a.row < b.row)
+            }
+            let top = Array(expected.prefix(10))
+            XCTAssertEqual(batch[q].map { $0.row }, top.map { $0.row }, "query \(q)")
+            XCTAssertEqual(batch[q].map { $0.score }, top.map { Double($0.score) }, "query \(q)")
+        }
+    }
+
     func testCodeDotEveryVariantMatchesReference() {
         let variants = KernelTable.availableLevels.map(\.table)
         var generator = SeededGenerator(seed: 32)
