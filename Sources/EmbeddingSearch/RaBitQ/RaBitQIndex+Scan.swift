@@ -75,7 +75,7 @@ extension RaBitQIndex {
         // Lookups: the counting tables, then each query's; estimates of query q at (q + 1) · stride.
         // Smaller chunks keep the group's estimates in L2.
         let lookups = scansByLookups(queryBits: parameters.queryBits)
-        let chunkRows = lookups ? 64 * Self.blockRows : Self.chunkRows
+        let chunkRows = lookups ? 128 * Self.blockRows : Self.chunkRows
         let stride = chunkRows
         let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
         var tables = [UInt8](repeating: 0, count: lookups ? (groupSize + 1) * tableBytes : 0)
