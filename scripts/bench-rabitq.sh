@@ -3,6 +3,7 @@
 # same all-MiniLM-L6-v2 SciFact embeddings, in one report per query set.
 #
 #   scripts/bench-rabitq.sh [OUT]        # default OUT: .bench-data/rabitq
+#   EMBEDQ_BIN=… scripts/bench-rabitq.sh # an embedq already built
 #
 # For each query set (SciFact test, and SciFact train as a second set) it
 #   1. runs `embedq eval --export-embeddings` (encodes once, cached in ~/.cache/embedq/embeddings),
@@ -24,8 +25,12 @@ source scripts/lib/bench-venv.sh
 ensure_bench_venv numpy faiss
 MODEL="$(scripts/lib/fetch-model.sh)"
 DATASET="${EMBEDQ_SHARED:-../shared}/datasets/scifact"
-swift build -c release --product embedq 2>&1 | grep -E "error|warning" || true
-BIN="$(swift build -c release --show-bin-path)/embedq"
+# EMBEDQ_BIN: an embedq already built (e.g. by scripts/test.sh's release build).
+BIN="${EMBEDQ_BIN:-}"
+if [ -z "$BIN" ]; then
+    swift build -c release --product embedq 2>&1 | grep -E "error|warning" || true
+    BIN="$(swift build -c release --show-bin-path)/embedq"
+fi
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 for split in test train; do

@@ -3,8 +3,10 @@
 // one 8-byte code word of 8 rows; the query's 8 high-nibble tables of that word (128 bytes) are
 // two registers, its 8 low-nibble tables two more, so one `vpermi2b` looks up the high nibbles of
 // all 64 bytes (index: nibble | 16 · byte position in the word) and one the low nibbles. Their
-// byte sum (at most 240) goes into the row's two 32-bit lanes by `vpdpbusd` against ones. Four
-// blocks (64 rows) share each load of a word's tables. Equal to the portable variant.
+// byte sum (at most 240) goes into the row's two 32-bit lanes by `vpdpbusd` against ones. The
+// indices of four blocks (64 rows) are made once into `scratch` and read by every query, and the
+// four blocks share each load of a word's tables; each block is finished (`eq_lookup_finish`) on
+// 16 lanes as soon as its sums are known. Equal to the portable variant.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
