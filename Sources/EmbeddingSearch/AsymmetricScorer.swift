@@ -45,6 +45,8 @@ public struct AsymmetricScorer: Sendable {
     private let rounded: (weights: [Int8], scale: Float, constant: Float)?
     /// Bit codes: the nibble-lookup tables, their scale and the score's constant.
     private(set) var lookup: (tables: [UInt8], scale: Float, constant: Float)?
+    /// RaBitQ: `Σ_j (R·q)_j`, summed once in dimension order (the grid offset's factor).
+    private var rotatedSum: Float = 0
 
     /// Prepares a query for rows of `codes`.
     ///
@@ -110,7 +112,11 @@ public struct AsymmetricScorer: Sendable {
                 throw SearchError.dimensionMismatch(expected: rotation.dimension, actual: query.count, what: "the query")
             }
             // weights = R·q; constant = ⟨c, q⟩; the grid offset (2^B − 1)/2 · Σ q'_i is kept apart.
-            weights = rotation.rotate(query)
+            let rotated = rotation.rotate(query)
+            weights = rotated
+            var sum: Float = 0
+            for value in rotated { sum += value }
+            rotatedSum = sum
             var centre: Float = 0
             for j in query.indices { centre = centre.addingProduct(rotation.centroid[j], query[j]) }
             constant = centre
@@ -195,9 +201,7 @@ public struct AsymmetricScorer: Sendable {
 
     /// `(2^bits − 1)/2 · Σ_j (R·q)_j`: the grid's offset against the rotated query.
     private func gridOffset(bits: Int) -> Float {
-        var sum: Float = 0
-        for value in weights { sum += value }
-        return Float((1 << bits) - 1) / 2 * sum
+        Float((1 << bits) - 1) / 2 * rotatedSum
     }
 
     /// The plain-Swift score of one row: floats one fused multiply-add per dimension, in order;
