@@ -24,6 +24,7 @@
 // | codes' nibble lookups       |          | AVX-512 VBMI + VNNI (vpermi2b)       |                        |
 // | graph distances             | C        | AVX2, AVX-512 (VPOPCNTDQ, VNNI)      | NEON                   |
 // | RaBitQ scan, code dot       | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON                   |
+// | (1-bit: the lookups above)  |          |                                      |                        |
 //
 // Exactness: integer kernels (the asymmetric scans' sums included) are bit-identical to the
 // portable variant; every float kernel (float dot scans, graph float distances, quantizers, the
