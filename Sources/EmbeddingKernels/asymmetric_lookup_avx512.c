@@ -18,25 +18,46 @@
 /// Blocks scored per load of a word's tables.
 enum { GROUP = 4 };
 
+/// One query's finishing values (`eq_lookup_finish`) on 16 lanes, read once per call of
+/// `score_blocks` (stores into the output could otherwise make the compiler reload them).
+typedef struct {
+    int rabitq, counts;  // RABITQ; and its query 0 (the counts, stored as int32)
+    __m512i offset;
+    __m512 scale, low, constant;
+    const float *row_scales;
+} lanes_finish;
+
+INLINE lanes_finish finish_lanes(const eq_lookup_finish *finish, int64_t q) {
+    lanes_finish f = {0};
+    f.rabitq = finish->kind == EQ_LOOKUP_RABITQ;
+    f.counts = f.rabitq && q == 0;
+    f.offset = _mm512_set1_epi32(finish->offset);
+    f.row_scales = finish->row_scales;
+    const int64_t at = f.rabitq ? q - 1 : q;
+    if (!f.counts) {
+        f.scale = _mm512_set1_ps(finish->scales[at]);
+        f.constant = _mm512_set1_ps(finish->constants[at]);
+        f.low = f.rabitq ? _mm512_set1_ps(finish->lows[at]) : _mm512_setzero_ps();
+    }
+    return f;
+}
+
 /// `eq_lookup_finish_rows` for the 16 rows from row `first` of the call, their sums in `sums`:
 /// the same separately rounded operations on 16 lanes.
-INLINE void finish_block(const eq_lookup_finish *finish, __m512i sums, int64_t q, int64_t first, float *out,
-                         const float *counts_row) {
-    if (finish->kind == EQ_LOOKUP_AFFINE) {
-        const __m512 product = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sums, _mm512_set1_epi32(finish->offset))),
-                                             _mm512_set1_ps(finish->scales[q]));
-        _mm512_storeu_ps(out + first, _mm512_add_ps(product, _mm512_set1_ps(finish->constants[q])));
+INLINE void finish_block(const lanes_finish *f, __m512i sums, int64_t first, float *out, const float *counts_row) {
+    if (!f->rabitq) {
+        const __m512 product = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sums, f->offset)), f->scale);
+        _mm512_storeu_ps(out + first, _mm512_add_ps(product, f->constant));
         return;
     }
-    if (q == 0) {
+    if (f->counts) {
         _mm512_storeu_si512(out + first, sums);
         return;
     }
-    const __m512 dot = _mm512_mul_ps(_mm512_set1_ps(finish->scales[q - 1]), _mm512_cvtepi32_ps(sums));
-    const __m512 sum = _mm512_mul_ps(_mm512_set1_ps(finish->lows[q - 1]),
-                                     _mm512_cvtepi32_ps(_mm512_loadu_si512(counts_row + first)));
-    const __m512 shifted = _mm512_add_ps(_mm512_add_ps(dot, sum), _mm512_set1_ps(finish->constants[q - 1]));
-    _mm512_storeu_ps(out + first, _mm512_mul_ps(_mm512_loadu_ps(finish->row_scales + first), shifted));
+    const __m512 dot = _mm512_mul_ps(f->scale, _mm512_cvtepi32_ps(sums));
+    const __m512 sum = _mm512_mul_ps(f->low, _mm512_cvtepi32_ps(_mm512_loadu_si512(counts_row + first)));
+    const __m512 shifted = _mm512_add_ps(_mm512_add_ps(dot, sum), f->constant);
+    _mm512_storeu_ps(out + first, _mm512_mul_ps(_mm512_loadu_ps(f->row_scales + first), shifted));
 }
 
 /// Writes the lookup indices of `count` (1 … GROUP) stored blocks from `blocks` to `indices`: per
@@ -63,6 +84,7 @@ INLINE void make_indices(const uint8_t *blocks, int count, int64_t words, __m512
 INLINE void score_blocks(const __m512i *indices, const int count, int64_t words, const uint8_t *table,
                          const eq_lookup_finish *finish, int64_t q, int64_t first, float *out, const float *counts_row) {
     const __m512i ones = _mm512_set1_epi8(1);
+    const lanes_finish lanes = finish_lanes(finish, q);
     __m512i acc[2 * GROUP];
     for (int i = 0; i < 2 * count; i++) acc[i] = _mm512_setzero_si512();
     for (int64_t w = 0; w < words; w++) {
@@ -83,7 +105,7 @@ INLINE void score_blocks(const __m512i *indices, const int count, int64_t words,
     for (int g = 0; g < count; g++) {
         const __m512i sums = _mm512_add_epi32(_mm512_permutex2var_epi32(acc[2 * g], even, acc[2 * g + 1]),
                                               _mm512_permutex2var_epi32(acc[2 * g], odd, acc[2 * g + 1]));
-        finish_block(finish, sums, q, first + g * EQ_BLOCK_ROWS, out, counts_row);
+        finish_block(&lanes, sums, first + g * EQ_BLOCK_ROWS, out, counts_row);
     }
 }
 

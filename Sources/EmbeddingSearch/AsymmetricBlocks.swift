@@ -67,12 +67,17 @@ struct AsymmetricBlocks: Sendable {
         // their even-dimension (high-nibble) and odd-dimension (low-nibble) weights.
         let lookups = format == Int32(EQ_ASYM_BITS.rawValue)
         var queries = [Int8](repeating: 0, count: lookups ? 1 : scorers.count * queryBytes + 64)
-        var tables = [UInt8](repeating: 0, count: lookups ? Swift.max(scorers.count * tableBytes, 1) : 1)
+        // 64-byte aligned (the AVX-512 kernel loads a word's tables as whole registers).
+        let tables = BlockedStorage(byteCount: lookups ? scorers.count * tableBytes : 0)
         var scales = [Float](), constants = [Float]()
         for (q, scorer) in scorers.enumerated() {
             if lookups {
                 let prepared = scorer.lookup!
-                tables.replaceSubrange((q * tableBytes)..<((q + 1) * tableBytes), with: prepared.tables)
+                prepared.tables.withUnsafeBytes { bytes in
+                    if let source = bytes.baseAddress, tableBytes > 0 {
+                        (tables.base + q * tableBytes).copyMemory(from: source, byteCount: tableBytes)
+                    }
+                }
                 scales.append(prepared.scale)
                 constants.append(prepared.constant)
                 continue
@@ -92,7 +97,7 @@ struct AsymmetricBlocks: Sendable {
         // Bit and ternary codes are transposed or unpacked once per kernel call: 32 queries share it.
         let queryGroup = 32
         let scratchBytes = Int(lookups ? eq_asym_lookup_scratch_bytes(words) : eq_asym_scratch_bytes(format, words))
-        let (queryArray, tableArray) = (queries, tables)
+        let queryArray = queries
         var blocked = BlockScan<Float>(
             rowCount: rowCount, blockBytes: layout.blockBytes,
             kernel: { blockStart, blockCount, queryStart, size, out, stride in
@@ -105,11 +110,10 @@ struct AsymmetricBlocks: Sendable {
                         withUnsafePointer(to: kernels.table) { table in
                             let (scale, constant) = (s.baseAddress! + queryStart, c.baseAddress! + queryStart)
                             if lookups {
-                                tableArray.withUnsafeBufferPointer { t in
-                                    eq_asym_scan_lookup(
-                                        table, blocks, Int64(blockCount), words, t.baseAddress! + queryStart * tableBytes,
-                                        scale, constant, Int64(size), out, Int64(stride), scratch)
-                                }
+                                eq_asym_scan_lookup(
+                                    table, blocks, Int64(blockCount), words,
+                                    tables.base.assumingMemoryBound(to: UInt8.self) + queryStart * tableBytes,
+                                    scale, constant, Int64(size), out, Int64(stride), scratch)
                             } else {
                                 queryArray.withUnsafeBufferPointer { q in
                                     eq_asym_scan(

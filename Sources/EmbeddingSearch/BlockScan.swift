@@ -74,12 +74,14 @@ struct BlockScan<Key: RankingKey>: Sendable {
         let rowsPerBlock = BlockLayout.rowsPerBlock
         let chunkRows = chunkBlocks * rowsPerBlock
         let group = queryGroup
-        let keys = UnsafeMutablePointer<Key>.allocate(capacity: group * chunkRows)
+        // 64-byte aligned: the kernels store whole 16-row blocks of keys (a split line costs twice).
+        let keys = UnsafeMutableRawPointer.allocate(byteCount: group * chunkRows * MemoryLayout<Key>.stride, alignment: 64)
+            .bindMemory(to: Key.self, capacity: group * chunkRows)
         // Rows of skipped blocks keep old keys: initialized, and never offered (the filter rejects them).
         keys.initialize(repeating: .lowest, count: group * chunkRows)
         let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
         defer {
-            keys.deallocate()
+            UnsafeMutableRawPointer(keys).deallocate()
             indices.deallocate()
         }
         // With a filter: the runs of consecutive blocks of the chunk that hold an allowed row.

@@ -78,14 +78,14 @@ extension RaBitQIndex {
         let chunkRows = lookups ? 128 * Self.blockRows : Self.chunkRows
         let stride = chunkRows
         let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
-        var tables = [UInt8](repeating: 0, count: lookups ? (groupSize + 1) * tableBytes : 0)
+        // 64-byte aligned (the AVX-512 kernel loads a word's tables as whole registers).
+        let tables = BlockedStorage(byteCount: lookups ? (groupSize + 1) * tableBytes : 0)
+        let lookupTables = tables.base.assumingMemoryBound(to: UInt8.self)
         if lookups {
-            tables.withUnsafeMutableBufferPointer { t in
-                eq_rabitq_lookup_tables(nil, Int64(dimension), Int64(planeWords), t.baseAddress!)
-                for (q, query) in prepared.enumerated() {
-                    query.codes.withUnsafeBufferPointer { c in
-                        eq_rabitq_lookup_tables(c.baseAddress, Int64(dimension), Int64(planeWords), t.baseAddress! + (q + 1) * tableBytes)
-                    }
+            eq_rabitq_lookup_tables(nil, Int64(dimension), Int64(planeWords), lookupTables)
+            for (q, query) in prepared.enumerated() {
+                query.codes.withUnsafeBufferPointer { c in
+                    eq_rabitq_lookup_tables(c.baseAddress, Int64(dimension), Int64(planeWords), lookupTables + (q + 1) * tableBytes)
                 }
             }
         }
@@ -93,13 +93,14 @@ extension RaBitQIndex {
 
         // Scratch for one chunk: estimates (then lower bounds) of every query, upper bounds,
         // selected positions, the lookup kernel's scratch.
-        let estimates = UnsafeMutablePointer<Float>.allocate(capacity: (groupSize + 1) * stride)
+        let estimates = UnsafeMutableRawPointer.allocate(byteCount: (groupSize + 1) * stride * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: (groupSize + 1) * stride)
         let uppers = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows)
         let selected = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
         let scratch = UnsafeMutableRawPointer.allocate(
             byteCount: Swift.max(Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), 1), alignment: 64)
         defer {
-            estimates.deallocate()
+            UnsafeMutableRawPointer(estimates).deallocate()
             uppers.deallocate()
             selected.deallocate()
             scratch.deallocate()
@@ -112,63 +113,61 @@ extension RaBitQIndex {
         blocks.withUnsafeBufferPointer { blockWords in
             scales.withUnsafeBufferPointer { scaleValues in
                 errorFactors.withUnsafeBufferPointer { errorValues in
-                    tables.withUnsafeBufferPointer { lookupTables in
-                        var start = 0
-                        while start < rowCount {
-                            let chunk = start..<Swift.min(start + chunkRows, rowCount)
-                            Self.forEachRun(in: chunk, filter: filter) { run in
-                                let base = run.lowerBound, count = run.count
-                                let blockCount = (count + Self.blockRows - 1) / Self.blockRows
-                                let runBlocks = blockWords.baseAddress! + (base / Self.blockRows) * wordsPerBlock
-                                if lookups {
-                                    eq_rabitq_scan_lookup(
-                                        processKernels, runBlocks, Int64(blockCount), Int64(planeWords),
-                                        lookupTables.baseAddress!, Int64(groupSize), scaleValues.baseAddress! + base,
-                                        deltas, lows, biases, estimates, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
-                                } else {
-                                    for (q, query) in prepared.enumerated() {
-                                        query.planes.withUnsafeBufferPointer { planes in
-                                            kernels.rabitq_scan!(
-                                                runBlocks, Int64(blockCount), Int64(planeWords), Int32(bits), planes.baseAddress!,
-                                                Int32(query.queryBits), scaleValues.baseAddress! + base, query.delta, query.low,
-                                                query.bias, estimates + (q + 1) * stride)
-                                        }
-                                    }
-                                }
-                                scanned += count
-                                for q in 0..<groupSize {
-                                    let rowEstimates = estimates + (q + 1) * stride
-                                    if estimateOnly {
-                                        // Only rows that can enter the top k are offered.
-                                        let bar = best[q].isFull ? best[q].worst!.key - centres[q] : -Float.infinity
-                                        let found = Int(selectAbove(rowEstimates, Int64(count), bar.nextDown, selected))
-                                        for position in 0..<found {
-                                            let i = Int(selected[position])
-                                            if let filter, !filter.allows(base + i) { continue }
-                                            best[q].offer(key: centres[q] + rowEstimates[i], row: base + i)
-                                        }
-                                    } else {
-                                        let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
-                                        let (queryTerm, codeTerm) = (queryTerms[q], codeTerms[q])
-                                        for i in 0..<count {
-                                            let bound = scale[i] * queryTerm + error[i] * codeTerm
-                                            let estimate = centres[q] + rowEstimates[i]
-                                            uppers[i] = estimate + bound
-                                            rowEstimates[i] = estimate - bound  // now the lower bound
-                                        }
-                                        let bar = lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity
-                                        let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
-                                        for position in 0..<found {
-                                            let i = Int(selected[position])
-                                            if let filter, !filter.allows(base + i) { continue }
-                                            lowerBounds[q].offer(key: rowEstimates[i], row: base + i)
-                                            candidates[q].append((base + i, uppers[i]))
-                                        }
+                    var start = 0
+                    while start < rowCount {
+                        let chunk = start..<Swift.min(start + chunkRows, rowCount)
+                        Self.forEachRun(in: chunk, filter: filter) { run in
+                            let base = run.lowerBound, count = run.count
+                            let blockCount = (count + Self.blockRows - 1) / Self.blockRows
+                            let runBlocks = blockWords.baseAddress! + (base / Self.blockRows) * wordsPerBlock
+                            if lookups {
+                                eq_rabitq_scan_lookup(
+                                    processKernels, runBlocks, Int64(blockCount), Int64(planeWords),
+                                    lookupTables, Int64(groupSize), scaleValues.baseAddress! + base,
+                                    deltas, lows, biases, estimates, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
+                            } else {
+                                for (q, query) in prepared.enumerated() {
+                                    query.planes.withUnsafeBufferPointer { planes in
+                                        kernels.rabitq_scan!(
+                                            runBlocks, Int64(blockCount), Int64(planeWords), Int32(bits), planes.baseAddress!,
+                                            Int32(query.queryBits), scaleValues.baseAddress! + base, query.delta, query.low,
+                                            query.bias, estimates + (q + 1) * stride)
                                     }
                                 }
                             }
-                            start = chunk.upperBound
+                            scanned += count
+                            for q in 0..<groupSize {
+                                let rowEstimates = estimates + (q + 1) * stride
+                                if estimateOnly {
+                                    // Only rows that can enter the top k are offered.
+                                    let bar = best[q].isFull ? best[q].worst!.key - centres[q] : -Float.infinity
+                                    let found = Int(selectAbove(rowEstimates, Int64(count), bar.nextDown, selected))
+                                    for position in 0..<found {
+                                        let i = Int(selected[position])
+                                        if let filter, !filter.allows(base + i) { continue }
+                                        best[q].offer(key: centres[q] + rowEstimates[i], row: base + i)
+                                    }
+                                } else {
+                                    let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
+                                    let (queryTerm, codeTerm) = (queryTerms[q], codeTerms[q])
+                                    for i in 0..<count {
+                                        let bound = scale[i] * queryTerm + error[i] * codeTerm
+                                        let estimate = centres[q] + rowEstimates[i]
+                                        uppers[i] = estimate + bound
+                                        rowEstimates[i] = estimate - bound  // now the lower bound
+                                    }
+                                    let bar = lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity
+                                    let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
+                                    for position in 0..<found {
+                                        let i = Int(selected[position])
+                                        if let filter, !filter.allows(base + i) { continue }
+                                        lowerBounds[q].offer(key: rowEstimates[i], row: base + i)
+                                        candidates[q].append((base + i, uppers[i]))
+                                    }
+                                }
+                            }
                         }
+                        start = chunk.upperBound
                     }
                 }
             }
