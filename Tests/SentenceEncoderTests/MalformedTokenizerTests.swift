@@ -97,6 +97,10 @@ final class MalformedTokenizerTests: XCTestCase {
             ("modernbert-bpe", "post_processor", ["type": "TemplateProcessing", "single": [["SpecialToken": ["id": "[BOS]", "type_id": 0]]],
                                                   "special_tokens": [:]], ["TemplateProcessing", "[BOS]"]),
             ("mpnet-wordpiece", "post_processor", ["type": "RobertaProcessing", "sep": ["</s>"], "cls": ["<s>", 0]], ["RobertaProcessing", "sep"]),
+            // The text twice would outgrow the maximum length truncation keeps (found by the fuzz loop).
+            ("modernbert-bpe", "post_processor", ["type": "TemplateProcessing",
+                                                  "single": [["Sequence": ["id": "A", "type_id": 0]], ["Sequence": ["id": "A", "type_id": 0]]],
+                                                  "special_tokens": [:]], ["TemplateProcessing", "single[1]", "second time"]),
             ("mpnet-wordpiece", "added_tokens", ["content": "x"], ["added_tokens"]),
         ]
         for (style, key, value, fragments) in cases {

@@ -55,6 +55,10 @@ enum PostProcessorReader {
                 parts.append(.tokens(ids))
             } else if case .string(let id)? = piece["Sequence"]?["id"] {
                 guard id == "A" else { throw component.invalid("single[\(index)] uses sequence \(id.debugDescription); only A exists for one text") }
+                // Truncation keeps room for the special tokens around one copy of the text.
+                guard !parts.contains(.sequence) else {
+                    throw component.invalid("single[\(index)] places sequence A a second time; a single-text template holds it once")
+                }
                 parts.append(.sequence)
             } else {
                 throw component.invalid("single[\(index)] is neither a SpecialToken nor a Sequence")
