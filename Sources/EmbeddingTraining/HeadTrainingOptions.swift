@@ -4,8 +4,8 @@ import EmbeddingQuantization
 public struct HeadTrainingOptions: Sendable {
     /// How `W` starts.
     public enum Initialization: String, Sendable, CaseIterable {
-        /// The identity (its first d′ rows), centred on the corpus mean: training starts from the
-        /// precision's own codes of the centred embeddings.
+        /// The identity (its first d′ rows), not centred: training starts from the precision's
+        /// own codes of the embeddings.
         case identity
         /// A seeded random rotation (its first d′ rows), centred on the corpus mean.
         case rotation

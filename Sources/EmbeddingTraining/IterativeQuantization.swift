@@ -71,18 +71,36 @@ public enum IterativeQuantization {
         return t
     }
 
-    /// The orthogonal polar factor `M·(MᵀM)^{-1/2}` of a square matrix.
+    /// The orthogonal polar factor of a square, nonsingular matrix (`U·Vᵀ` of its SVD), by the
+    /// Newton–Schulz iteration `X ← X·(3I − XᵀX)/2` from `X₀ = M / ‖M‖_F`: every singular value
+    /// moves towards 1 (×1.5 per step while small, quadratically near 1) and the singular vectors
+    /// stay, so the limit is orthogonal to rounding (`max |XᵀX − I|` ≤ 1e-12 stops it; at most
+    /// 100 steps). Matrix products only: seconds at n = 384, where a Jacobi eigensolver of
+    /// `MᵀM` took minutes and squared the condition number.
     static func polarFactor(_ m: [Double], _ n: Int) -> [Double] {
-        let mt = transpose(m, n)
-        let gram = DenseMath.multiplyTransposed(mt, rows: n, mt, rows: n, inner: n)  // Mᵀ·M
-        let (values, vectors) = DenseMath.symmetricEigen(gram, dimension: n)
-        // (MᵀM)^{-1/2} = Qᵀ·diag(λ^{-1/2})·Q with Q's rows the eigenvectors.
-        var inverseRoot = [Double](repeating: 0, count: n * n)
-        for e in 0..<n {
-            let w = 1 / max(values[e], 1e-12).squareRoot()
-            for i in 0..<n { let vi = vectors[e * n + i] * w; for j in 0..<n { inverseRoot[i * n + j] += vi * vectors[e * n + j] } }
+        let norm = m.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else {
+            var identity = [Double](repeating: 0, count: n * n)
+            for i in 0..<n { identity[i * n + i] = 1 }
+            return identity
         }
-        return DenseMath.multiplyTransposed(m, rows: n, transpose(inverseRoot, n), rows: n, inner: n)
+        var x = m.map { $0 / norm }
+        for _ in 0..<100 {
+            let xt = transpose(x, n)
+            var step = DenseMath.multiplyTransposed(xt, rows: n, xt, rows: n, inner: n)  // XᵀX
+            var deviation = 0.0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let g = step[i * n + j]
+                    deviation = max(deviation, abs(g - (i == j ? 1 : 0)))
+                    step[i * n + j] = ((i == j ? 3 : 0) - g) / 2
+                }
+            }
+            if deviation <= 1e-12 { break }
+            // X·(3I − XᵀX)/2; the factor is symmetric, so it is its own transpose.
+            x = DenseMath.multiplyTransposed(x, rows: n, step, rows: n, inner: n)
+        }
+        return x
     }
 
     /// A seeded random orthogonal `n × n` matrix (``RaBitQRotation``'s construction, in doubles).

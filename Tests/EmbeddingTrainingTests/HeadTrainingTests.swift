@@ -141,4 +141,49 @@ final class HeadTrainingTests: XCTestCase {
         XCTAssertEqual(try HeadTrainer.train(corpus: corpus, options: options), head)
         XCTAssertThrowsError(try HeadTrainer.train(corpus: corpus, pairs: [(0, 1)], options: options))
     }
+
+    /// The polar factor of a random (nonsingular) matrix is orthogonal to rounding, and
+    /// `Rᵀ·M` is symmetric positive definite (its diagonal positive): R is the polar factor,
+    /// not just some rotation. A rank-one-heavy matrix (condition ≈ 10³) converges too.
+    func testPolarFactorIsOrthogonalAndThePolarFactor() {
+        var generator = SeededGenerator(seed: 23)
+        for (n, conditioning) in [(1, 1.0), (13, 1.0), (40, 1.0), (40, 1e-3)] {
+            var m = randomValues(n * n, &generator)
+            // Shrink all but the first column: singular values spread over ≈ 1/conditioning.
+            for i in 0..<n { for j in 1..<n { m[i * n + j] *= conditioning } }
+            let r = IterativeQuantization.polarFactor(m, n)
+            var worst = 0.0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let dot = (0..<n).reduce(0.0) { $0 + r[$1 * n + i] * r[$1 * n + j] }
+                    worst = max(worst, abs(dot - (i == j ? 1 : 0)))
+                }
+            }
+            XCTAssertLessThan(worst, 1e-10, "n = \(n), conditioning \(conditioning): ‖RᵀR − I‖∞")
+            // P = Rᵀ·M: symmetric, positive diagonal.
+            var p = [Double](repeating: 0, count: n * n)
+            for i in 0..<n { for j in 0..<n { p[i * n + j] = (0..<n).reduce(0.0) { $0 + r[$1 * n + i] * m[$1 * n + j] } } }
+            for i in 0..<n {
+                XCTAssertGreaterThan(p[i * n + i], 0, "n = \(n): diagonal \(i)")
+                for j in 0..<i { XCTAssertEqual(p[i * n + j], p[j * n + i], accuracy: 1e-9, "n = \(n): P[\(i), \(j)]") }
+            }
+        }
+    }
+
+    /// The default start (identity) is the precision's own codes: with no training steps the head
+    /// is a positive multiple of the identity with no offsets, so its signs are the input's signs,
+    /// and the outputs' root mean square is ½.
+    func testIdentityStartKeepsThePlainCodes() throws {
+        var generator = SeededGenerator(seed: 31)
+        let (n, d) = (64, 9)
+        let values = (0..<(n * d)).map { index in Float(Double.random(in: -1...1, using: &generator) + (index % d == 0 ? 3 : 0)) }
+        let corpus = try EmbeddingMatrix(rowCount: n, dimension: d, values: values)
+        let head = try HeadTrainer.train(corpus: corpus, options: HeadTrainingOptions(quantizer: .sign, maximumSteps: 0))
+        XCTAssertEqual(head.offsets, [Double](repeating: 0, count: d))
+        XCTAssertEqual(Set(head.scales).count, 1)
+        let outputs = try head.apply(corpus).values
+        XCTAssertEqual(outputs.map { $0 > 0 }, values.map { $0 > 0 })
+        let rms = (outputs.reduce(0.0) { $0 + Double($1 * $1) } / Double(outputs.count)).squareRoot()
+        XCTAssertEqual(rms, 0.5, accuracy: 1e-6)
+    }
 }
