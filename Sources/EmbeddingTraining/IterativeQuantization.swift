@@ -71,12 +71,13 @@ public enum IterativeQuantization {
         return t
     }
 
-    /// The orthogonal polar factor of a square, nonsingular matrix (`U·Vᵀ` of its SVD), by the
-    /// Newton–Schulz iteration `X ← X·(3I − XᵀX)/2` from `X₀ = M / ‖M‖_F`: every singular value
-    /// moves towards 1 (×1.5 per step while small, quadratically near 1) and the singular vectors
-    /// stay, so the limit is orthogonal to rounding (`max |XᵀX − I|` ≤ 1e-12 stops it; at most
-    /// 100 steps). Matrix products only: seconds at n = 384, where a Jacobi eigensolver of
-    /// `MᵀM` took minutes and squared the condition number.
+    /// The orthogonal polar factor of a square matrix (`U·Vᵀ` of its SVD) by the Newton–Schulz
+    /// iteration `X ← X·(3I − XᵀX)/2` from `X₀ = M / ‖M‖_F`: every nonzero singular value moves
+    /// towards 1 (×1.5 per step while small, quadratically near 1) and the singular vectors stay.
+    /// It stops at `max |XᵀX − I|` ≤ 1e-12, or when X moves by ≤ 1e-14 (a singular M, whose zero
+    /// singular values stay zero), after at most 100 steps; a singular limit is completed to an
+    /// orthogonal matrix (``completedOrthogonal(_:_:)``). Matrix products only: seconds at
+    /// n = 384, where a Jacobi eigensolver of `MᵀM` took minutes and squared the condition number.
     static func polarFactor(_ m: [Double], _ n: Int) -> [Double] {
         let norm = m.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
         guard norm > 0 else {
@@ -98,9 +99,49 @@ public enum IterativeQuantization {
             }
             if deviation <= 1e-12 { break }
             // X·(3I − XᵀX)/2; the factor is symmetric, so it is its own transpose.
-            x = DenseMath.multiplyTransposed(x, rows: n, step, rows: n, inner: n)
+            let next = DenseMath.multiplyTransposed(x, rows: n, step, rows: n, inner: n)
+            // A singular M never reaches XᵀX = I: stop when X no longer moves.
+            let change = zip(next, x).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+            x = next
+            if change <= 1e-14 { break }
         }
-        return x
+        return completedOrthogonal(x, n)
+    }
+
+    /// `x` completed to an orthogonal matrix. For a singular `M` the Newton–Schulz limit is a
+    /// partial isometry `U_r·V_rᵀ` (rank r < n: zero singular values stay zero — SciFact's MiniLM
+    /// corpus covariance has rank 381 of 384, so ITQ's `Vᵀ·B` has zero rows); this adds
+    /// `Σ u_k·v_kᵀ` over orthonormal bases of its left and right null spaces (any pairing keeps
+    /// `Rᵀ·M` symmetric positive semidefinite). A full-rank `x` is returned unchanged.
+    static func completedOrthogonal(_ x: [Double], _ n: Int) -> [Double] {
+        let xt = transpose(x, n)
+        let gram = DenseMath.multiplyTransposed(xt, rows: n, xt, rows: n, inner: n)  // XᵀX
+        let rank = Int((0..<n).reduce(0.0) { $0 + gram[$1 * n + $1] }.rounded())
+        guard rank < n else { return x }
+        let outer = DenseMath.multiplyTransposed(x, rows: n, x, rows: n, inner: n)  // X·Xᵀ
+        /// Orthonormal vectors spanning the range of `I − projector` (n − rank of them): the
+        /// columns of `I − projector`, the longest one taken each round (column pivoting) and
+        /// projected out of the rest.
+        func nullBasis(_ projector: [Double]) -> [[Double]] {
+            var candidates = (0..<n).map { i in (0..<n).map { (i == $0 ? 1 : 0) - projector[$0 * n + i] } }
+            var basis: [[Double]] = []
+            for _ in 0..<(n - rank) {
+                let norms = candidates.map { $0.reduce(0.0) { $0 + $1 * $1 } }
+                guard let best = norms.indices.max(by: { norms[$0] < norms[$1] }), norms[best] > 1e-20 else { break }
+                let b = candidates[best].map { $0 / norms[best].squareRoot() }
+                basis.append(b)
+                for c in candidates.indices {
+                    let dot = zip(b, candidates[c]).reduce(0.0) { $0 + $1.0 * $1.1 }
+                    for k in 0..<n { candidates[c][k] -= dot * b[k] }
+                }
+            }
+            return basis
+        }
+        var result = x
+        for (u, v) in zip(nullBasis(outer), nullBasis(gram)) {
+            for i in 0..<n { for j in 0..<n { result[i * n + j] += u[i] * v[j] } }
+        }
+        return result
     }
 
     /// A seeded random orthogonal `n × n` matrix (``RaBitQRotation``'s construction, in doubles).
