@@ -97,7 +97,7 @@ public enum IterativeQuantization {
                     step[i * n + j] = ((i == j ? 3 : 0) - g) / 2
                 }
             }
-            if deviation <= 1e-12 { break }
+            if deviation <= 1e-12 { return x }  // orthogonal: nothing to complete
             // X·(3I − XᵀX)/2; the factor is symmetric, so it is its own transpose.
             let next = DenseMath.multiplyTransposed(x, rows: n, step, rows: n, inner: n)
             // A singular M never reaches XᵀX = I: stop when X no longer moves.
