@@ -91,17 +91,15 @@ extension RaBitQIndex {
         }
         let deltas = prepared.map(\.delta), lows = prepared.map(\.low), biases = prepared.map(\.bias)
 
-        // Scratch for one chunk: estimates (then lower bounds) of every query, upper bounds,
-        // selected positions, the lookup kernel's scratch.
+        // Scratch for one chunk: estimates of every query, selected positions, the lookup kernel's
+        // scratch.
         let estimates = UnsafeMutableRawPointer.allocate(byteCount: (groupSize + 1) * stride * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: (groupSize + 1) * stride)
-        let uppers = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows)
         let selected = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
         let scratch = UnsafeMutableRawPointer.allocate(
             byteCount: Swift.max(Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), 1), alignment: 64)
         defer {
             UnsafeMutableRawPointer(estimates).deallocate()
-            uppers.deallocate()
             selected.deallocate()
             scratch.deallocate()
         }
@@ -136,6 +134,15 @@ extension RaBitQIndex {
                                 }
                             }
                             scanned += count
+                            // The run's largest factors bound every row's error term (below).
+                            var largestScale: Float = 0, largestError: Float = 0
+                            if !estimateOnly {
+                                let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
+                                for i in 0..<count {
+                                    largestScale = Swift.max(largestScale, abs(scale[i]))
+                                    largestError = Swift.max(largestError, abs(error[i]))
+                                }
+                            }
                             for q in 0..<groupSize {
                                 let rowEstimates = estimates + (q + 1) * stride
                                 if estimateOnly {
@@ -148,21 +155,26 @@ extension RaBitQIndex {
                                         best[q].offer(key: centres[q] + rowEstimates[i], row: base + i)
                                     }
                                 } else {
+                                    // A row is a candidate when its upper bound (estimate + bound) reaches the
+                                    // bar. Every bound is at most `reach`, so only rows whose estimate clears
+                                    // bar − centre − reach (less a margin far above float rounding) can be:
+                                    // the select kernel finds those, and each is then checked exactly.
                                     let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
-                                    let (queryTerm, codeTerm) = (queryTerms[q], codeTerms[q])
-                                    for i in 0..<count {
-                                        let bound = scale[i] * queryTerm + error[i] * codeTerm
-                                        let estimate = centres[q] + rowEstimates[i]
-                                        uppers[i] = estimate + bound
-                                        rowEstimates[i] = estimate - bound  // now the lower bound
-                                    }
+                                    let (queryTerm, codeTerm, centre) = (queryTerms[q], codeTerms[q], centres[q])
                                     let bar = lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity
-                                    let found = Int(selectAbove(uppers, Int64(count), bar.nextDown, selected))
+                                    let reach = largestScale * abs(queryTerm) + largestError * abs(codeTerm)
+                                    let margin = 1e-3 * (1 + abs(bar) + abs(centre) + reach)
+                                    let threshold = bar - centre - reach - margin
+                                    let found = Int(selectAbove(rowEstimates, Int64(count), threshold, selected))
                                     for position in 0..<found {
                                         let i = Int(selected[position])
+                                        let bound = scale[i] * queryTerm + error[i] * codeTerm
+                                        let estimate = centre + rowEstimates[i]
+                                        let upper = estimate + bound
+                                        guard upper >= bar else { continue }
                                         if let filter, !filter.allows(base + i) { continue }
-                                        lowerBounds[q].offer(key: rowEstimates[i], row: base + i)
-                                        candidates[q].append((base + i, uppers[i]))
+                                        lowerBounds[q].offer(key: estimate - bound, row: base + i)
+                                        candidates[q].append((base + i, upper))
                                     }
                                 }
                             }
