@@ -33,7 +33,7 @@ extension RaBitQIndex {
     }
 
     /// Queries scored together per pass over the codes.
-    static let queryGroup = 32
+    static let queryGroup = 64
 
     /// Whether the scan of `queryBits`-bit queries runs by nibble lookups (`eq_rabitq_scan_lookup`:
     /// 1-bit codes, queries of at most 5 bits, every query of a group in one pass) rather than the
@@ -75,7 +75,7 @@ extension RaBitQIndex {
         // Lookups: the counting tables, then each query's; estimates of query q at (q + 1) · stride.
         // Smaller chunks keep the group's estimates in L2.
         let lookups = scansByLookups(queryBits: parameters.queryBits)
-        let chunkRows = lookups ? 128 * Self.blockRows : Self.chunkRows
+        let chunkRows = lookups ? 64 * Self.blockRows : Self.chunkRows
         let stride = chunkRows
         let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
         // 64-byte aligned (the AVX-512 kernel loads a word's tables as whole registers).
