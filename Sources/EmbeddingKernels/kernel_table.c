@@ -102,6 +102,10 @@ static void fill(uint64_t caps, eq_kernel_table *t) {
             t->asym_lookup_bits = eq_asym_lookup_bits_avx512;
             t->asym_lookup_isa = "avx512vbmi";
         }
+        if (caps & EQCPU_AVX512VBMI) {
+            t->rabitq_windows = eq_rabitq_windows_avx512;
+            t->rabitq_windows_isa = "avx512vbmi-windows";
+        }
         if (caps & EQCPU_AVX512VNNI) {
             t->dot_u8s8_blocks = eq_dot_u8s8_blocks_avx512;
             t->dot_u4_blocks = eq_dot_u4_blocks_avx512;

@@ -56,16 +56,18 @@ final class RaBitQSearchTests: XCTestCase {
         }
     }
 
-    /// The 1-bit scan by nibble lookups (`eq_rabitq_scan_lookup`, every lookup variant the CPU
-    /// runs, several queries per call) equals the reference scan bit for bit, query bits 1 … 5,
-    /// random and all-set codes (the largest sums), odd dimensions and block counts.
+    /// The 1-bit scan by lookups (`eq_rabitq_scan_lookup`, every lookup variant the CPU runs, the
+    /// 7-bit windows included, several queries per call) equals the reference scan bit for bit:
+    /// calls of 4-bit queries (windows where the CPU has AVX-512 VBMI) and of 5-bit ones
+    /// (nibbles), random and all-set codes (the largest sums), odd dimensions and block counts.
     func testLookupScanEveryVariantMatchesReference() {
         let variants = KernelTable.availableLevels
         XCTAssertEqual(variants[0].asymmetricLookupVariant, "portable")
         var generator = SeededGenerator(seed: 33)
+        var windowsChecked = 0
         for d in Self.dimensions + [385, 1000] {
             let planeWords = (d + 63) / 64
-            for (blockCount, allSet) in [(1, false), (3, false), (5, true), (8, false)] {
+            for (blockCount, allSet) in [(1, false), (3, false), (5, true), (8, false), (17, false)] {
                 let rows = blockCount * 16 - 3
                 // Bits past d are zero, as RaBitQIndex lays them out.
                 var blocks = [UInt64](repeating: 0, count: blockCount * 16 * planeWords)
@@ -79,50 +81,64 @@ final class RaBitQSearchTests: XCTestCase {
                     }
                 }
                 let scales = (0..<(blockCount * 16)).map { _ in Float.random(in: -2...2, using: &generator) }
-                let queryBits = [1, 4, 5]
-                var codes: [[UInt8]] = [], planes: [[UInt64]] = []
-                for bitsOfQuery in queryBits {
-                    let top = UInt8((1 << bitsOfQuery) - 1)
-                    let w = (0..<d).map { _ in allSet ? top : UInt8.random(in: 0...top, using: &generator) }
-                    var plane = [UInt64](repeating: 0, count: bitsOfQuery * planeWords)
-                    for (i, value) in w.enumerated() {
-                        for b in 0..<bitsOfQuery where (value >> UInt8(b)) & 1 == 1 {
-                            plane[b * planeWords + i / 64] |= 1 << UInt64(((i >> 3) & 7) * 8 + 7 - (i & 7))
+                for queryBits in [[1, 3, 4], [1, 4, 5]] {
+                    let callBits = Int32(queryBits.max()!)
+                    var codes: [[UInt8]] = [], planes: [[UInt64]] = []
+                    for bitsOfQuery in queryBits {
+                        let top = UInt8((1 << bitsOfQuery) - 1)
+                        let w = (0..<d).map { _ in allSet ? top : UInt8.random(in: 0...top, using: &generator) }
+                        var plane = [UInt64](repeating: 0, count: bitsOfQuery * planeWords)
+                        for (i, value) in w.enumerated() {
+                            for b in 0..<bitsOfQuery where (value >> UInt8(b)) & 1 == 1 {
+                                plane[b * planeWords + i / 64] |= 1 << UInt64(((i >> 3) & 7) * 8 + 7 - (i & 7))
+                            }
                         }
+                        codes.append(w)
+                        planes.append(plane)
                     }
-                    codes.append(w)
-                    planes.append(plane)
-                }
-                let deltas = queryBits.map { _ in Float.random(in: 0.001...0.2, using: &generator) }
-                let lows = queryBits.map { _ in Float.random(in: -1...0, using: &generator) }
-                let biases = queryBits.map { _ in Float.random(in: -10...10, using: &generator) }
-                let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
-                var tables = [UInt8](repeating: 0, count: (queryBits.count + 1) * tableBytes)
-                tables.withUnsafeMutableBufferPointer { t in
-                    eq_rabitq_lookup_tables(nil, Int64(d), Int64(planeWords), t.baseAddress!)
-                    for q in codes.indices { eq_rabitq_lookup_tables(codes[q], Int64(d), Int64(planeWords), t.baseAddress! + (q + 1) * tableBytes) }
-                }
-                let stride = blockCount * 16 + 5
-                let scratch = UnsafeMutableRawPointer.allocate(byteCount: Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), alignment: 64)
-                defer { scratch.deallocate() }
-                for variant in variants {
-                    var out = [Float](repeating: .nan, count: (queryBits.count + 1) * stride)
-                    withUnsafePointer(to: variant.table) { table in
-                        eq_rabitq_scan_lookup(
-                            table, blocks, Int64(blockCount), Int64(planeWords), tables, Int64(queryBits.count), scales, deltas,
-                            lows, biases, &out, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
-                    }
-                    for q in queryBits.indices {
-                        let expected = referenceScan(
+                    let deltas = queryBits.map { _ in Float.random(in: 0.001...0.2, using: &generator) }
+                    let lows = queryBits.map { _ in Float.random(in: -1...0, using: &generator) }
+                    let biases = queryBits.map { _ in Float.random(in: -10...10, using: &generator) }
+                    let expected = queryBits.indices.map { q in
+                        referenceScan(
                             blocks: blocks, rows: rows, planeWords: planeWords, bits: 1, query: planes[q], queryBits: queryBits[q],
                             scales: scales, delta: deltas[q], low: lows[q], bias: biases[q])
-                        let got = Array(out[((q + 1) * stride)..<((q + 1) * stride + rows)])
-                        XCTAssertEqual(got.map(\.bitPattern), expected.map(\.bitPattern),
-                                       "\(variant.asymmetricLookupVariant) d=\(d) blocks=\(blockCount) qb=\(queryBits[q])")
+                    }
+                    let stride = blockCount * 16 + 5
+                    for variant in variants {
+                        withUnsafePointer(to: variant.table) { table in
+                            let name = String(cString: eq_rabitq_lookup_isa(table, Int64(planeWords), callBits))
+                            if name.hasSuffix("windows") { windowsChecked += 1 }
+                            // Each variant's own table layout.
+                            let tableBytes = Int(eq_rabitq_lookup_table_bytes(table, Int64(planeWords), callBits))
+                            var tables = [UInt8](repeating: 0, count: (queryBits.count + 1) * tableBytes)
+                            tables.withUnsafeMutableBufferPointer { t in
+                                eq_rabitq_lookup_tables(table, nil, Int64(d), Int64(planeWords), callBits, t.baseAddress!)
+                                for q in codes.indices {
+                                    eq_rabitq_lookup_tables(
+                                        table, codes[q], Int64(d), Int64(planeWords), callBits, t.baseAddress! + (q + 1) * tableBytes)
+                                }
+                            }
+                            let scratch = UnsafeMutableRawPointer.allocate(
+                                byteCount: Int(eq_rabitq_lookup_scratch_bytes(table, Int64(planeWords), callBits)), alignment: 64)
+                            defer { scratch.deallocate() }
+                            var out = [Float](repeating: .nan, count: (queryBits.count + 1) * stride)
+                            eq_rabitq_scan_lookup(
+                                table, blocks, Int64(blockCount), Int64(planeWords), callBits, tables, Int64(queryBits.count), scales,
+                                deltas, lows, biases, &out, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
+                            for q in queryBits.indices {
+                                let got = Array(out[((q + 1) * stride)..<((q + 1) * stride + rows)])
+                                XCTAssertEqual(got.map(\.bitPattern), expected[q].map(\.bitPattern),
+                                               "\(name) d=\(d) blocks=\(blockCount) qb=\(queryBits[q])")
+                            }
+                        }
                     }
                 }
             }
         }
+        // The windows ran wherever the CPU has them (not under EMBEDQ_ISA caps below AVX-512).
+        let hasWindows = variants.contains { $0.table.rabitq_windows != nil }
+        XCTAssertEqual(windowsChecked > 0, hasWindows)
     }
 
     /// RaBitQIndex scores groups of queries per pass (1-bit codes by lookups): a batch of 45

@@ -6,7 +6,8 @@
 // for any lower set of capabilities, so that tests run every variant the CPU has against the
 // portable one and the plain-Swift references. Every variant lives in one file per operation ×
 // instruction set (`search_<isa>.c`, `quantize_<isa>.c`, `asymmetric_unpack_<isa>.c`,
-// `asymmetric_lookup_<isa>.c`, `graph_distance_<isa>.c`, `rabitq_scan_<isa>.c`), compiled with per-function target attributes.
+// `asymmetric_lookup_<isa>.c`, `graph_distance_<isa>.c`, `rabitq_scan_<isa>.c`,
+// `rabitq_windows_avx512.c`), compiled with per-function target attributes.
 //
 // | kernels                     | portable | x86-64                               | arm64                  |
 // |-----------------------------|----------|--------------------------------------|------------------------|
@@ -24,7 +25,8 @@
 // | codes' nibble lookups       |          | AVX-512 VBMI + VNNI (vpermi2b)       |                        |
 // | graph distances             | C        | AVX2, AVX-512 (VPOPCNTDQ, VNNI)      | NEON                   |
 // | RaBitQ scan, code dot       | C        | AVX2 + POPCNT, AVX-512 VPOPCNTDQ     | NEON                   |
-// | (1-bit: the lookups above)  |          |                                      |                        |
+// | (1-bit: the lookups above,  |          | AVX-512 VBMI 7-bit windows           |                        |
+// | or 7-bit windows)           |          | (vpmultishiftqb, vpermi2b)           |                        |
 //
 // Exactness: integer kernels (the asymmetric scans' sums included) are bit-identical to the
 // portable variant; every float kernel (float dot scans, graph float distances, quantizers, the
@@ -112,6 +114,8 @@ typedef struct eq_kernel_table_s {
     // RaBitQ (RaBitQKernels.h).
     eq_rabitq_scan_fn rabitq_scan;
     eq_rabitq_code_dot_fn rabitq_code_dot;
+    /// The 1-bit lookup scan over 7-bit windows; NULL where the CPU lacks AVX-512 VBMI.
+    eq_rabitq_windows_fn rabitq_windows;
 
     // Variant names ("portable", "avx2", "avx512", "avx512vnni", "avx512vpopcntdq", "neon",
     // "neondot", "neoni8mm"), static strings.
@@ -123,6 +127,7 @@ typedef struct eq_kernel_table_s {
     const char *asym_isa;      ///< asym_unpack_bits and asym_unpack_ternary
     const char *asym_lookup_isa; ///< asym_lookup_bits ("avx512vbmi": AVX-512 VBMI + VNNI)
     const char *rabitq_isa;    ///< rabitq_scan and rabitq_code_dot
+    const char *rabitq_windows_isa; ///< rabitq_windows ("avx512vbmi-windows"), NULL without it
     const char *graph_isa[EQ_GRAPH_METRIC_COUNT];
 } eq_kernel_table;
 

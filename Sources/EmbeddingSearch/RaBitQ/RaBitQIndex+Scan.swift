@@ -35,9 +35,9 @@ extension RaBitQIndex {
     /// Queries scored together per pass over the codes.
     static let queryGroup = 64
 
-    /// Whether the scan of `queryBits`-bit queries runs by nibble lookups (`eq_rabitq_scan_lookup`:
-    /// 1-bit codes, queries of at most 5 bits, every query of a group in one pass) rather than the
-    /// popcount kernel (one query per call). Both give the same estimates, bit for bit.
+    /// Whether the scan of `queryBits`-bit queries runs by lookups (`eq_rabitq_scan_lookup`, 7-bit
+    /// windows or nibbles: 1-bit codes, queries of at most 5 bits, every query of a group in one
+    /// pass) rather than the popcount kernel (one query per call). Both give the same estimates, bit for bit.
     func scansByLookups(queryBits: Int) -> Bool { bits == 1 && queryBits <= 5 }
 
     /// A group of queries (at most ``queryGroup``): scan, bound-driven candidates, refinement,
@@ -77,15 +77,18 @@ extension RaBitQIndex {
         let lookups = scansByLookups(queryBits: parameters.queryBits)
         let chunkRows = lookups ? 64 * Self.blockRows : Self.chunkRows
         let stride = chunkRows
-        let tableBytes = Int(eq_rabitq_lookup_table_bytes(Int64(planeWords)))
+        let queryBits = Int32(parameters.queryBits)
+        let tableBytes = Int(eq_rabitq_lookup_table_bytes(processKernels, Int64(planeWords), queryBits))
         // 64-byte aligned (the AVX-512 kernel loads a word's tables as whole registers).
         let tables = BlockedStorage(byteCount: lookups ? (groupSize + 1) * tableBytes : 0)
         let lookupTables = tables.base.assumingMemoryBound(to: UInt8.self)
         if lookups {
-            eq_rabitq_lookup_tables(nil, Int64(dimension), Int64(planeWords), lookupTables)
+            eq_rabitq_lookup_tables(processKernels, nil, Int64(dimension), Int64(planeWords), queryBits, lookupTables)
             for (q, query) in prepared.enumerated() {
                 query.codes.withUnsafeBufferPointer { c in
-                    eq_rabitq_lookup_tables(c.baseAddress, Int64(dimension), Int64(planeWords), lookupTables + (q + 1) * tableBytes)
+                    eq_rabitq_lookup_tables(
+                        processKernels, c.baseAddress, Int64(dimension), Int64(planeWords), queryBits,
+                        lookupTables + (q + 1) * tableBytes)
                 }
             }
         }
@@ -97,7 +100,8 @@ extension RaBitQIndex {
             .bindMemory(to: Float.self, capacity: (groupSize + 1) * stride)
         let selected = UnsafeMutablePointer<Int32>.allocate(capacity: chunkRows)
         let scratch = UnsafeMutableRawPointer.allocate(
-            byteCount: Swift.max(Int(eq_asym_lookup_scratch_bytes(Int64(planeWords))), 1), alignment: 64)
+            byteCount: Swift.max(Int(eq_rabitq_lookup_scratch_bytes(processKernels, Int64(planeWords), queryBits)), 1),
+            alignment: 64)
         defer {
             UnsafeMutableRawPointer(estimates).deallocate()
             selected.deallocate()
@@ -120,7 +124,7 @@ extension RaBitQIndex {
                             let runBlocks = blockWords.baseAddress! + (base / Self.blockRows) * wordsPerBlock
                             if lookups {
                                 eq_rabitq_scan_lookup(
-                                    processKernels, runBlocks, Int64(blockCount), Int64(planeWords),
+                                    processKernels, runBlocks, Int64(blockCount), Int64(planeWords), queryBits,
                                     lookupTables, Int64(groupSize), scaleValues.baseAddress! + base,
                                     deltas, lows, biases, estimates, Int64(stride), scratch.assumingMemoryBound(to: UInt8.self))
                             } else {

@@ -45,13 +45,15 @@ int rabitq_lookup_test(void) {
                         blocks[((int64_t)(r / EQ_RABITQ_BLOCK_ROWS) * words + w) * EQ_RABITQ_BLOCK_ROWS + r % EQ_RABITQ_BLOCK_ROWS] = x;
                     }
                 }
-                const int64_t table_bytes = eq_rabitq_lookup_table_bytes(words);
+                // The call's query bits: the largest of its queries' (1, 4, 5).
+                const int32_t call_bits = 5;
+                const int64_t table_bytes = eq_rabitq_lookup_table_bytes(&tables[v], words, call_bits);
                 uint8_t *lookups = malloc((size_t)((nq + 1) * table_bytes)), *codes = malloc((size_t)d);
                 float scales[8 * EQ_RABITQ_BLOCK_ROWS], deltas[3], lows[3], biases[3];
                 for (int i = 0; i < rows; i++) scales[i] = (float)(next() % 4001) / 1000.0f - 2.0f;
                 const int64_t stride = rows + 3;
                 float *estimates = malloc(sizeof(float) * (size_t)((nq + 1) * stride)), want[8 * EQ_RABITQ_BLOCK_ROWS];
-                eq_rabitq_lookup_tables(NULL, d, words, lookups);
+                eq_rabitq_lookup_tables(&tables[v], NULL, d, words, call_bits, lookups);
                 uint64_t *planes[3];
                 for (int q = 0; q < nq; q++) {
                     const int qbits = (int[]){1, 4, 5}[q];
@@ -64,10 +66,10 @@ int rabitq_lookup_test(void) {
                         for (int b = 0; b < qbits; b++)
                             if ((codes[j] >> b) & 1) planes[q][b * words + (j >> 6)] |= 1ull << (((j >> 3) & 7) * 8 + 7 - (j & 7));
                     }
-                    eq_rabitq_lookup_tables(codes, d, words, lookups + (q + 1) * table_bytes);
+                    eq_rabitq_lookup_tables(&tables[v], codes, d, words, call_bits, lookups + (q + 1) * table_bytes);
                 }
-                uint8_t *scratch = aligned_alloc(64, (size_t)eq_asym_lookup_scratch_bytes(words) + 64);
-                eq_rabitq_scan_lookup(&tables[v], blocks, nblocks, words, lookups, nq, scales, deltas, lows, biases,
+                uint8_t *scratch = aligned_alloc(64, (size_t)eq_rabitq_lookup_scratch_bytes(&tables[v], words, call_bits) + 64);
+                eq_rabitq_scan_lookup(&tables[v], blocks, nblocks, words, call_bits, lookups, nq, scales, deltas, lows, biases,
                                       estimates, stride, scratch);
                 for (int q = 0; q < nq; q++) {
                     eq_rabitq_scan_portable(blocks, nblocks, words, 1, planes[q], (int[]){1, 4, 5}[q], scales, deltas[q],
