@@ -34,17 +34,17 @@ void eq_rabitq_lookup_tables(const eq_kernel_table *table, const uint8_t *codes,
         for (int64_t w = 0; w < plane_words; w++) {
             for (int g = 0; g < EQ_RABITQ_WINDOWS; g++) {
                 uint8_t *entries = tables + (w * EQ_RABITQ_WINDOWS + g) * 128;
-                for (int n = 0; n < 128; n++) {
-                    // Index bit t: bit start + t of the word, i.e. dimension 64w + 8·(p/8) + 7 − p%8
-                    // (bits most-significant first within a byte); bits past the window's own weigh 0.
-                    int sum = 0;
-                    for (int t = 0; t < eq_rabitq_window_bits[g]; t++) {
-                        const int p = eq_rabitq_window_start[g] + t;
-                        const int64_t i = 64 * w + 8 * (p / 8) + 7 - p % 8;
-                        if (((n >> t) & 1) && i < dimension) sum += weight(codes, i);
-                    }
-                    entries[n] = (uint8_t)sum;
+                // Index bit t: bit start + t of the word, i.e. dimension 64w + 8·(p/8) + 7 − p%8
+                // (bits most-significant first within a byte); bits past the window's own weigh 0.
+                int weights[7] = {0, 0, 0, 0, 0, 0, 0};
+                for (int t = 0; t < eq_rabitq_window_bits[g]; t++) {
+                    const int p = eq_rabitq_window_start[g] + t;
+                    const int64_t i = 64 * w + 8 * (p / 8) + 7 - p % 8;
+                    if (i < dimension) weights[t] = weight(codes, i);
                 }
+                // Entry n: entry n less its lowest set bit, plus that bit's weight.
+                entries[0] = 0;
+                for (int n = 1; n < 128; n++) entries[n] = (uint8_t)(entries[n & (n - 1)] + weights[__builtin_ctz((unsigned)n)]);
             }
         }
         return;
