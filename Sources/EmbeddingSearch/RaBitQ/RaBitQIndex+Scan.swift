@@ -37,7 +37,8 @@ extension RaBitQIndex {
 
     /// Whether the scan of `queryBits`-bit queries runs by lookups (`eq_rabitq_scan_lookup`, 7-bit
     /// windows or nibbles: 1-bit codes, queries of at most 5 bits, every query of a group in one
-    /// pass) rather than the popcount kernel (one query per call). Both give the same estimates, bit for bit.
+    /// pass) rather than the popcount kernel (one query per call). Both give the same estimates,
+    /// bit for bit.
     func scansByLookups(queryBits: Int) -> Bool { bits == 1 && queryBits <= 5 }
 
     /// A group of queries (at most ``queryGroup``): scan, bound-driven candidates, refinement,
