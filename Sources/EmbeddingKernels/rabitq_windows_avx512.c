@@ -18,6 +18,7 @@
 #include <immintrin.h>
 
 #include "EmbeddingKernels.h"
+#include "lookup_finish_avx512.h"
 #include "rabitq_windows_internal.h"
 
 #pragma STDC FP_CONTRACT OFF
@@ -87,22 +88,6 @@ INLINE void make_windows(const uint8_t *blocks, int count, int64_t words, __m512
     }
 }
 
-/// `eq_lookup_finish_rows`' RABITQ step on 16 rows from row `first` of the call (their sums in
-/// `sums`): the same separately rounded operations on 16 lanes.
-INLINE void finish_rows(const eq_lookup_finish *finish, int64_t q, __m512i sums, int64_t first, float *out,
-                        const float *counts) {
-    if (q == 0) {
-        _mm512_storeu_si512(out + first, sums);
-        return;
-    }
-    const __m512 delta = _mm512_set1_ps(finish->scales[q - 1]), low = _mm512_set1_ps(finish->lows[q - 1]);
-    const __m512 bias = _mm512_set1_ps(finish->constants[q - 1]);
-    const __m512 dot = _mm512_mul_ps(delta, _mm512_cvtepi32_ps(sums));
-    const __m512 sum = _mm512_mul_ps(low, _mm512_cvtepi32_ps(_mm512_loadu_si512(counts + first)));
-    const __m512 shifted = _mm512_add_ps(_mm512_add_ps(dot, sum), bias);
-    _mm512_storeu_ps(out + first, _mm512_mul_ps(_mm512_loadu_ps(finish->row_scales + first), shifted));
-}
-
 /// Adds window pairs (g, g + 1) of `groups` (1 … GROUPS_PER_PASS) groups for the tables `t` of
 /// one query into the accumulators; `windows` is even.
 INLINE void add_windows(const __m512i *idx, int groups, int64_t windows, const uint8_t *t, __m512i *whole,
@@ -138,6 +123,7 @@ TARGET void eq_rabitq_windows_avx512(const uint64_t *codes, int64_t nblocks, int
             make_windows(blocks + block * stored, count, plane_words, idx + s * windows);
         }
         for (int64_t q = 0; q < nq; q++) {
+            const lanes_finish lanes = finish_lanes(finish, q);
             __m512i whole[GROUPS_PER_PASS], high[GROUPS_PER_PASS];
             for (int s = 0; s < GROUPS_PER_PASS; s++) whole[s] = high[s] = _mm512_setzero_si512();
             // A full pass with the group count known at compile time (unrolled), else the rest.
@@ -155,7 +141,7 @@ TARGET void eq_rabitq_windows_avx512(const uint64_t *codes, int64_t nblocks, int
                 const int64_t rows = (nblocks - block) * EQ_RABITQ_BLOCK_ROWS;
                 for (int p = 0; p < 4; p++)
                     if (16 * p < rows)
-                        finish_rows(finish, q, parts[p], block * EQ_RABITQ_BLOCK_ROWS + 16 * p, out + q * stride, out);
+                        finish_block(&lanes, parts[p], block * EQ_RABITQ_BLOCK_ROWS + 16 * p, out + q * stride, out);
             }
         }
     }
