@@ -238,7 +238,14 @@ void sek_pack_bf16_panel(const uint16_t *values, size_t n, size_t k, uint16_t *p
 
 // Per-thread scratch (scratch.c): the buffer of `slot`, at least `bytes` long, valid until the
 // thread's next call for the same slot; NULL when out of memory.
-enum { SEK_SCRATCH_ACTIVATIONS, SEK_SCRATCH_WIDENED, SEK_SCRATCH_ATTENTION, SEK_SCRATCH_GEMM_F32, SEK_SCRATCH_SLOTS };
+enum {
+    SEK_SCRATCH_ACTIVATIONS,
+    SEK_SCRATCH_WIDENED,
+    SEK_SCRATCH_ATTENTION,
+    SEK_SCRATCH_GEMM_F32,
+    SEK_SCRATCH_WIDE_CODES,
+    SEK_SCRATCH_SLOTS
+};
 void *sek_scratch(int slot, size_t bytes);
 
 // Widens `rows` rows of bfloat16 activations (row stride padded_inputs) to float32 (row stride
