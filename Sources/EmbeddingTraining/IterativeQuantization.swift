@@ -21,11 +21,20 @@ public enum IterativeQuantization {
         return (mean, Array(vectors[0..<(p * d)]))
     }
 
-    /// The PCA head: `y = P·(x − μ)`.
-    public static func pcaHead(_ embeddings: [Double], count n: Int, dimension d: Int, outputDimension p: Int) throws(TrainingError) -> ProjectionHead {
+    /// The PCA head: `y = P·(x − μ)` when `centred`, else `y = P·x`.
+    ///
+    /// Uncentred heads are for codes that centre the corpus themselves (RaBitQ keeps its own
+    /// centroid and adds the query's product with it back): there `y_q · y_x = (P·q) · (P·x)`
+    /// ranks documents as the truncated inner product does, while a head that also subtracts μ
+    /// from the query ranks by `P·(q − μ) · P·x` and re-weights every document by its product
+    /// with the mean (on SciFact: 91.9 % NDCG@10 retention for 2-bit RaBitQ on 192 centred
+    /// components against 97–98 % uncentred).
+    public static func pcaHead(
+        _ embeddings: [Double], count n: Int, dimension d: Int, outputDimension p: Int, centred: Bool = true
+    ) throws(TrainingError) -> ProjectionHead {
         guard n >= 2 else { throw .tooFewRows(rows: n, needed: 2, what: "PCA") }
         let (mean, directions) = principalComponents(embeddings, count: n, dimension: d, outputDimension: p)
-        return try head(directions: directions, mean: mean, dimension: d, outputDimension: p)
+        return try head(directions: directions, mean: centred ? mean : [Double](repeating: 0, count: d), dimension: d, outputDimension: p)
     }
 
     /// ITQ: PCA to `outputDimension`, then `iterations` alternations of `B = sign(V·R)` and the

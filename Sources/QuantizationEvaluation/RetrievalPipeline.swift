@@ -70,10 +70,14 @@ public enum RetrievalPipeline: Hashable, Sendable, CustomStringConvertible {
         .rabitq(bits: 1, refinement: .exact(.int8)),
     ]
 
-    /// The rows measured on a projection head's outputs (`embedq eval --head`).
-    public static let headRows: [RetrievalPipeline] = [
-        .symmetric(.binary), .symmetric(.ternary), .rabitq(bits: 1, refinement: .floatQuery),
-    ]
+    /// The rows measured on a projection head's outputs (`embedq eval --head`): binary,
+    /// ternary × ternary and 1-bit RaBitQ, plus the head's own RaBitQ width when it was made for
+    /// 2 … 4-bit codes (for example a 192-component PCA head for `rabitq2`: 56 bytes per vector).
+    public static func headRows(for precision: Precision?) -> [RetrievalPipeline] {
+        var rows: [RetrievalPipeline] = [.symmetric(.binary), .symmetric(.ternary), .rabitq(bits: 1, refinement: .floatQuery)]
+        if let bits = precision?.rabitqCodeBits, bits > 1 { rows.append(.rabitq(bits: bits, refinement: .floatQuery)) }
+        return rows
+    }
 
     /// The seed of the RaBitQ rotation the evaluation draws (fixed, so reports repeat).
     public static let rabitqSeed: UInt64 = 0x5EED_0016

@@ -84,6 +84,25 @@ final class HeadTrainingTests: XCTestCase {
             // Each direction is (±) the i-th axis.
             XCTAssertEqual(abs(pca.weights[i * d + i]), 1, accuracy: 0.05, "direction \(i)")
         }
+        // Centred: offsets P·μ, so the outputs have mean 0. Uncentred (for RaBitQ, which keeps its
+        // own centroid): the same directions and no offsets, so y_q · y_x = (P·q) · (P·x).
+        let matrix = try EmbeddingMatrix(rowCount: n, dimension: d, values: data.map(Float.init))
+        let centredOutputs = try pca.apply(matrix)
+        for i in 0..<p {
+            let mean = (0..<n).reduce(0.0) { $0 + Double(centredOutputs.values[$1 * p + i]) } / Double(n)
+            XCTAssertEqual(mean, 0, accuracy: 1e-5, "centred output \(i)")
+            XCTAssertGreaterThan(abs(pca.offsets[i]), 1e-3, "offset \(i)")
+        }
+        let plain = try IterativeQuantization.pcaHead(data, count: n, dimension: d, outputDimension: p, centred: false)
+        XCTAssertEqual(plain.weights, pca.weights)
+        XCTAssertEqual(plain.offsets, [Double](repeating: 0, count: p))
+        let plainOutputs = try plain.apply(matrix)
+        for row in [0, 57, 199] {
+            for i in 0..<p {
+                let projected = (0..<d).reduce(0.0) { $0 + pca.weights[i * d + $1] * Double(Float(data[row * d + $1])) }
+                XCTAssertEqual(Double(plainOutputs.values[row * p + i]), projected, accuracy: 1e-5, "row \(row) output \(i)")
+            }
+        }
         let itq = try IterativeQuantization.itqHead(data, count: n, dimension: d, outputDimension: p, iterations: 30)
         // W·Wᵀ = I (a rotation of orthonormal directions), and the codes' quantization error
         // ‖B − V·R‖ is no larger than PCA's own signs'.

@@ -11,6 +11,17 @@ import XCTest
 /// so later runs take seconds). With `EMBEDQ_FULL_EVAL=1`: the whole test split against the whole
 /// corpus (minutes on 2 cores the first time), checking the published float32 reference.
 final class QuantizationMatrixTests: XCTestCase {
+    func testHeadRowsAddTheHeadsOwnRaBitQWidth() {
+        let standard: [RetrievalPipeline] = [.symmetric(.binary), .symmetric(.ternary), .rabitq(bits: 1, refinement: .floatQuery)]
+        XCTAssertEqual(RetrievalPipeline.headRows(for: nil), standard)
+        XCTAssertEqual(RetrievalPipeline.headRows(for: .ternary), standard)
+        XCTAssertEqual(RetrievalPipeline.headRows(for: .rabitq1), standard)
+        XCTAssertEqual(RetrievalPipeline.headRows(for: .rabitq2), standard + [.rabitq(bits: 2, refinement: .floatQuery)])
+        XCTAssertEqual(RetrievalPipeline.headRows(for: .rabitq4), standard + [.rabitq(bits: 4, refinement: .floatQuery)])
+        // A 192-dimension head for 2-bit codes: 48 bytes of codes and 8 of factors.
+        XCTAssertEqual(RetrievalPipeline.rabitq(bits: 2, refinement: .floatQuery).bytesPerVector(dimension: 192), 56)
+    }
+
     func testSubsetMatrixAgreesWithBruteForceAndShowsTheExpectedPicture() throws {
         let full = try SharedSciFact.dataset()
         let queries = Array(full.evaluationQueries.prefix(40))

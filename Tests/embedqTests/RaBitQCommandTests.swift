@@ -60,6 +60,18 @@ final class RaBitQCommandTests: XCTestCase {
         let trained = try run(["train-head", embeddings, "-p", "binary", "--dimension", "64", "--steps", "20", "-o", "head.json"])
         XCTAssertTrue(trained.standardError.contains("step 20"), trained.standardError)
         _ = try run(["train-head", embeddings, "-p", "ternary", "--method", "itq", "--dimension", "32", "-o", "itq.json"])
+        // PCA for RaBitQ codes: uncentred (RaBitQ centres the corpus itself); for ternary: centred.
+        _ = try run(["train-head", embeddings, "-p", "rabitq2", "--method", "pca", "--dimension", "16", "-o", "pca-r.json"])
+        _ = try run(["train-head", embeddings, "-p", "ternary", "--method", "pca", "--dimension", "16", "-o", "pca-t.json"])
+        func head(_ name: String) throws -> [String: Any] {
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let (rabitqHead, ternaryHead) = (try head("pca-r.json"), try head("pca-t.json"))
+        XCTAssertEqual(rabitqHead["precision"] as? String, "rabitq2")
+        XCTAssertEqual(rabitqHead["offsets"] as? [Double], [Double](repeating: 0, count: 16))
+        XCTAssertEqual(rabitqHead["weights"] as? [Double], ternaryHead["weights"] as? [Double])
+        XCTAssertNotEqual(ternaryHead["offsets"] as? [Double], [Double](repeating: 0, count: 16))
         _ = try run(["quantize", embeddings, "-p", "binary", "--head", "head.json", "-o", "bits.npy"])
         XCTAssertEqual(try shape("bits.npy"), "280, 8")
         _ = try run(["calibrate", embeddings, "--head", "itq.json", "-o", "itq-ranges.npy"])

@@ -147,7 +147,7 @@ struct EvalCommand: ParsableCommand {
                 corpus: HeadArgument.apply(projection, to: embeddings.corpus, what: "the corpus"),
                 queries: HeadArgument.apply(projection, to: embeddings.queries, what: "the queries"))
             let headMatrix = try QuantizationMatrix(embeddings: projected, judgments: data.judgments)
-            for pipeline in RetrievalPipeline.headRows {
+            for pipeline in RetrievalPipeline.headRows(for: projection.precision) {
                 var result = try headMatrix.evaluate(pipeline)
                 result.name += " [\(name)]"
                 StandardError.log(String(format: "%@: NDCG@10 %.2f", result.name, 100 * result.ndcgAt10))

@@ -90,7 +90,10 @@ struct TrainHeadCommand: ParsableCommand {
         case .itq:
             return try IterativeQuantization.itqHead(values, count: corpus.rowCount, dimension: corpus.dimension, outputDimension: p, seed: seed)
         case .pca:
-            return try IterativeQuantization.pcaHead(values, count: corpus.rowCount, dimension: corpus.dimension, outputDimension: p)
+            // RaBitQ centres the corpus itself; other codes need centred inputs.
+            return try IterativeQuantization.pcaHead(
+                values, count: corpus.rowCount, dimension: corpus.dimension, outputDimension: p,
+                centred: precision.rabitqCodeBits == nil)
         case .qat:
             let options = HeadTrainingOptions(
                 quantizer: try HeadQuantizer(for: precision), outputDimension: p, initialization: initialization,
