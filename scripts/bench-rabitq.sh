@@ -11,7 +11,9 @@
 #      on the exported embeddings (scripts/bench/rabitq_peers.py) and writes its rankings,
 #   3. trains projection heads (quantization-aware binary and ternary heads, and ITQ) — for the
 #      test queries on the corpus plus the *train* queries, for the train queries on the corpus
-#      alone, so no head has seen the queries it is scored on —,
+#      alone, so no head has seen the queries it is scored on — and computes two uncentred PCA
+#      heads for RaBitQ codes on the corpus (192 components for 2-bit codes: 56 bytes per vector,
+#      the 1-bit budget; 256 components for 3-bit codes: 104 bytes, the 2-bit budget),
 #   4. runs `embedq eval --head … --peer-run …`: every row (EmbedQ and FAISS) scored by the same
 #      metric code, printed as Markdown and written as an HTML report with the retention-vs-bytes
 #      chart; the chart is also saved as OUT/<split>-retention.svg.
@@ -48,9 +50,12 @@ done
 "$BIN" train-head "$OUT/test/corpus.npy" -p binary -o "$OUT/head-binary.json"
 "$BIN" train-head "$OUT/test/corpus.npy" -p ternary -o "$OUT/head-ternary.json"
 "$BIN" train-head "$OUT/test/corpus.npy" -p binary --method itq -o "$OUT/head-itq.json"
+"$BIN" train-head "$OUT/test/corpus.npy" -p rabitq2 --method pca --dimension 192 -o "$OUT/head-pca192.json"
+"$BIN" train-head "$OUT/test/corpus.npy" -p rabitq3 --method pca --dimension 256 -o "$OUT/head-pca256.json"
 
 for split in test train; do
     if [ "$split" = test ]; then heads=(head-binary-q head-ternary-q head-itq); else heads=(head-binary head-ternary head-itq); fi
+    heads+=(head-pca192 head-pca256)
     args=()
     for head in "${heads[@]}"; do args+=(--head "$OUT/$head.json"); done
     for run in "$OUT/faiss-$split"/*.json; do args+=(--peer-run "$run"); done
