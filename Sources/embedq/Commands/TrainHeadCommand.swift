@@ -15,8 +15,11 @@ struct TrainHeadCommand: ParsableCommand {
             corpus rows) over pools of their nearest and random documents; labelled pairs \
             (--pairs: lines 'QUERY_ROW DOCUMENT_ROW', 0-based) add a MultipleNegativesRanking \
             loss. AdamW, seeded, early stopping on held-out queries, progress on standard error. \
-            --method itq / pca write the ITQ (iterative quantization) or PCA head instead. Apply a \
-            head with --head on calibrate, quantize, search and eval.
+            --method itq / pca write the ITQ (iterative quantization) or PCA head instead; a PCA \
+            head for rabitq1 … rabitq4 is uncentred (y = P·x: RaBitQ centres the corpus itself, and \
+            subtracting the mean from queries would change their ranking), e.g. -p rabitq2 \
+            --method pca --dimension 192 for 56-byte codes at d = 384. Apply a head with --head on \
+            calibrate, quantize, search and eval.
             """)
 
     @Argument(help: "Corpus embeddings, an n × d float .npy file.")
