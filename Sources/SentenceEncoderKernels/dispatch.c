@@ -87,8 +87,9 @@ static void fill(uint64_t caps, sek_kernel_table *t) {
         t->mask_outside_band = sek_mask_outside_band_avx2;
         t->gemm_f32_isa = t->quantize_isa = t->bf16_isa = t->elementwise_isa = "avx2";
     }
-    // int8: one vpdpbusd per 32 (AVX-VNNI) or 64 (AVX-512 VNNI) products beats the four
-    // instructions of the vpmaddubsw variants.
+    // int8: one vpdpbusd per 32 (AVX-VNNI) or 64 (AVX-512 VNNI) products beats the multiply and
+    // add per 16 products of the AVX2 vpmaddwd variant and the four instructions per 64 of the
+    // AVX-512BW vpmaddubsw one.
     if (allows(caps, avx512_mask | EQCPU_AVX512VNNI)) {
         t->gemm_u8s8 = sek_gemm_u8s8_avx512vnni;
         t->int8_isa = "avx512vnni";

@@ -11,8 +11,8 @@
 // |-------------------|----------|-------------------------------------------|----------------------------|
 // | gemm_f32          | C        | AVX2+FMA 6×16, AVX-512 14×32              | NEON 6×16                  |
 // | attention QKᵀ, PV | (through gemm_f32: sek_attention_scores / sek_attention_context)                  |
-// | gemm_u8s8 (int8)  | C        | AVX2 vpmaddubsw, AVX-VNNI, AVX-512BW       | NEON smull, SDOT, SMMLA    |
-// |                   |          | vpmaddubsw, AVX-512 VNNI                  | (i8mm)                     |
+// | gemm_u8s8 (int8)  | C        | AVX2 vpmaddwd (16-bit), AVX-VNNI,         | NEON smull, SDOT, SMMLA    |
+// |                   |          | AVX-512BW vpmaddubsw, AVX-512 VNNI        | (i8mm)                     |
 // | gemm_bf16         | C        | AVX2 / AVX-512 (widened into the fp32     | NEON (widened), BFDOT      |
 // |                   |          | micro-kernel), AVX-512 BF16 vdpbf16ps     |                            |
 // |                   |          | (AMD only: Intel's is slower than widening)|                           |
@@ -26,8 +26,9 @@
 // Exactness (what the tests assert, every variant against the portable one, which is the plain
 // reference; the portable variants are checked against double-precision references):
 // - Integers are exact: every int8 variant computes the same Int32 sums Σ q·w, so its outputs
-//   are bit-identical to the portable variant's. AVX2 / AVX-512BW `vpmaddubsw` cannot saturate:
-//   the variants multiply |w| by ±q (sign moved to the activation), |w|, |q| ≤ 127, so a pair
+//   are bit-identical to the portable variant's. AVX2 multiplies 16-bit values (`vpmaddwd` on
+//   widened codes, no saturation). AVX-512BW `vpmaddubsw` cannot saturate: it multiplies |w| by
+//   ±q (sign moved to the activation), |w|, |q| ≤ 127, so a pair
 //   sum is at most 2 · 127 · 127 = 32 258 < 32 767. This needs activation codes u = q + 128 in
 //   1...255 (the quantizers never write 0) and weight codes in −127...127 (the weight quantizer's
 //   range).
