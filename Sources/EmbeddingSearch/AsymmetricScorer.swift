@@ -62,6 +62,15 @@ public struct AsymmetricScorer: Sendable {
     public init(
         query: [Float], precision: Precision, ranges: QuantizationRanges?, rounding: RoundingMode
     ) throws(SearchError) {
+        try self.init(query: query, precision: precision, ranges: ranges, rounding: rounding, rotated: nil)
+    }
+
+    /// The same scorer, for RaBitQ codes with `rotated` = `ranges.rotation.rotate(query)` already
+    /// computed (``RaBitQIndex`` has it from the scan): not rotated a second time. Ignored for
+    /// other precisions.
+    init(
+        query: [Float], precision: Precision, ranges: QuantizationRanges?, rounding: RoundingMode, rotated: [Float]?
+    ) throws(SearchError) {
         if let column = query.firstIndex(where: { !$0.isFinite }) {
             throw SearchError.nonFiniteValue(what: "the query", row: 0, column: column)
         }
@@ -112,7 +121,7 @@ public struct AsymmetricScorer: Sendable {
                 throw SearchError.dimensionMismatch(expected: rotation.dimension, actual: query.count, what: "the query")
             }
             // weights = R·q; constant = ⟨c, q⟩; the grid offset (2^B − 1)/2 · Σ q'_i is kept apart.
-            let rotated = rotation.rotate(query)
+            let rotated = rotated ?? rotation.rotate(query)
             weights = rotated
             var sum: Float = 0
             for value in rotated { sum += value }

@@ -203,8 +203,9 @@ extension RaBitQIndex {
             case .exact(let finer):
                 hits = try finer.rescore(query: queries[q], candidates: rows, k: keep)
             default:
-                // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator).
-                hits = try codes.rescore(query: queries[q], candidates: rows, k: keep)
+                // The float query against the RaBitQ codes themselves (AsymmetricScorer's estimator),
+                // rotated once: `codes` and `rotation` come from the same quantized codes.
+                hits = try codes.rescore(query: queries[q], candidates: rows, k: keep, rotated: prepared[q].rotated)
             }
             results.append((hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: rows.count)))
         }

@@ -53,10 +53,11 @@ extension RefinementCodes {
     /// `int8`, `uint8`, `int4`, `ternary`, `binary` and `ubinary` candidates are gathered into the
     /// blocked layout and scored by the asymmetric SIMD kernels — the path of ``AsymmetricIndex``,
     /// with the same scores bit for bit; other precisions one row at a time by ``AsymmetricScorer``.
-    func rescore(query: [Float], candidates: [Int], k: Int) throws(SearchError) -> [SearchHit] {
+    /// `rotated`: for RaBitQ codes, the query already rotated by the codes' rotation.
+    func rescore(query: [Float], candidates: [Int], k: Int, rotated: [Float]? = nil) throws(SearchError) -> [SearchHit] {
         guard !candidates.isEmpty else { return [] }
         let rows = candidates.sorted()
-        let scorer = try AsymmetricScorer(query: query, precision: precision, ranges: ranges, rounding: rounding)
+        let scorer = try AsymmetricScorer(query: query, precision: precision, ranges: ranges, rounding: rounding, rotated: rotated)
         if AsymmetricBlocks.format(of: precision) != nil, dimension > 0 {
             let width = precision.bytesPerVector(dimension: dimension)
             var gathered = [UInt8]()
