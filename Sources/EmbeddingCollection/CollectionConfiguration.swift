@@ -12,10 +12,12 @@ public struct CollectionConfiguration: Sendable, Equatable {
     public var rescoring: Precision?
     /// The rounding of integer codes.
     public var rounding: RoundingMode
-    /// The calibration ranges of `int8`, `uint8`, `int4` and `ternary` codes. When a precision
-    /// needs them and none are given, the collection computes min/max ranges (and ternary
-    /// thresholds) from its first batch of vectors, which must then hold at least
-    /// ``calibrationRows`` vectors.
+    /// The calibration ranges of `int8`, `uint8`, `int4` and `ternary` codes, and the centroid and
+    /// rotation of `rabitq1` … `rabitq4` codes. When a precision needs them and none are given,
+    /// the collection computes min/max ranges (and ternary thresholds) from its first batch of
+    /// vectors, which must then hold at least ``calibrationRows`` vectors; for RaBitQ codes it
+    /// also takes that batch's mean as the centroid and draws the rotation with
+    /// `RaBitQRotation.defaultSeed`.
     public var ranges: QuantizationRanges?
     /// The smallest first batch the ranges are computed from when none are given.
     public var calibrationRows: Int
@@ -61,13 +63,9 @@ public struct CollectionConfiguration: Sendable, Equatable {
         guard calibrationRows >= 2 else {
             throw .invalidConfiguration("calibration rows must be at least 2, got \(calibrationRows)")
         }
-        // Segments scan their fast codes with a FlatIndex and rescore with PreadCodes: neither has
-        // the RaBitQ estimator yet (index files do: `embedq index build --precision rabitq1`).
-        for (role, code) in [("fast", precision), ("finer", rescoring)] {
-            if let code, code.rabitqCodeBits != nil {
-                throw .invalidConfiguration(
-                    "\(code.rawValue) \(role) codes are not supported in collections yet; use an index file (embedq index build --precision \(code.rawValue)) or binary / int8 codes")
-            }
+        if let ranges, ranges.rotation == nil, let code = [precision, rescoring].compactMap({ $0 }).first(where: { $0.rabitqCodeBits != nil }) {
+            throw .invalidConfiguration(
+                "\(code.rawValue) codes need ranges with a RaBitQ centroid and rotation (embedq calibrate --rotation), or no ranges: the collection then draws them from its first batch")
         }
         if let ranges, ranges.dimension != dimension {
             throw .invalidConfiguration("the ranges have dimension \(ranges.dimension), the collection \(dimension)")

@@ -172,11 +172,11 @@ extension VectorCollection {
     }
 
     static func checkCompatible(_ view: SegmentView, with configuration: CollectionConfiguration, path: String) throws(CollectionError) {
-        guard view.fast.dimension == configuration.dimension, view.fast.precision == configuration.precision,
+        guard view.fastInFile.dimension == configuration.dimension, view.fastInFile.precision == configuration.precision,
               view.rescoring?.precision == configuration.rescoring else {
-            throw .invalidArgument("\(path): a segment of dimension \(view.fast.dimension), \(view.fast.precision) + \(view.rescoring.map { "\($0.precision)" } ?? "no") rescoring does not fit the collection")
+            throw .invalidArgument("\(path): a segment of dimension \(view.fastInFile.dimension), \(view.fastInFile.precision) + \(view.rescoring.map { "\($0.precision)" } ?? "no") rescoring does not fit the collection")
         }
-        if configuration.precision.needsCalibration, view.fast.ranges != configuration.ranges {
+        if configuration.precision.needsCalibration, view.fastInFile.ranges != configuration.ranges {
             throw .invalidArgument("\(path): the segment's fast codes were made with other calibration ranges")
         }
         if let rescoring = view.rescoring, rescoring.precision.needsCalibration, rescoring.ranges != configuration.ranges {

@@ -51,6 +51,7 @@ extension VectorCollection {
                 }
                 do throws(QuantizationError) {
                     ranges = try Calibration.ranges(from: vectors)
+                        .addingDefaultRotation(for: [configuration.precision, configuration.rescoring], from: vectors)
                 } catch {
                     throw .quantization(error)
                 }

@@ -34,12 +34,9 @@ public enum IndexBuilder {
             } else {
                 calibration = nil
             }
-            // RaBitQ codes need a centroid and rotation: drawn here (seed 1, the corpus mean)
-            // when the ranges carry none; the file keeps them for later additions.
-            if precision.rabitqCodeBits != nil || rescoring?.rabitqCodeBits != nil, let plain = calibration, plain.rotation == nil {
-                calibration = try plain.withRotation(RaBitQRotation.random(
-                    dimension: embeddings.dimension, seed: 1, centroid: RaBitQRotation.mean(of: embeddings)))
-            }
+            // RaBitQ codes need a centroid and rotation: drawn here (the default seed, the corpus
+            // mean) when the ranges carry none; the file keeps them for later additions.
+            calibration = try calibration?.addingDefaultRotation(for: [precision, rescoring], from: embeddings)
         } catch {
             throw .quantization(path: path, error)
         }

@@ -249,21 +249,3 @@ final class FailureLog: @unchecked Sendable {
     var entries: [String] { lock.withLock { list } }
     func add(_ entry: String) { lock.withLock { if list.count < 50 { list.append(entry) } } }
 }
-
-extension CollectionBehaviourTests {
-    /// RaBitQ codes are not yet searchable in a collection (segments scan with a FlatIndex): creating
-    /// one is refused with an error naming the precision, rather than accepting writes that fail.
-    func testRaBitQCodesAreRefusedAtCreation() throws {
-        let cases: [(Precision, Precision?)] = [(.rabitq1, nil), (.rabitq4, nil), (.binary, .rabitq2)]
-        for (fast, finer) in cases {
-            let directory = try CollectionTestData.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            XCTAssertThrowsError(try VectorCollection.create(
-                at: directory, configuration: CollectionConfiguration(dimension: 8, precision: fast, rescoring: finer))) { error in
-                guard case .invalidConfiguration(let reason) = error as? CollectionError else { return XCTFail("\(error)") }
-                XCTAssertTrue(reason.contains((finer ?? fast).rawValue), reason)
-            }
-            XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/MANIFEST"))
-        }
-    }
-}

@@ -6,9 +6,11 @@ import EmbeddingQuantization
 /// Body layout (little-endian; the frame around it is ``LogFormat``'s):
 ///
 /// ```
-/// u64 sequence, u8 kind (1 = batch), u8 flags (bit 0: ranges follow), u16 zero,
+/// u64 sequence, u8 kind (1 = batch), u8 flags (bit 0: ranges follow; bit 1: with a RaBitQ
+/// rotation), u16 zero,
 /// u32 fast code bytes per vector, u32 rescoring code bytes per vector, u32 operation count,
-/// [ranges: u32 dimension, u8 has thresholds, minimums, maximums (, thresholds) as float32 bits],
+/// [ranges: u32 dimension, u8 has thresholds, minimums, maximums (, thresholds) as float32 bits
+///  [, rotation: u64 seed, centroid (d), matrix (d × d, row-major) as float32 bits]],
 /// operations: u8 type (1 upsert, 2 delete), u32 id length, id UTF-8,
 ///             upsert only: fast codes, rescoring codes, u32 payload length, payload bytes
 /// ```
@@ -37,11 +39,13 @@ enum LogOperation: Sendable, Equatable {
 extension LogRecord {
     static let batchKind: UInt8 = 1
     private static let rangesFlag: UInt8 = 1
+    private static let rotationFlag: UInt8 = 2
 
     /// The record body for codes of `fastWidth` and `rescoringWidth` bytes per vector.
     func encoded(fastWidth: Int, rescoringWidth: Int) -> [UInt8] {
         var bytes: [UInt8] = []
         var size = 32
+        if let ranges { size += 5 + 12 * ranges.dimension + 4 * ranges.dimension * ranges.dimension }
         for operation in operations {
             if case .upsert(let id, _, _, let payload) = operation {
                 size += 9 + id.utf8.count + fastWidth + rescoringWidth + payload.count
@@ -52,7 +56,7 @@ extension LogRecord {
         bytes.reserveCapacity(size)
         bytes.appendLittleEndian(sequence)
         bytes.append(Self.batchKind)
-        bytes.append(ranges == nil ? 0 : Self.rangesFlag)
+        bytes.append(ranges == nil ? 0 : Self.rangesFlag | (ranges?.rotation == nil ? 0 : Self.rotationFlag))
         bytes.appendLittleEndian(UInt16(0))
         bytes.appendLittleEndian(UInt32(fastWidth))
         bytes.appendLittleEndian(UInt32(rescoringWidth))
@@ -62,6 +66,12 @@ extension LogRecord {
             bytes.append(ranges.ternaryThresholds == nil ? 0 : 1)
             for array in [ranges.minimums, ranges.maximums, ranges.ternaryThresholds ?? []] {
                 for value in array { bytes.appendLittleEndian(value.bitPattern) }
+            }
+            if let rotation = ranges.rotation {
+                bytes.appendLittleEndian(rotation.seed)
+                for array in [rotation.centroid, rotation.matrix] {
+                    for value in array { bytes.appendLittleEndian(value.bitPattern) }
+                }
             }
         }
         for operation in operations {
@@ -93,7 +103,9 @@ extension LogRecord {
         let kind = try reader.u8()
         guard kind == Self.batchKind else { throw reader.failure("unknown record kind \(kind)") }
         let flags = try reader.u8()
-        guard flags & ~Self.rangesFlag == 0 else { throw reader.failure("unknown record flags \(flags)") }
+        guard flags & ~(Self.rangesFlag | Self.rotationFlag) == 0, flags & Self.rotationFlag == 0 || flags & Self.rangesFlag != 0 else {
+            throw reader.failure("unknown record flags \(flags)")
+        }
         guard try reader.u8() == 0, try reader.u8() == 0 else { throw reader.failure("reserved bytes are not zero") }
         let recordedFast = Int(try reader.u32()), recordedRescoring = Int(try reader.u32())
         guard recordedFast == fastWidth, recordedRescoring == rescoringWidth else {
@@ -107,10 +119,20 @@ extension LogRecord {
             let hasThresholds = try reader.u8()
             guard hasThresholds <= 1 else { throw reader.failure("bad thresholds flag \(hasThresholds)") }
             let arrays = try reader.u32Array(dimension * (hasThresholds == 1 ? 3 : 2)).map(Float.init(bitPattern:))
-            do {
+            var storedRotation: (seed: UInt64, centroid: [Float], matrix: [Float])?
+            if flags & Self.rotationFlag != 0 {
+                let seed = try reader.u64()
+                guard dimension <= reader.remaining / 4 / (dimension + 1) else { throw reader.failure("a RaBitQ rotation exceeds the bytes") }
+                let centroid = try reader.u32Array(dimension).map(Float.init(bitPattern:))
+                storedRotation = (seed, centroid, try reader.u32Array(dimension * dimension).map(Float.init(bitPattern:)))
+            }
+            do throws(QuantizationError) {
+                let rotation = try storedRotation.map { (stored) throws(QuantizationError) in
+                    try RaBitQRotation(dimension: dimension, seed: stored.seed, centroid: stored.centroid, matrix: stored.matrix)
+                }
                 ranges = try QuantizationRanges(
                     minimums: Array(arrays[0..<dimension]), maximums: Array(arrays[dimension..<(2 * dimension)]),
-                    ternaryThresholds: hasThresholds == 1 ? Array(arrays[(2 * dimension)...]) : nil)
+                    ternaryThresholds: hasThresholds == 1 ? Array(arrays[(2 * dimension)...]) : nil, rotation: rotation)
             } catch {
                 throw reader.failure("invalid ranges: \(error.description)")
             }

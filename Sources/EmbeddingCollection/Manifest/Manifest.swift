@@ -1,5 +1,10 @@
 import EmbeddingGraph
 import EmbeddingQuantization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The manifest's contents (the JSON body of `MANIFEST`, see `docs/COLLECTIONS.md`): the
 /// collection's configuration, its segments with their deletion files, and how far the
@@ -52,17 +57,52 @@ struct Manifest: Codable, Equatable, Sendable {
         var minimums: [UInt32]
         var maximums: [UInt32]
         var ternaryThresholds: [UInt32]?
+        /// The RaBitQ centroid and rotation, when the ranges carry them.
+        var rotation: StoredRotation?
 
         init(_ ranges: QuantizationRanges) {
             minimums = ranges.minimums.map(\.bitPattern)
             maximums = ranges.maximums.map(\.bitPattern)
             ternaryThresholds = ranges.ternaryThresholds?.map(\.bitPattern)
+            rotation = ranges.rotation.map(StoredRotation.init)
         }
 
         func ranges() throws(QuantizationError) -> QuantizationRanges {
             try QuantizationRanges(
                 minimums: minimums.map(Float.init(bitPattern:)), maximums: maximums.map(Float.init(bitPattern:)),
-                ternaryThresholds: ternaryThresholds?.map(Float.init(bitPattern:)))
+                ternaryThresholds: ternaryThresholds?.map(Float.init(bitPattern:)), rotation: rotation?.rotation(dimension: minimums.count))
+        }
+    }
+
+    /// A RaBitQ centroid and rotation, exact: the seed, the centroid as float32 bit patterns and
+    /// the `d × d` matrix as little-endian float32 bytes (base64 in the JSON, a third of the size
+    /// of a list of numbers).
+    struct StoredRotation: Codable, Equatable, Sendable {
+        var seed: UInt64
+        var centroid: [UInt32]
+        var matrix: Data
+
+        init(_ rotation: RaBitQRotation) {
+            seed = rotation.seed
+            centroid = rotation.centroid.map(\.bitPattern)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(4 * rotation.matrix.count)
+            for value in rotation.matrix { bytes.appendLittleEndian(value.bitPattern) }
+            matrix = Data(bytes)
+        }
+
+        func rotation(dimension: Int) throws(QuantizationError) -> RaBitQRotation {
+            guard matrix.count == 4 * dimension * dimension else {
+                throw QuantizationError.malformedRanges(
+                    "the RaBitQ rotation has \(matrix.count) bytes, expected 4 × \(dimension) × \(dimension)")
+            }
+            let values = [UInt8](matrix)
+            let entries = (0..<(dimension * dimension)).map { index in
+                let base = 4 * index
+                return Float(bitPattern: UInt32(values[base]) | UInt32(values[base + 1]) << 8
+                    | UInt32(values[base + 2]) << 16 | UInt32(values[base + 3]) << 24)
+            }
+            return try RaBitQRotation(dimension: dimension, seed: seed, centroid: centroid.map(Float.init(bitPattern:)), matrix: entries)
         }
     }
 

@@ -19,7 +19,7 @@ final class MemoryChunk: Sendable {
     /// The decoded payload of each row.
     let payloads: [Payload]
     /// The exact scan of the fast codes.
-    let fast: FlatIndex
+    let fast: FastCodesScan
     /// The fast scan refined with the finer codes, when there are any.
     let refined: RefineIndex?
 
@@ -52,12 +52,12 @@ final class MemoryChunk: Sendable {
             }
         }
         payloads = decoded
-        let scan: FlatIndex
+        let scan: FastCodesScan
         let refine: RefineIndex?
         do {
-            scan = try FlatIndex(fastCodes)
+            scan = try FastCodesScan(fastCodes)
             refine = try rescoringCodes.map { (finer) throws(SearchError) in
-                try RefineIndex(base: scan, codes: StoredCodes(finer), multiplier: 1)
+                try RefineIndex(base: scan.index, codes: StoredCodes(finer), multiplier: 1)
             }
         } catch {
             throw .search(error)

@@ -174,7 +174,7 @@ public struct CollectionSnapshot: Sendable {
     ) throws(CollectionError) -> [[Candidate]] {
         let indexedKeys = state.configuration.indexedPayloadKeys.map(Set.init)
         var best = [[Candidate]](repeating: [], count: queries.rowCount)
-        func scan(_ index: FlatIndex, part: Int, rowFilter: RowFilter?) throws(SearchError) {
+        func scan(_ index: FastCodesScan, part: Int, rowFilter: RowFilter?) throws(SearchError) {
             let bounds = best.map { $0.count == k ? $0[k - 1].score : nil }
             let results = try index.search(queries, k: k, filter: rowFilter, threads: threads, strictlyBefore: bounds)
             for (query, hits) in results.enumerated() where !hits.isEmpty {

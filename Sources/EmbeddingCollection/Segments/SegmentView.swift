@@ -5,7 +5,7 @@ import EmbeddingSearch
 import EmbeddingStore
 
 /// One immutable segment file of a collection, opened for search: its fast codes in a
-/// `FlatIndex` (resident), its finer codes, payloads and code rows left in the file (read with
+/// `FlatIndex` or, for RaBitQ codes, a `RaBitQIndex` (resident), its finer codes, payloads and code rows left in the file (read with
 /// `pread` per candidate), its ids with a hash lookup, and its decoded payload index.
 ///
 /// Rows are the file's rows (`0 ..< rowCount`); the rows deleted since the segment was written
@@ -24,7 +24,7 @@ final class SegmentView: Sendable {
     /// Rows the file itself marks deleted (an index file of format version 1 opened as a segment).
     let fileDeleted: RowBitset
     /// The fast codes' exact scan.
-    let fast: FlatIndex
+    let fast: FastCodesScan
     /// The fast scan refined with the finer codes read by `pread`, when the segment has them.
     let refined: RefineIndex?
     /// The fast codes as they lie in the file, for copying rows (merge, set-payload).
@@ -59,26 +59,11 @@ final class SegmentView: Sendable {
         ids = index.ids
         lookup = IDLookup(index.ids)
         fileDeleted = RowBitset(rowCount: index.rowCount, packedBitsMostSignificantFirst: index.deletedRows.bitmap)
-        // Straight from the file into the blocked layout: the codes are never resident twice.
-        let codes = index.fastInFile
-        let builder: FlatIndex.StreamingBuilder
-        do {
-            builder = try FlatIndex.StreamingBuilder(
-                precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension,
-                ranges: codes.ranges, rounding: codes.rounding)
-        } catch {
-            throw .search(.inIndex(path: path, error))
-        }
-        do {
-            try codes.readRowsInOrder { _, chunk in builder.append(chunk) }
-        } catch {
-            throw .segment(.inFile(path: path, error))
-        }
-        let scan = builder.finish()
+        let scan = try Self.scan(of: index.fastInFile, path: path)
         let refine: RefineIndex?
         do {
             refine = try index.rescoring.map { (finer) throws(SearchError) in
-                try RefineIndex(base: scan, codes: PreadCodes(finer), multiplier: 1)
+                try RefineIndex(base: scan.index, codes: PreadCodes(finer), multiplier: 1)
             }
         } catch {
             throw .search(.inIndex(path: path, error))
@@ -94,6 +79,47 @@ final class SegmentView: Sendable {
         } catch {
             throw .corruptFile(path: path, reason: "the payload index section: \(error.description)")
         }
+    }
+
+    /// The exact scan of a segment's fast codes. Non-RaBitQ codes go straight from the file into
+    /// the `FlatIndex`'s blocked layout (never resident twice); RaBitQ codes are read into memory
+    /// once and re-laid by the `RaBitQIndex` (which keeps them row-major too, for refining).
+    private static func scan(of codes: MappedCodes, path: String) throws(CollectionError) -> FastCodesScan {
+        if codes.precision.rabitqCodeBits != nil {
+            let bytes: [UInt8]
+            do {
+                bytes = try codes.rows(0..<codes.rowCount)
+            } catch {
+                throw .segment(.inFile(path: path, error))
+            }
+            let quantized: QuantizedEmbeddings
+            do {
+                quantized = try QuantizedEmbeddings(
+                    precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension, codes: bytes,
+                    ranges: codes.ranges, rounding: codes.rounding)
+            } catch {
+                throw .segment(.inFile(path: path, .invalidSection(section: .fast, error)))
+            }
+            do {
+                return try FastCodesScan(quantized)
+            } catch {
+                throw .search(.inIndex(path: path, error))
+            }
+        }
+        let builder: FlatIndex.StreamingBuilder
+        do {
+            builder = try FlatIndex.StreamingBuilder(
+                precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension,
+                ranges: codes.ranges, rounding: codes.rounding)
+        } catch {
+            throw .search(.inIndex(path: path, error))
+        }
+        do {
+            try codes.readRowsInOrder { _, chunk in builder.append(chunk) }
+        } catch {
+            throw .segment(.inFile(path: path, error))
+        }
+        return .flat(builder.finish())
     }
 
     /// The live row of `id` given the segment's deleted rows, if any.
