@@ -46,6 +46,37 @@ final class CollectionCommandTests: XCTestCase {
         try output.split(separator: "\n").map { try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
     }
 
+    /// A RaBitQ collection from the command line: the first batch draws the rotation, searches
+    /// find each stored vector first (estimates refined with the float query, and rescored with
+    /// the int8 codes), through flush, merge and verify; ranges without a rotation are refused.
+    func testRaBitQCollection() throws {
+        var result = try run(["collection", "create", "coll", "--dimension", "32", "--precision", "rabitq1", "--rescore", "int8", "--calibration-rows", "50"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardError.contains("rabitq1 + int8"), result.standardError)
+        result = try run(["collection", "add", "coll", "--vectors", "corpus.npy", "--ids", "ids.txt", "--payloads", "payloads.jsonl"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        for stage in [[], ["flush"], ["merge", "--all"]] {
+            if !stage.isEmpty {
+                result = try run(["collection"] + stage + ["coll"])
+                XCTAssertEqual(result.status, 0, "\(stage): \(result.standardError)")
+            }
+            for extra in [[], ["--rescore", "4"]] {
+                result = try run(["collection", "search", "coll", "--queries", "queries.npy", "-k", "3", "--json"] + extra)
+                XCTAssertEqual(result.status, 0, result.standardError)
+                let lines = try jsonLines(result.standardOutput)
+                XCTAssertEqual(lines.map { (($0["hits"] as? [[String: Any]])?.first?["id"]) as? String }, ["p5", "p17"], "\(stage) \(extra)")
+            }
+        }
+        result = try run(["collection", "verify", "coll"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+
+        result = try run(["calibrate", "corpus.npy", "-o", "plain.npy"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        result = try run(["collection", "create", "other", "--dimension", "32", "--precision", "rabitq2", "--ranges", "plain.npy"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardError.contains("rabitq2") && result.standardError.contains("rotation"), result.standardError)
+    }
+
     func testCreateAddSearchFilterDeleteFlushMergeSnapshot() throws {
         var result = try run(["collection", "create", "coll", "--dimension", "32", "--precision", "binary", "--rescore", "int8", "--calibration-rows", "50"])
         XCTAssertEqual(result.status, 0, result.standardError)
