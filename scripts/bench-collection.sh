@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # What a change costs in a collection (issue 13): an acknowledged add of 1,000 vectors to a
-# collection of ROWS (default 1M) × 384 binary + int8 points, in the library and as a whole
+# collection of ROWS (default 1M) × 384 binary (or --precision P) + int8 points, in the library and as a whole
 # `embedq collection add` process, against the same add to an index file (which rewrites the
 # file); search over ten segments plus a memory chunk against one segment; merge throughput;
 # filtered search at 50 %, 5 % and 0.1 % selectivity; peak RSS. Seeded random vectors.
-# Usage: scripts/bench-collection.sh [ROWS]
+# Usage: scripts/bench-collection.sh [ROWS [embedq-bench collection options, e.g. --precision rabitq1]]
 # EMBEDQ_BIN=PATH/embedq runs that build (its folder's embedq-bench too) instead of building one
 # (scripts/test.sh builds with other flags).
 set -euo pipefail
@@ -19,5 +19,5 @@ else
 fi
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), EMBEDQ_ISA=${EMBEDQ_ISA:-unset}" >&2
 echo "load before: $(uptime)" >&2
-"$bin/embedq-bench" collection --rows "$rows" --embedq "$bin/embedq"
+"$bin/embedq-bench" collection --rows "$rows" --embedq "$bin/embedq" "${@:2}"
 echo "load after: $(uptime)" >&2

@@ -4,7 +4,8 @@ import Foundation
 
 /// `embedq-bench collection`: what a change costs in a collection against rewriting an index
 /// file, search over many segments against one, merge throughput, filtered search at several
-/// selectivities, peak RSS. Seeded random vectors (`--rows × --dimension`), binary + int8.
+/// selectivities, peak RSS. Seeded random vectors (`--rows × --dimension`), `--precision` fast
+/// codes (binary by default; rabitq1 … rabitq4 too) + int8.
 /// Prints one JSON object.
 struct CollectionBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +13,7 @@ struct CollectionBenchmark: ParsableCommand {
 
     @Option(help: "Rows of the collection.") var rows = 1_000_000
     @Option(help: "Dimensions.") var dimension = 384
+    @Option(help: "Precision of the fast codes (binary, rabitq1, …); the finer codes are int8.") var precision = "binary"
     @Option(help: "Vectors per acknowledged add.") var batch = 1000
     @Option(help: "Queries per search measurement.") var queries = 50
     @Option(help: "Repetitions (medians are reported).") var repeats = 5
@@ -20,6 +22,7 @@ struct CollectionBenchmark: ParsableCommand {
 
     struct Report: Encodable {
         var rows = 0, dimension = 0, batch = 0
+        var precision = ""
         var buildSeconds = 0.0
         var addLibraryMilliseconds = 0.0
         var addProcessMilliseconds: Double?
@@ -47,7 +50,8 @@ struct CollectionBenchmark: ParsableCommand {
         try? FileManager.default.removeItem(atPath: work)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        var report = Report(rows: rows, dimension: dimension, batch: batch)
+        let fast = try Precision(parsing: precision)
+        var report = Report(rows: rows, dimension: dimension, batch: batch, precision: fast.rawValue)
         let chunk = 50_000
         let queryMatrix = vectors(queries, seed: 99)
         func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
@@ -55,7 +59,7 @@ struct CollectionBenchmark: ParsableCommand {
         let corpus = vectors(rows, seed: 1)
         // One segment of `rows` points, payload {"bucket": i % 1000}.
         let one = work + "/one"
-        let configuration = CollectionConfiguration(dimension: dimension, precision: .binary, rescoring: .int8, calibrationRows: 1000)
+        let configuration = CollectionConfiguration(dimension: dimension, precision: fast, rescoring: .int8, calibrationRows: 1000)
         var collection = try VectorCollection.create(at: one, configuration: configuration, autoFlushRows: nil)
         report.buildSeconds = try Timing.seconds {
             var start = 0
@@ -102,7 +106,7 @@ struct CollectionBenchmark: ParsableCommand {
         // The peer: the same add to an index file of `rows` rows (rewrites the file).
         let indexPath = work + "/index.embq"
         do {
-            try IndexBuilder.create(at: indexPath, embeddings: corpus, ids: (0..<rows).map { "p\($0)" }, precision: .binary, rescoring: .int8)
+            try IndexBuilder.create(at: indexPath, embeddings: corpus, ids: (0..<rows).map { "p\($0)" }, precision: fast, rescoring: .int8)
             var times: [Double] = []
             for repeat_ in 0..<min(repeats, 3) {
                 let batchVectors = vectors(batch, seed: 1000 + UInt64(repeat_))

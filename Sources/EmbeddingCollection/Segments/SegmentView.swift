@@ -5,8 +5,9 @@ import EmbeddingSearch
 import EmbeddingStore
 
 /// One immutable segment file of a collection, opened for search: its fast codes in a
-/// `FlatIndex` or, for RaBitQ codes, a `RaBitQIndex` (resident), its finer codes, payloads and code rows left in the file (read with
-/// `pread` per candidate), its ids with a hash lookup, and its decoded payload index.
+/// `FlatIndex` or, for RaBitQ codes, a `RaBitQIndex` (resident), its finer codes, payloads and
+/// code rows left in the file (read with `pread` per candidate), its ids with a hash lookup, and
+/// its decoded payload index.
 ///
 /// Rows are the file's rows (`0 ..< rowCount`); the rows deleted since the segment was written
 /// are kept by the collection's state beside it. Immutable and safe to share between threads.

@@ -11,7 +11,11 @@ struct CollectionCreateCommand: ParsableCommand {
             Integer precisions (int8, uint8, int4, ternary) need calibration ranges: give them with \
             --ranges, or the collection computes them from its first batch, which must then hold at \
             least --calibration-rows vectors.
-            RaBitQ precisions (rabitq1 … rabitq4) need a centroid and rotation: give ranges with one             (embedq calibrate --rotation), or the collection takes the first batch's mean and the             default rotation (seed 1). Their searches scan the codes with a 4-bit query and refine             the candidates of the error bound with the float query (scores: estimated inner             products); --rescore int8 (collection search --rescore M) rescores the best k × M.
+            RaBitQ precisions (rabitq1 … rabitq4) need a centroid and rotation: give ranges with one \
+            (embedq calibrate --rotation), or the collection takes the first batch's mean and the \
+            default rotation (seed 1). Their searches scan the codes with a 4-bit query and refine \
+            the candidates of the error bound with the float query (scores: estimated inner \
+            products); with --rescore int8, collection search --rescore M rescores the best k × M.
             --index hnsw gives every segment an HNSW graph over its fast codes (binary, ubinary, \
             ternary, int8 or float codes), built when a flush or merge writes the segment; searches \
             walk it (collection search --ef, or --exact to scan).
