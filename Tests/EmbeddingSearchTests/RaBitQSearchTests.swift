@@ -239,6 +239,56 @@ final class RaBitQSearchTests: XCTestCase {
         }
     }
 
+    /// A floor per query (the search of a later part of a split corpus): the hits are the
+    /// unbounded hits above the floor, fewer rows are refined, and a floor above every score
+    /// leaves nothing; with estimates only too. One floor per query, or an error.
+    func testFloorsKeepTheHitsAboveAndRefineFewerRows() throws {
+        let data = corpus(rows: 700, dimension: 93, seed: 1)
+        let queries = corpus(rows: 12, dimension: 93, seed: 2)
+        for bits in [1, 2] {
+            let index = try index(bits, data)
+            for parameters in [RaBitQSearchParameters(), RaBitQSearchParameters(refinement: .estimate)] {
+                let unbounded = try index.searchWithStatistics(queries, k: 10, parameters: parameters, threads: 2)
+                let floors: [Double?] = unbounded.enumerated().map { q, result in
+                    switch q % 3 {
+                    case 0: return nil
+                    case 1: return result.hits[4].score
+                    default: return result.hits[0].score + 1
+                    }
+                }
+                let floored = try index.searchWithStatistics(queries, k: 10, parameters: parameters, filter: nil, threads: 2, above: floors)
+                XCTAssertEqual(try index.search(queries, k: 10, parameters: parameters, filter: nil, threads: 1, above: floors), floored.map(\.hits))
+                for q in 0..<queries.rowCount {
+                    let expected = unbounded[q].hits.filter { hit in floors[q].map { hit.score > $0 } ?? true }
+                    XCTAssertEqual(floored[q].hits, expected, "bits \(bits) \(parameters.refinement) query \(q)")
+                    if case .estimate = parameters.refinement { continue }
+                    if floors[q] == nil {
+                        XCTAssertEqual(floored[q].statistics.candidatesRefined, unbounded[q].statistics.candidatesRefined)
+                    } else {
+                        XCTAssertLessThan(floored[q].statistics.candidatesRefined, unbounded[q].statistics.candidatesRefined, "query \(q)")
+                    }
+                }
+                XCTAssertEqual(floored[2].hits, [])
+                // Queries prepared once give the same hits.
+                let prepared = try index.prepare(queries, parameters: parameters, threads: 2)
+                XCTAssertEqual(
+                    try index.search(prepared: prepared, k: 10, parameters: parameters, filter: nil, threads: 1, above: floors),
+                    floored.map(\.hits))
+            }
+            // Queries prepared with another rotation (or for other codes) are refused.
+            let other = try self.index(bits, data, seed: 10)
+            for index in [other, try self.index(bits == 1 ? 2 : 1, data)] {
+                XCTAssertThrowsError(try index.search(prepared: try self.index(bits, data).prepare(queries, threads: 1), k: 10, filter: nil, threads: 1, above: nil)) { error in
+                    guard case .unsupportedPrecision(_, let reason) = error as? SearchError else { return XCTFail("\(error)") }
+                    XCTAssertTrue(reason.contains("prepared"), reason)
+                }
+            }
+            XCTAssertThrowsError(try index.search(queries, k: 10, filter: nil, threads: 1, above: [nil])) { error in
+                guard case .dimensionMismatch = error as? SearchError else { return XCTFail("\(error)") }
+            }
+        }
+    }
+
     /// Exact refinement with the float vectors: the error bound keeps every true top-k row among
     /// the candidates, so the result is the exact float top k.
     func testExactRefinementFindsTheExactTopK() throws {

@@ -174,9 +174,10 @@ public struct CollectionSnapshot: Sendable {
     ) throws(CollectionError) -> [[Candidate]] {
         let indexedKeys = state.configuration.indexedPayloadKeys.map(Set.init)
         var best = [[Candidate]](repeating: [], count: queries.rowCount)
+        var prepared: RaBitQPreparedQueries?
         func scan(_ index: FastCodesScan, part: Int, rowFilter: RowFilter?) throws(SearchError) {
             let bounds = best.map { $0.count == k ? $0[k - 1].score : nil }
-            let results = try index.search(queries, k: k, filter: rowFilter, threads: threads, strictlyBefore: bounds)
+            let results = try index.search(queries, k: k, filter: rowFilter, threads: threads, strictlyBefore: bounds, prepared: &prepared)
             for (query, hits) in results.enumerated() where !hits.isEmpty {
                 best[query] = Self.merged(best[query], hits.map { (part, $0.row, $0.score) }, by: metric, keeping: k)
             }

@@ -29,16 +29,29 @@ enum FastCodesScan: Sendable {
 
     /// The best `k` rows `filter` allows for each float query (`m × d`) whose score ranks strictly
     /// before `bounds[q]` (`nil`: no bound), best first; see `FlatIndex`'s bounded search. A
-    /// RaBitQ scan ranks by its refined estimates and drops the hits at or past the bound.
+    /// RaBitQ scan ranks by its refined estimates and refines only rows whose upper bound reaches
+    /// the bound (`RaBitQIndex`'s search `above:` floors).
+    ///
+    /// `prepared` carries the queries rotated and quantized for RaBitQ scans from one part to the
+    /// next: the first RaBitQ part prepares them, the others reuse them (every part of a
+    /// collection holds codes made with the collection's one rotation; the index checks the
+    /// rotation's seed and centroid).
     func search(
-        _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?]
+        _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?],
+        prepared: inout RaBitQPreparedQueries?
     ) throws(SearchError) -> [[SearchHit]] {
         switch self {
         case .flat(let flat):
             return try flat.search(queries, k: k, filter: filter, threads: threads, strictlyBefore: bounds).hits
         case .rabitq(let rabitq):
-            let hits = try rabitq.search(queries, k: k, filter: filter, threads: threads)
-            return zip(hits, bounds).map { hits, bound in bound.map { bound in hits.filter { $0.score > bound } } ?? hits }
+            let ready: RaBitQPreparedQueries
+            if let prepared {
+                ready = prepared
+            } else {
+                ready = try rabitq.prepare(queries, threads: threads)
+            }
+            prepared = ready
+            return try rabitq.search(prepared: ready, k: k, filter: filter, threads: threads, above: bounds)
         }
     }
 }

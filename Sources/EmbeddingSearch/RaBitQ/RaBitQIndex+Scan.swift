@@ -41,20 +41,20 @@ extension RaBitQIndex {
     /// bit for bit.
     func scansByLookups(queryBits: Int) -> Bool { bits == 1 && queryBits <= 5 }
 
-    /// A group of queries (at most ``queryGroup``): scan, bound-driven candidates, refinement,
-    /// among the rows `filter` allows; one result per query, in order.
+    /// A group of queries (at most ``queryGroup``) and their preparations: scan, bound-driven candidates, refinement,
+    /// among the rows `filter` allows; one result per query, in order. A row whose upper bound
+    /// (its estimate for ``RaBitQSearchParameters/Refinement/estimate``) does not reach its
+    /// query's floor is left out, and so is every hit not above it.
     ///
     /// The codes are scanned chunk by chunk, each chunk for every query of the group while it is
     /// in cache. Blocks without an allowed row are skipped; a row enters a query's top `k` (or the
     /// bound's candidates) only when the filter allows it, checked only for rows above the current
     /// bar.
     func searchGroup(
-        _ queries: [[Float]], k: Int, parameters: RaBitQSearchParameters, filter: CompiledRowFilter?
+        _ queries: [[Float]], prepared: [RaBitQQuery], k: Int, parameters: RaBitQSearchParameters, filter: CompiledRowFilter?,
+        floors: [Float]
     ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
         guard rowCount > 0, !queries.isEmpty else { return queries.map { _ in ([], RaBitQSearchStatistics()) } }
-        let prepared = queries.map {
-            RaBitQQuery(query: $0, rotation: rotation, codeBits: bits, queryBits: parameters.queryBits, planeWords: planeWords)
-        }
         let groupSize = prepared.count
         let refinesExactly: Bool
         if case .exact = parameters.refinement { refinesExactly = true } else { refinesExactly = false }
@@ -152,7 +152,7 @@ extension RaBitQIndex {
                                 let rowEstimates = estimates + (q + 1) * stride
                                 if estimateOnly {
                                     // Only rows that can enter the top k are offered.
-                                    let bar = best[q].isFull ? best[q].worst!.key - centres[q] : -Float.infinity
+                                    let bar = Swift.max(best[q].isFull ? best[q].worst!.key - centres[q] : -Float.infinity, floors[q] - centres[q])
                                     let found = Int(selectAbove(rowEstimates, Int64(count), bar.nextDown, selected))
                                     for position in 0..<found {
                                         let i = Int(selected[position])
@@ -166,7 +166,7 @@ extension RaBitQIndex {
                                     // the select kernel finds those, and each is then checked exactly.
                                     let scale = scaleValues.baseAddress! + base, error = errorValues.baseAddress! + base
                                     let (queryTerm, codeTerm, centre) = (queryTerms[q], codeTerms[q], centres[q])
-                                    let bar = lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity
+                                    let bar = Swift.max(lowerBounds[q].isFull ? lowerBounds[q].worst!.key : -Float.infinity, floors[q])
                                     let reach = largestScale * abs(queryTerm) + largestError * abs(codeTerm)
                                     let margin = 1e-3 * (1 + abs(bar) + abs(centre) + reach)
                                     let threshold = bar - centre - reach - margin
@@ -192,11 +192,11 @@ extension RaBitQIndex {
         var results: [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] = []
         for q in 0..<groupSize {
             if estimateOnly {
-                let hits = best[q].sorted().map { SearchHit(row: $0.row, score: Double($0.key)) }
+                let hits = best[q].sorted().filter { $0.key > floors[q] }.map { SearchHit(row: $0.row, score: Double($0.key)) }
                 results.append((hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: 0)))
                 continue
             }
-            let bar = lowerBounds[q].worst?.key ?? -Float.infinity
+            let bar = Swift.max(lowerBounds[q].worst?.key ?? -Float.infinity, floors[q])
             let rows = candidates[q].filter { $0.upper >= bar }.map(\.row)
             let hits: [SearchHit]
             switch parameters.refinement {
@@ -207,7 +207,7 @@ extension RaBitQIndex {
                 // rotated once: `codes` and `rotation` come from the same quantized codes.
                 hits = try codes.rescore(query: queries[q], candidates: rows, k: keep, rotated: prepared[q].rotated)
             }
-            results.append((hits, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: rows.count)))
+            results.append((hits.filter { $0.score > Double(floors[q]) }, RaBitQSearchStatistics(rowsScanned: scanned, candidatesRefined: rows.count)))
         }
         return results
     }

@@ -131,31 +131,115 @@ public struct RaBitQIndex: Sendable {
         _ queries: EmbeddingMatrix, k: Int, parameters: RaBitQSearchParameters = RaBitQSearchParameters(),
         filter: RowFilter? = nil, threads: Int? = nil
     ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
-        guard k >= 1 else { throw SearchError.invalidK(k) }
-        guard parameters.candidateMultiplier >= 1 else { throw SearchError.invalidRescoreMultiplier(parameters.candidateMultiplier) }
+        try searchWithStatistics(queries, k: k, parameters: parameters, filter: filter, threads: threads, above: nil)
+    }
+
+    /// As ``search(_:k:parameters:filter:threads:)``, keeping only the hits whose score is above
+    /// `floors[q]` (`nil`: no floor): the search of one part of a corpus split in parts (a
+    /// collection's segments), continuing the best `k` of the parts before it. A row whose upper
+    /// bound does not reach its query's floor is neither a candidate nor refined (and does not
+    /// enter the top `k` of ``RaBitQSearchParameters/Refinement/estimate``), so a part after
+    /// the first refines only rows that can still enter. Equal to filtering the unbounded hits
+    /// whenever the bound holds.
+    ///
+    /// - Throws: as ``search(_:k:parameters:filter:threads:)``;
+    ///   ``SearchError/dimensionMismatch(expected:actual:what:)`` when `floors` does not hold one
+    ///   entry per query.
+    package func search(
+        _ queries: EmbeddingMatrix, k: Int, parameters: RaBitQSearchParameters = RaBitQSearchParameters(),
+        filter: RowFilter?, threads: Int?, above floors: [Double?]
+    ) throws(SearchError) -> [[SearchHit]] {
+        try searchWithStatistics(queries, k: k, parameters: parameters, filter: filter, threads: threads, above: floors).map(\.hits)
+    }
+
+    func searchWithStatistics(
+        _ queries: EmbeddingMatrix, k: Int, parameters: RaBitQSearchParameters, filter: RowFilter?, threads: Int?, above floors: [Double?]?
+    ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
+        try searchWithStatistics(
+            prepare(queries, parameters: parameters, threads: threads), k: k, parameters: parameters, filter: filter, threads: threads, above: floors)
+    }
+
+    /// `queries` (`m × d`) rotated with this index's rotation and quantized to
+    /// `parameters.queryBits` bits, once for the searches of every index with the same
+    /// rotation, centroid and code bits (the parts of a collection) with the same query bits.
+    ///
+    /// - Throws: ``SearchError/dimensionMismatch(expected:actual:what:)``,
+    ///   ``SearchError/nonFiniteValue(what:row:column:)``, ``SearchError/invalidThreadCount(_:)``,
+    ///   ``SearchError/unsupportedPrecision(_:reason:)`` for query bits outside 1 … 8.
+    package func prepare(
+        _ queries: EmbeddingMatrix, parameters: RaBitQSearchParameters = RaBitQSearchParameters(), threads: Int?
+    ) throws(SearchError) -> RaBitQPreparedQueries {
         guard queries.dimension == dimension else {
             throw SearchError.dimensionMismatch(expected: dimension, actual: queries.dimension, what: "the queries")
         }
         guard (1...8).contains(parameters.queryBits) else {
             throw SearchError.unsupportedPrecision(codes.precision, reason: "query bits must be 1 … 8, got \(parameters.queryBits)")
         }
+        try FlatIndex.validateFinite(queries, what: "the queries")
+        let threadCount = min(try Parallel.resolve(threads), max(queries.rowCount, 1))
+        let parts = Parallel.ranges(total: queries.rowCount, parts: threadCount)
+        let (rotation, bits, planeWords) = (self.rotation, self.bits, self.planeWords)
+        let prepared = Parallel.map(parts.count) { part in
+            parts[part].map { row in
+                let query = Array(queries[row: row])
+                return (query, RaBitQQuery(query: query, rotation: rotation, codeBits: bits, queryBits: parameters.queryBits, planeWords: planeWords))
+            }
+        }.flatMap { $0 }
+        return RaBitQPreparedQueries(
+            queries: prepared.map(\.0), prepared: prepared.map(\.1), centroid: rotation.centroid,
+            firstRow: Array(rotation.matrix.prefix(dimension)), lastRow: Array(rotation.matrix.suffix(dimension)),
+            dimension: dimension, codeBits: bits, queryBits: parameters.queryBits)
+    }
+
+    /// As ``search(_:k:parameters:filter:threads:above:)`` with queries prepared once
+    /// (``prepare(_:parameters:threads:)``, by this index or one with the same rotation).
+    ///
+    /// - Throws: as ``search(_:k:parameters:filter:threads:above:)``;
+    ///   ``SearchError/unsupportedPrecision(_:reason:)`` for queries prepared for other codes,
+    ///   query bits or another rotation (their centroid, or the first or last row of the matrix,
+    ///   differ).
+    package func search(
+        prepared: RaBitQPreparedQueries, k: Int, parameters: RaBitQSearchParameters = RaBitQSearchParameters(),
+        filter: RowFilter?, threads: Int?, above floors: [Double?]?
+    ) throws(SearchError) -> [[SearchHit]] {
+        try searchWithStatistics(prepared, k: k, parameters: parameters, filter: filter, threads: threads, above: floors).map(\.hits)
+    }
+
+    private func searchWithStatistics(
+        _ prepared: RaBitQPreparedQueries, k: Int, parameters: RaBitQSearchParameters, filter: RowFilter?, threads: Int?,
+        above floors: [Double?]?
+    ) throws(SearchError) -> [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] {
+        guard prepared.dimension == dimension, prepared.codeBits == bits, prepared.queryBits == parameters.queryBits,
+              prepared.centroid == rotation.centroid, prepared.firstRow.elementsEqual(rotation.matrix.prefix(dimension)),
+              prepared.lastRow.elementsEqual(rotation.matrix.suffix(dimension)) else {
+            throw SearchError.unsupportedPrecision(
+                codes.precision, reason: "queries prepared for \(prepared.codeBits)-bit codes of dimension \(prepared.dimension) with \(prepared.queryBits)-bit queries "
+                    + "do not fit this index (\(bits)-bit codes, dimension \(dimension), \(parameters.queryBits)-bit queries) or were rotated with another centroid or rotation")
+        }
+        if let floors, floors.count != prepared.count {
+            throw SearchError.dimensionMismatch(expected: prepared.count, actual: floors.count, what: "the score floors (one per query)")
+        }
+        guard k >= 1 else { throw SearchError.invalidK(k) }
+        guard parameters.candidateMultiplier >= 1 else { throw SearchError.invalidRescoreMultiplier(parameters.candidateMultiplier) }
         if case .exact(let finer) = parameters.refinement {
             guard finer.rowCount == rowCount, finer.dimension == dimension else {
                 throw SearchError.dimensionMismatch(
                     expected: dimension, actual: finer.dimension, what: "the refinement codes (\(finer.rowCount) rows)")
             }
         }
-        try FlatIndex.validateFinite(queries, what: "the queries")
         let compiled = filter?.compiled(rowCount: rowCount)
-        let threadCount = min(try Parallel.resolve(threads), max(queries.rowCount, 1))
-        let parts = Parallel.ranges(total: queries.rowCount, parts: threadCount)
+        let threadCount = min(try Parallel.resolve(threads), max(prepared.count, 1))
+        let parts = Parallel.ranges(total: prepared.count, parts: threadCount)
         let results = Parallel.map(parts.count) { part -> Result<[(hits: [SearchHit], statistics: RaBitQSearchStatistics)], SearchError> in
             do throws(SearchError) {
                 var out: [(hits: [SearchHit], statistics: RaBitQSearchStatistics)] = []
                 let rows = Array(parts[part])
                 for first in stride(from: 0, to: rows.count, by: Self.queryGroup) {
-                    let group = rows[first..<Swift.min(first + Self.queryGroup, rows.count)].map { Array(queries[row: $0]) }
-                    out += try searchGroup(group, k: k, parameters: parameters, filter: compiled)
+                    let members = rows[first..<Swift.min(first + Self.queryGroup, rows.count)]
+                    let groupFloors = members.map { row in floors?[row].map(Float.init) ?? -Float.infinity }
+                    out += try searchGroup(
+                        members.map { prepared.queries[$0] }, prepared: members.map { prepared.prepared[$0] }, k: k,
+                        parameters: parameters, filter: compiled, floors: groupFloors)
                 }
                 return .success(out)
             } catch {

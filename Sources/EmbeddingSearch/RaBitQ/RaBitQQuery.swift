@@ -56,3 +56,26 @@ struct RaBitQQuery: Sendable {
     /// (rounding errors uniform on ±delta/2).
     var quantizationSigma: Float { delta / Float(12).squareRoot() }
 }
+
+/// Float queries prepared once (``RaBitQIndex/prepare(_:parameters:threads:)``) for the scans of
+/// every `RaBitQIndex` with the same rotation, centroid, code bits and query bits — the segments
+/// and memory chunks of one collection — so each query is rotated and quantized once per search,
+/// not once per part.
+package struct RaBitQPreparedQueries: Sendable {
+    /// The float queries, `d` values each.
+    let queries: [[Float]]
+    /// Each query rotated, its centroid term and its quantized bit-planes.
+    let prepared: [RaBitQQuery]
+    /// The rotation's centroid and its matrix's first and last rows: what the index searched
+    /// checks (a cheap check, not a proof: rotations drawn with different seeds differ in every
+    /// row; the seed itself is not kept by index files).
+    let centroid: [Float]
+    let firstRow: [Float]
+    let lastRow: [Float]
+    let dimension: Int
+    let codeBits: Int
+    let queryBits: Int
+
+    /// Number of queries.
+    package var count: Int { queries.count }
+}
