@@ -1,6 +1,7 @@
 import EmbedQTestSupport
 import EmbeddingQuantization
 import EmbeddingSearch
+import EmbeddingStore
 import Foundation
 import XCTest
 @testable import EmbeddingCollection
@@ -154,6 +155,31 @@ final class CollectionRaBitQTests: XCTestCase {
                 for word in words { XCTAssertTrue(reason.contains(word), reason) }
             }
             XCTAssertFalse(FileManager.default.fileExists(atPath: other + "/MANIFEST"))
+        }
+    }
+
+    /// A segment's RaBitQ codes are read whole on open: a flipped byte among them is still caught
+    /// by the section's CRC-32C, naming the file.
+    func testFlippedRaBitQCodeByteOfASegmentIsAChecksumError() throws {
+        let directory = try CollectionTestData.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (ids, rows) = corpus(80, seed: 19)
+        let collection = try VectorCollection.create(
+            at: directory, configuration: CollectionConfiguration(dimension: dimension, precision: .rabitq3, calibrationRows: 10), autoFlushRows: nil)
+        try collection.upsert(ids: ids, vectors: ClusteredVectors.matrix(rows))
+        try collection.flush()
+        collection.close()
+        let segment = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("segment-") }.map { directory + "/" + $0 })
+        let fast = try IndexFile.header(at: segment)[.fast]
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[fast.offset + fast.length / 2] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        XCTAssertThrowsError(try VectorCollection(opening: directory, writable: false)) { error in
+            guard case .segment(.inFile(let path, .checksumMismatch(let section, _, _))) = error as? CollectionError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(path, segment)
+            XCTAssertEqual(section, .fast)
         }
     }
 

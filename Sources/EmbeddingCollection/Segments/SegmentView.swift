@@ -84,22 +84,15 @@ final class SegmentView: Sendable {
 
     /// The exact scan of a segment's fast codes. Non-RaBitQ codes go straight from the file into
     /// the `FlatIndex`'s blocked layout (never resident twice); RaBitQ codes are read into memory
-    /// once and re-laid by the `RaBitQIndex` (which keeps them row-major too, for refining).
+    /// once (`MappedCodes.readAll`) and re-laid by the `RaBitQIndex` (which keeps them row-major
+    /// too, for refining). Either way the section's CRC-32C is checked on the way.
     private static func scan(of codes: MappedCodes, path: String) throws(CollectionError) -> FastCodesScan {
         if codes.precision.rabitqCodeBits != nil {
-            let bytes: [UInt8]
-            do {
-                bytes = try codes.rows(0..<codes.rowCount)
-            } catch {
-                throw .segment(.inFile(path: path, error))
-            }
             let quantized: QuantizedEmbeddings
             do {
-                quantized = try QuantizedEmbeddings(
-                    precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension, codes: bytes,
-                    ranges: codes.ranges, rounding: codes.rounding)
+                quantized = try codes.readAll()
             } catch {
-                throw .segment(.inFile(path: path, .invalidSection(section: .fast, error)))
+                throw .segment(.inFile(path: path, error))
             }
             do {
                 return try FastCodesScan(quantized)
