@@ -99,19 +99,7 @@ final class CollectionCorruptionTests: XCTestCase {
     func testFlippedFastCodeByteOfASegmentIsAChecksumErrorNamingTheFile() throws {
         let (directory, _) = try makeCollection(batches: 2, flushFirst: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let segment = try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("segment-") }.map { directory + "/" + $0 }!
-        let fast = try IndexFile.header(at: segment)[.fast]
-        XCTAssertGreaterThan(fast.length, 0)
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
-        bytes[fast.offset + fast.length - 1] ^= 0x01
-        try Data(bytes).write(to: URL(fileURLWithPath: segment))
-        XCTAssertThrowsError(try VectorCollection(opening: directory, writable: false)) { error in
-            guard case .segment(.inFile(let path, .checksumMismatch(let section, _, _))) = error as? CollectionError else {
-                return XCTFail("\(error)")
-            }
-            XCTAssertEqual(path, segment)
-            XCTAssertEqual(section, .fast)
-        }
+        try FastCodeCorruption.assertFlippedByteIsAChecksumError(in: directory)
     }
 
     private func assertCorrupt(_ directory: String, file: String, _ context: String) {

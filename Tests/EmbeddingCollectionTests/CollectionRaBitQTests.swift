@@ -1,7 +1,6 @@
 import EmbedQTestSupport
 import EmbeddingQuantization
 import EmbeddingSearch
-import EmbeddingStore
 import Foundation
 import XCTest
 @testable import EmbeddingCollection
@@ -169,18 +168,7 @@ final class CollectionRaBitQTests: XCTestCase {
         try collection.upsert(ids: ids, vectors: ClusteredVectors.matrix(rows))
         try collection.flush()
         collection.close()
-        let segment = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("segment-") }.map { directory + "/" + $0 })
-        let fast = try IndexFile.header(at: segment)[.fast]
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
-        bytes[fast.offset + fast.length / 2] ^= 0x10
-        try Data(bytes).write(to: URL(fileURLWithPath: segment))
-        XCTAssertThrowsError(try VectorCollection(opening: directory, writable: false)) { error in
-            guard case .segment(.inFile(let path, .checksumMismatch(let section, _, _))) = error as? CollectionError else {
-                return XCTFail("\(error)")
-            }
-            XCTAssertEqual(path, segment)
-            XCTAssertEqual(section, .fast)
-        }
+        try FastCodeCorruption.assertFlippedByteIsAChecksumError(in: directory)
     }
 
     /// The log record of a first batch carries the rotation exactly; a truncated one fails to
