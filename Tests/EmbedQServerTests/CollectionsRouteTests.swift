@@ -36,6 +36,47 @@ final class CollectionsRouteTests: XCTestCase {
         try await readOnlyKey(over: .directory)
     }
 
+    /// A durable collection of RaBitQ codes over HTTP: the first batch draws the rotation
+    /// (`calibration`), a stored vector finds itself first, and min/max ranges without a rotation
+    /// are refused with a 422 naming it.
+    func testRaBitQCollectionOverDurableCollections() async throws {
+        let fixture = try TinyFixture()
+        let store = try TestStoreKind.directory.makeStore()
+        let server = try EmbeddingServer(
+            configuration: .init(), model: .loaded(fixture.engine()), modules: [CollectionsModule(store: store)], logger: quietLogger)
+        let dimension = fixture.encoder.dimension
+        var generator = SeededGenerator(seed: 16)
+        // Unit vectors: each one's largest inner product is with itself.
+        let vectors = (0..<40).map { _ -> [Float] in
+            let vector = (0..<dimension).map { _ in Float.random(in: -1...1, using: &generator) }
+            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return vector.map { $0 / norm }
+        }
+        try await server.withRouter { client in
+            let created = try await put(client, "/collections/codes", json: #"{"precision": "rabitq1", "rescore": "int8", "calibration": {"points": 20}}"#)
+            XCTAssertEqual(created.status, .ok, created.text)
+            XCTAssertEqual(try created.object()["precision"] as? String, "rabitq1")
+            let points: [[String: Any]] = vectors.enumerated().map { ["id": "p\($0.offset)", "vector": $0.element] }
+            let upserted = try await put(client, "/collections/codes/points", json: try json(["points": points]))
+            XCTAssertEqual(upserted.status, .ok, upserted.text)
+            for row in [0, 17, 39] {
+                // Rescored with the int8 codes: the stored vector itself first.
+                let found = try await client.post("/collections/codes/search", json: try json(["vector": vectors[row], "k": 3, "rescore": true])).object()
+                XCTAssertEqual((found["hits"] as? [[String: Any]])?.first?["id"] as? String, "p\(row)")
+                XCTAssertEqual(found["metric"] as? String, "innerProduct")
+                // The RaBitQ estimates alone: three hits, best first.
+                let estimated = try await client.post("/collections/codes/search", json: try json(["vector": vectors[row], "k": 3, "rescore": false])).object()
+                let scores = try XCTUnwrap((estimated["hits"] as? [[String: Any]])?.compactMap { $0["score"] as? Double })
+                XCTAssertEqual(scores.count, 3)
+                XCTAssertEqual(scores, scores.sorted(by: >))
+            }
+            let ranges = [[Float](repeating: -1, count: dimension), [Float](repeating: 1, count: dimension)]
+            let refused = try await put(client, "/collections/plain", json: try json(["precision": "rabitq2", "ranges": ranges]))
+            XCTAssertEqual(refused.status.code, 422, refused.text)
+            XCTAssertTrue(refused.text.contains("rabitq2") && refused.text.contains("rotation"), refused.text)
+        }
+    }
+
     private func createUpsertSearchDelete(over kind: TestStoreKind) async throws {
         let fixture = try TinyFixture()
         let store = try kind.makeStore()
