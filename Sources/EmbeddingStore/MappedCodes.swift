@@ -151,24 +151,6 @@ public final class MappedCodes: @unchecked Sendable {
         }
     }
 
-    /// Every row read into memory in order with ``readRowsInOrder(chunkRows:_:)`` (so the
-    /// section's CRC-32C is checked): the codes as `QuantizedEmbeddings`, for a search that lays
-    /// them out itself (a `RaBitQIndex` over a collection segment's RaBitQ codes).
-    ///
-    /// - Throws: as ``readRowsInOrder(chunkRows:_:)``; ``IndexFileError/invalidSection(section:_:)``
-    ///   naming ``section`` when the bytes are not valid codes of the precision.
-    public func readAll() throws(IndexFileError) -> QuantizedEmbeddings {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(rowCount * bytesPerVector)
-        try readRowsInOrder { _, chunk in bytes.append(contentsOf: chunk) }
-        do {
-            return try QuantizedEmbeddings(
-                precision: precision, rowCount: rowCount, dimension: dimension, codes: bytes, ranges: ranges, rounding: rounding)
-        } catch {
-            throw .invalidSection(section: section, error)
-        }
-    }
-
     /// Copies the codes of `rows` (each in `0..<rowCount`), in order, into `buffer`
     /// (`rows.count × bytesPerVector` bytes) with `pread` from the file instead of through the
     /// mapping: the bytes come from the page cache without being mapped into this process, so

@@ -83,19 +83,25 @@ final class SegmentView: Sendable {
     }
 
     /// The exact scan of a segment's fast codes. Non-RaBitQ codes go straight from the file into
-    /// the `FlatIndex`'s blocked layout (never resident twice); RaBitQ codes are read into memory
-    /// once (`MappedCodes.readAll`) and re-laid by the `RaBitQIndex` (which keeps them row-major
-    /// too, for refining). Either way the section's CRC-32C is checked on the way.
+    /// the `FlatIndex`'s blocked layout (never resident twice); RaBitQ codes are re-laid in the
+    /// `RaBitQIndex`'s scan blocks from the file's mapping, and its refinement reads candidate
+    /// rows from the mapping too (`MappedCodeBytes`), so they are not resident twice either.
+    /// Either way the section's CRC-32C is checked.
     private static func scan(of codes: MappedCodes, path: String) throws(CollectionError) -> FastCodesScan {
         if codes.precision.rabitqCodeBits != nil {
-            let quantized: QuantizedEmbeddings
             do {
-                quantized = try codes.readAll()
+                try codes.readRowsInOrder { _, _ in }  // the section's CRC-32C, read with pread
             } catch {
                 throw .segment(.inFile(path: path, error))
             }
             do {
-                return try FastCodesScan(quantized)
+                let stored = try StoredCodes(
+                    precision: codes.precision, rowCount: codes.rowCount, dimension: codes.dimension, bytes: MappedCodeBytes(codes: codes),
+                    ranges: codes.ranges, rounding: codes.rounding)
+                let scan = FastCodesScan.rabitq(try RaBitQIndex(stored))
+                // Building the blocks read every row through the mapping; refinement reads few.
+                codes.releaseResidentPages()
+                return scan
             } catch {
                 throw .search(.inIndex(path: path, error))
             }

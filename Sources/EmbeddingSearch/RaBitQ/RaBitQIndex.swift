@@ -43,6 +43,15 @@ public struct RaBitQIndex: Sendable {
     /// - Throws: ``SearchError/unsupportedPrecision(_:reason:)`` for codes of another precision;
     ///   ``SearchError/missingRanges(_:)`` without a rotation.
     public init(_ quantized: QuantizedEmbeddings) throws(SearchError) {
+        try self.init(StoredCodes(quantized))
+    }
+
+    /// Indexes RaBitQ codes read from any ``ByteSource`` (an array, a memory-mapped file): the
+    /// scan's blocks are built from them, and the row-major codes are not copied — refinement
+    /// reads its candidate rows from `quantized.bytes` (``codes``).
+    ///
+    /// - Throws: as ``init(_:)-(QuantizedEmbeddings)``.
+    public init(_ quantized: StoredCodes) throws(SearchError) {
         guard let bits = quantized.precision.rabitqCodeBits else {
             throw SearchError.unsupportedPrecision(quantized.precision, reason: "a RaBitQIndex holds rabitq1 … rabitq4 codes")
         }
@@ -59,7 +68,7 @@ public struct RaBitQIndex: Sendable {
         var errorFactors = [Float](repeating: 0, count: rowsPadded)
         var largestGridNorm: Float = 0
         let width = quantized.bytesPerVector
-        quantized.codes.withUnsafeBytes { all in
+        quantized.bytes.withUnsafeBytes { all in
             for row in 0..<n {
                 let bytes = UnsafeRawBufferPointer(rebasing: all[(row * width)..<((row + 1) * width)])
                 let factors = RaBitQCodes.factors(of: bytes, dimension: d, bits: bits)
@@ -89,7 +98,7 @@ public struct RaBitQIndex: Sendable {
             }
         }
         if bits == 1 { largestGridNorm = Float(d).squareRoot() / 2 }
-        self.codes = StoredCodes(quantized)
+        self.codes = quantized
         self.bits = bits
         self.rotation = rotation
         self.planeWords = planeWords
