@@ -41,10 +41,10 @@ extension RaBitQIndex {
     /// bit for bit.
     func scansByLookups(queryBits: Int) -> Bool { bits == 1 && queryBits <= 5 }
 
-    /// A group of queries (at most ``queryGroup``) and their preparations: scan, bound-driven candidates, refinement,
-    /// among the rows `filter` allows; one result per query, in order. A row whose upper bound
-    /// (its estimate for ``RaBitQSearchParameters/Refinement/estimate``) does not reach its
-    /// query's floor is left out, and so is every hit not above it.
+    /// A group of queries (at most ``queryGroup``) and their preparations: scan, bound-driven
+    /// candidates, refinement, among the rows `filter` allows; one result per query, in order. A
+    /// row whose upper bound (its estimate for ``RaBitQSearchParameters/Refinement/estimate``)
+    /// does not reach its query's floor is left out, and so is every hit not above it.
     ///
     /// The codes are scanned chunk by chunk, each chunk for every query of the group while it is
     /// in cache. Blocks without an allowed row are skipped; a row enters a query's top `k` (or the
