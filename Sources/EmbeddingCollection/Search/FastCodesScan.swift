@@ -35,7 +35,7 @@ enum FastCodesScan: Sendable {
     /// `prepared` carries the queries rotated and quantized for RaBitQ scans from one part to the
     /// next: the first RaBitQ part prepares them, the others reuse them (every part of a
     /// collection holds codes made with the collection's one rotation; the index checks the
-    /// rotation's seed and centroid).
+    /// centroid and the first and last rows of the rotation).
     func search(
         _ queries: EmbeddingMatrix, k: Int, filter: RowFilter?, threads: Int?, strictlyBefore bounds: [Double?],
         prepared: inout RaBitQPreparedQueries?
